@@ -1,0 +1,69 @@
+/**
+ * The one config schema: it validates the file, the environment and the flags, and its inferred
+ * type is the config type. Every object is strict: an unknown or misspelled key stops the server
+ * at start, because a typo in a safety setting must never be silently ignored.
+ */
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const LimitsSchema = z
+  .object({
+    max_rows: z.number().int().min(1).max(100_000).default(500).describe('Rows returned per query at most; the result says when it was cut.'),
+    statement_timeout_ms: z.number().int().min(100).max(3_600_000).default(30_000).describe('A statement running longer is cancelled on the server.'),
+    connect_timeout_ms: z.number().int().min(100).max(120_000).default(5_000).describe('Time allowed to open a connection.'),
+    pool_size: z.number().int().min(1).max(100).default(4).describe('Connections kept open per source (server engines).'),
+  })
+  .strict();
+
+export const SourceSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a source id is 1 to 64 letters, digits, "_" or "-"')
+      .describe('The name tools use to pick this source.'),
+    dsn: z.string().min(1).describe('postgres://, mysql://, mariadb:// or sqlite:// connection string; use ${ENV_VAR} for secrets.'),
+    description: z.string().max(500).optional(),
+    mode: z.enum(['read-only', 'read-write']).default('read-only'),
+    limits: LimitsSchema.prefault({}),
+  })
+  .strict();
+
+export const TransportSchema = z
+  .object({
+    type: z.enum(['stdio', 'http']).default('stdio'),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65_535).default(8377),
+    allowed_hosts: z.array(z.string().min(1)).default([]).describe('Extra Host header values accepted (DNS-rebinding guard).'),
+    allowed_origins: z.array(z.string().min(1)).default([]).describe('Extra Origin header values accepted.'),
+    auth_token: z.string().min(16, 'auth_token must be at least 16 characters').optional(),
+  })
+  .strict();
+
+export const LogSchema = z
+  .object({
+    level: z.enum(LOG_LEVELS).default('info'),
+    file: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    sources: z.array(SourceSchema).default([]),
+    transport: TransportSchema.prefault({}),
+    state_dir: z.string().min(1).optional(),
+    log: LogSchema.prefault({}),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.sources.forEach((source, i) => {
+      if (seen.has(source.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${source.id}"` });
+      seen.add(source.id);
+    });
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type SourceConfig = z.infer<typeof SourceSchema>;
+export type Limits = z.infer<typeof LimitsSchema>;
+export type TransportConfig = z.infer<typeof TransportSchema>;

@@ -1,0 +1,137 @@
+/**
+ * Connections and the read path. Every read runs as:
+ *   BEGIN READ ONLY; SET LOCAL statement_timeout     (one round trip, our own text)
+ *   the statement, through the extended protocol     (one statement only: the server refuses more)
+ *   ROLLBACK                                          (after the answer is in hand)
+ * Sources in read-only mode also open their connections with default_transaction_read_only=on.
+ */
+import pg from 'pg';
+import type { ResolvedSource } from '../../config/load.js';
+import { ToolError } from '../../errors.js';
+import type { Logger } from '../../logging.js';
+import type { ColumnMeta, QueryResult, ReadQuery } from '../types.js';
+import { toPgToolError } from './errors.js';
+import { CappedQuery } from './capped-query.js';
+import { BUILTIN_TYPE_NAMES, parserFor } from './values.js';
+
+export class PgDriver {
+  #pool: pg.Pool | undefined;
+  readonly #typeNames = new Map(BUILTIN_TYPE_NAMES);
+  readonly where: string;
+
+  constructor(
+    private readonly source: ResolvedSource,
+    private readonly logger: Logger,
+  ) {
+    const url = source.parsed.url!;
+    this.where = `${url.hostname || 'localhost'}:${url.port || 5432}`;
+  }
+
+  get pool(): pg.Pool {
+    this.#pool ??= this.#createPool();
+    return this.#pool;
+  }
+
+  #createPool(): pg.Pool {
+    const { limits, mode } = this.source;
+    const options = mode === 'read-only' ? '-c default_transaction_read_only=on' : undefined;
+    const pool = new pg.Pool({
+      connectionString: this.source.dsn,
+      max: limits.pool_size,
+      connectionTimeoutMillis: limits.connect_timeout_ms,
+      idleTimeoutMillis: 30_000,
+      application_name: 'dba-mcp',
+      ...(options ? { options } : {}),
+    });
+    // An idle connection dropped by the server must not crash the process; the pool replaces it.
+    pool.on('error', (err) => this.logger.warn({ source: this.source.id, err: err.message }, 'idle PostgreSQL connection closed'));
+    return pool;
+  }
+
+  async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (err) {
+      throw toPgToolError(err, this.where);
+    }
+  }
+
+  /** Runs a catalog query (ours, parametrized) on a pooled connection. */
+  async catalog<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+    try {
+      const res = await this.pool.query<R>({ text, values });
+      return res.rows;
+    } catch (err) {
+      throw toPgToolError(err, this.where);
+    }
+  }
+
+  async runRead(q: ReadQuery): Promise<QueryResult> {
+    const client = await this.connect();
+    const stopCancel = this.#cancelOnAbort(client, q.signal);
+    try {
+      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.floor(q.timeoutMs)}`);
+      const capped = new CappedQuery(q.sql, q.params ?? [], q.maxRows + 1, parserFor);
+      client.query(capped as unknown as pg.QueryConfig);
+      const { fields, rows } = await capped.promise;
+      const columns = await this.#columnMeta(client, fields);
+      const truncated = rows.length > q.maxRows;
+      return { columns, rows: truncated ? rows.slice(0, q.maxRows) : rows, truncated };
+    } catch (err) {
+      if (q.signal?.aborted) throw new ToolError('QUERY_CANCELLED', 'the query was cancelled by the client', 'The request was cancelled; the statement was stopped on the server.', { cause: err });
+      throw toPgToolError(err, this.where);
+    } finally {
+      stopCancel();
+      this.#rollbackAndRelease(client);
+    }
+  }
+
+  /** Ends the read-only transaction, then hands the connection back; one that fails is discarded. */
+  #rollbackAndRelease(client: pg.PoolClient): void {
+    client.query('ROLLBACK').then(
+      () => client.release(),
+      (err: Error) => {
+        this.logger.debug({ source: this.source.id, err: err.message }, 'discarding connection after failed rollback');
+        client.release(err);
+      },
+    );
+  }
+
+  #cancelOnAbort(client: pg.PoolClient, signal: AbortSignal | undefined): () => void {
+    if (!signal) return () => {};
+    const pid = (client as unknown as { processID?: number }).processID;
+    const onAbort = () => {
+      if (pid) void this.#cancelBackend(pid);
+    };
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    return () => signal.removeEventListener('abort', onAbort);
+  }
+
+  async #cancelBackend(pid: number): Promise<void> {
+    const canceller = new pg.Client({ connectionString: this.source.dsn, connectionTimeoutMillis: this.source.limits.connect_timeout_ms });
+    try {
+      await canceller.connect();
+      await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
+    } catch (err) {
+      this.logger.warn({ source: this.source.id, pid, err: (err as Error).message }, 'could not cancel backend');
+    } finally {
+      await canceller.end().catch(() => {});
+    }
+  }
+
+  async #columnMeta(client: pg.PoolClient, fields: readonly { name: string; dataTypeID: number }[]): Promise<ColumnMeta[]> {
+    const unknown = [...new Set(fields.map((f) => f.dataTypeID).filter((oid) => !this.#typeNames.has(oid)))];
+    if (unknown.length > 0) {
+      const res = await client.query<{ oid: number; name: string }>('SELECT oid::int AS oid, format_type(oid, NULL) AS name FROM pg_type WHERE oid = ANY($1::oid[])', [unknown]);
+      for (const row of res.rows) this.#typeNames.set(row.oid, row.name);
+    }
+    return fields.map((f) => ({ name: f.name, type: this.#typeNames.get(f.dataTypeID) ?? `oid:${f.dataTypeID}` }));
+  }
+
+  async close(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    await pool?.end();
+  }
+}

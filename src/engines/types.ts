@@ -1,0 +1,139 @@
+/**
+ * The contract every engine implements. Tools talk to databases only through this interface and
+ * the capability flags; they never switch on an engine's name. Engine facts (SQL text, catalog
+ * queries, error codes) stay inside `src/engines/<engine>/`.
+ *
+ * @example
+ *   const engine = await openEngine(source, { logger });
+ *   const info = await engine.serverInfo();           // connects lazily, once
+ *   const res = await engine.runRead({ sql: 'SELECT 1', maxRows: 500, timeoutMs: 30_000 });
+ */
+import type { Logger } from '../logging.js';
+import type { ResolvedSource } from '../config/load.js';
+import type { EngineName } from './registry.js';
+
+export type { EngineName };
+
+/** What an engine can do; a tool asks these instead of checking the engine's name. */
+export interface EngineCapabilities {
+  /** Namespaces beyond one default (PostgreSQL schemas, MySQL databases). */
+  readonly schemas: boolean;
+  /** A running statement can be cancelled on the server. */
+  readonly cancel: boolean;
+}
+
+export interface ServerInfo {
+  engine: EngineName;
+  /** The product actually answering: postgresql, mysql, mariadb or sqlite. */
+  variant: string;
+  version: string;
+}
+
+/**
+ * A cell as it reaches the client: JSON numbers only where no precision can be lost (int2/int4,
+ * finite floats), booleans, null; everything else (bigint, numeric, timestamps, bytes as hex,
+ * JSON, arrays) as the server's own text form.
+ */
+export type CellValue = string | number | boolean | null;
+
+export interface ColumnMeta {
+  name: string;
+  type: string;
+}
+
+export interface ReadQuery {
+  sql: string;
+  params?: readonly CellValue[];
+  /** Rows to return at most; one more is fetched to set `truncated` exactly. */
+  maxRows: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface QueryResult {
+  columns: ColumnMeta[];
+  rows: CellValue[][];
+  truncated: boolean;
+}
+
+export interface TableRef {
+  schema: string;
+  name: string;
+}
+
+export type RelationKind = 'table' | 'view' | 'materialized_view' | 'foreign_table' | 'partitioned_table';
+
+export interface TableSummary extends TableRef {
+  kind: RelationKind;
+  /** From the catalog's statistics; null when the engine has none yet (never analyzed). */
+  row_estimate: number | null;
+  size_bytes: number | null;
+  comment: string | null;
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+  nullable: boolean;
+  default: string | null;
+  comment: string | null;
+}
+
+export interface IndexInfo {
+  name: string;
+  /** Key columns in order; expressions as the engine prints them. */
+  columns: string[];
+  /** Non-key columns carried in the index (PostgreSQL INCLUDE); empty elsewhere. */
+  include: string[];
+  unique: boolean;
+  primary: boolean;
+  method: string | null;
+  /** Partial-index predicate, if any. */
+  predicate: string | null;
+  /** False for an index the engine will not use (PostgreSQL: a failed CREATE INDEX CONCURRENTLY). */
+  valid: boolean;
+}
+
+export interface ForeignKeyInfo {
+  name: string;
+  columns: string[];
+  references: TableRef & { columns: string[] };
+  on_delete: string | null;
+  on_update: string | null;
+}
+
+export interface TableDetail extends TableSummary {
+  columns: ColumnInfo[];
+  primary_key: string[] | null;
+  foreign_keys: ForeignKeyInfo[];
+  indexes: IndexInfo[];
+}
+
+export interface TableFilter {
+  /** Only this schema; default: every non-system schema the login can see. */
+  schema?: string;
+}
+
+export interface EngineAdapter {
+  readonly name: EngineName;
+  readonly capabilities: EngineCapabilities;
+  /** Connects on first use; later calls return the cached answer. */
+  serverInfo(): Promise<ServerInfo>;
+  /** Runs exactly one statement in a read-only transaction or connection. */
+  runRead(query: ReadQuery): Promise<QueryResult>;
+  listSchemas(): Promise<string[]>;
+  /** Tables and views, sorted by schema then name. */
+  listTables(filter?: TableFilter): Promise<TableSummary[]>;
+  /** Full detail for the named relations, in the order asked; unknown names are left out. */
+  describeTables(refs: readonly TableRef[]): Promise<TableDetail[]>;
+  close(): Promise<void>;
+}
+
+export interface EngineDeps {
+  logger: Logger;
+}
+
+/** What each engine folder's index.ts exports. */
+export interface EngineModule {
+  createEngine(source: ResolvedSource, deps: EngineDeps): EngineAdapter;
+}

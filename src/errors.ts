@@ -1,0 +1,50 @@
+/**
+ * The error a tool call ends with when it cannot do what was asked. It becomes an `isError`
+ * result carrying `{code, message, hint}`: the model reads the code, the person reads the hint.
+ * Protocol faults (bad cursor, unknown resource) are McpErrors instead, thrown only outside tools.
+ */
+export type ErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_CURSOR'
+  | 'SOURCE_NOT_FOUND'
+  | 'SOURCE_REQUIRED'
+  | 'CONNECTION_FAILED'
+  | 'AUTH_FAILED'
+  | 'DATABASE_NOT_FOUND'
+  | 'TABLE_NOT_FOUND'
+  | 'SQL_SYNTAX'
+  | 'SQL_ERROR'
+  | 'MULTIPLE_STATEMENTS'
+  | 'READ_ONLY_VIOLATION'
+  | 'PERMISSION_DENIED'
+  | 'QUERY_TIMEOUT'
+  | 'QUERY_CANCELLED'
+  | 'UNSUPPORTED_BY_ENGINE'
+  | 'INTERNAL';
+
+export class ToolError extends Error {
+  override readonly name = 'ToolError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly hint: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  toJSON(): { code: ErrorCode; message: string; hint: string } {
+    return { code: this.code, message: this.message, hint: this.hint };
+  }
+}
+
+export function isToolError(err: unknown): err is ToolError {
+  return err instanceof ToolError;
+}
+
+/** Wraps anything thrown into a ToolError, keeping the original as `cause`. */
+export function asToolError(err: unknown): ToolError {
+  if (isToolError(err)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ToolError('INTERNAL', message, 'This is a bug in dba-mcp or an unexpected server state; the server log has details.', { cause: err });
+}

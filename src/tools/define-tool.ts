@@ -1,0 +1,82 @@
+/**
+ * A tool is data: its name, description, input and output schemas, the access class the guards
+ * enforce (and the annotations are derived from), and a `run` that gets everything through the
+ * context. Cross-cutting work (argument checks, guards, errors, audit) lives in register.ts only.
+ *
+ * @example
+ *   export const listSources = defineTool({
+ *     name: 'list_sources', scope: 'server', access: 'read', title: 'List sources', description: '...',
+ *     input: {}, output: { sources: z.array(...) },
+ *     run: async (_args, ctx) => ({ sources: [...] }),
+ *     render: (out) => '...',
+ *   });
+ */
+import type { z } from 'zod';
+import type { ResolvedSource } from '../config/load.js';
+import type { Limits } from '../config/schema.js';
+import type { EngineAdapter } from '../engines/types.js';
+import type { Logger } from '../logging.js';
+import type { Sources } from '../sources.js';
+
+/** What a tool may do to a database: read, change data or schema (write), or act on the server (admin). */
+export type Access = 'read' | 'write' | 'admin';
+
+export interface ClientInfo {
+  name: string;
+  version: string;
+}
+
+export interface ToolContext {
+  sources: Sources;
+  signal: AbortSignal;
+  requestId: string;
+  sessionId: string | undefined;
+  client: ClientInfo | undefined;
+  logger: Logger;
+}
+
+/** The context of a tool that works on one source: the source is resolved and its engine ready. */
+export interface SourceContext extends ToolContext {
+  source: ResolvedSource;
+  engine: EngineAdapter;
+  limits: Limits;
+}
+
+type Shape = z.ZodRawShape;
+type Out<O extends Shape> = z.infer<z.ZodObject<O>>;
+
+interface ToolCommon<I extends Shape, O extends Shape> {
+  name: string;
+  title: string;
+  description: string;
+  access: Access;
+  input: I;
+  output: O;
+  /** The compact text block sent beside structuredContent. */
+  render(out: Out<O>): string;
+}
+
+export interface SourceTool<I extends Shape, O extends Shape> extends ToolCommon<I, O> {
+  /** Gets a `source` argument and a SourceContext. */
+  scope: 'source';
+  run(args: z.infer<z.ZodObject<I>>, ctx: SourceContext): Promise<Out<O>>;
+}
+
+export interface ServerTool<I extends Shape, O extends Shape> extends ToolCommon<I, O> {
+  scope: 'server';
+  run(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<Out<O>>;
+}
+
+export type ToolDef<I extends Shape = Shape, O extends Shape = Shape> = SourceTool<I, O> | ServerTool<I, O>;
+
+export function defineTool<I extends Shape, O extends Shape>(def: SourceTool<I, O>): SourceTool<I, O>;
+export function defineTool<I extends Shape, O extends Shape>(def: ServerTool<I, O>): ServerTool<I, O>;
+export function defineTool(def: ToolDef): ToolDef {
+  return def;
+}
+
+/** Annotations are hints for clients; they come from the same access class the guards enforce. */
+export function annotationsFor(access: Access) {
+  const readOnly = access === 'read';
+  return { readOnlyHint: readOnly, destructiveHint: !readOnly, idempotentHint: readOnly, openWorldHint: false };
+}

@@ -1,0 +1,7 @@
+/** Every tool the server offers. Adding a tool: one file plus one line here. */
+import type { ToolDef } from './define-tool.js';
+import { describeSchema } from './describe-schema.js';
+import { listSources } from './list-sources.js';
+import { runQuery } from './run-query.js';
+
+export const TOOLS: readonly ToolDef[] = [listSources, describeSchema, runQuery] as unknown as readonly ToolDef[];

@@ -1,0 +1,112 @@
+/**
+ * The one pipeline every tool call travels, and the only tools file that knows the MCP SDK:
+ *   args   = input schema (strict)                 -> INVALID_ARGUMENT
+ *   ctx    = context (source, engine, signal, ids, client)
+ *   verdict= runGuards(def, args, ctx)              -> denial as ToolError
+ *   out    = def.run(args, ctx)
+ *   result = toResult(out) | toErrorResult(err)
+ *   finally audit.record(...)
+ * Tools never carry their own try/catch/audit frame.
+ */
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { AuditEntry } from '../audit/index.js';
+import { asToolError, ToolError } from '../errors.js';
+import { denialError, runGuards, type Verdict } from '../guards/index.js';
+import type { ServerDeps } from '../server.js';
+import { annotationsFor, type SourceContext, type ToolContext, type ToolDef } from './define-tool.js';
+import { toErrorResult, toResult } from './result.js';
+
+type Extra = { signal: AbortSignal; sessionId?: string; requestId: string | number };
+
+interface Registered {
+  def: ToolDef;
+  input: z.ZodObject;
+  listing: Tool;
+}
+
+function sourceArgument(ids: string[]) {
+  const [first, ...rest] = ids;
+  const described = `The database to use: ${ids.join(', ')}.${ids.length === 1 ? ' Optional: there is only one.' : ' Required: list_sources describes them.'}`;
+  return z.enum([first ?? 'demo', ...rest]).optional().describe(described);
+}
+
+function prepare(def: ToolDef, ids: string[]): Registered {
+  const shape = def.scope === 'source' ? { source: sourceArgument(ids), ...def.input } : def.input;
+  const input = z.object(shape).strict();
+  const listing: Tool = {
+    name: def.name,
+    title: def.title,
+    description: def.description,
+    inputSchema: z.toJSONSchema(input, { target: 'draft-7', io: 'input' }) as Tool['inputSchema'],
+    outputSchema: z.toJSONSchema(z.object(def.output), { target: 'draft-7', io: 'output' }) as Tool['outputSchema'],
+    annotations: { title: def.title, ...annotationsFor(def.access) },
+  };
+  return { def, input, listing };
+}
+
+export function registerTools(server: Server, tools: readonly ToolDef[], deps: ServerDeps): void {
+  const registered = new Map(tools.map((def) => [def.name, prepare(def, deps.sources.ids)]));
+  const listings = [...registered.values()].map((r) => r.listing);
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listings }));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const tool = registered.get(request.params.name);
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${request.params.name}"; tools/list names the tools`);
+    return callTool(tool, request.params.arguments ?? {}, extra, server, deps);
+  });
+}
+
+async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extra: Extra, server: Server, deps: ServerDeps): Promise<CallToolResult> {
+  const started = performance.now();
+  const entry: AuditEntry = { kind: 'tool', name: tool.def.name, requestId: String(extra.requestId), sessionId: extra.sessionId, outcome: 'ok', durationMs: 0, args: rawArgs };
+  let verdicts: Verdict[] = [];
+  try {
+    const args = parseArgs(tool.input, rawArgs);
+    const ctx = await buildContext(tool.def, args, extra, server, deps);
+    entry.client = ctx.client;
+    if ('source' in ctx) entry.source = ctx.source.id;
+    verdicts = runGuards(tool.def, args, ctx);
+    const denied = verdicts.find((v) => v.decision === 'deny');
+    if (denied) {
+      entry.outcome = 'denied';
+      throw denialError(denied);
+    }
+    const out = await (tool.def.run as (a: unknown, c: ToolContext | SourceContext) => Promise<Record<string, unknown>>)(args, ctx);
+    entry.rowCount = typeof out.row_count === 'number' ? out.row_count : undefined;
+    entry.truncated = typeof out.truncated === 'boolean' ? out.truncated : undefined;
+    return toResult(out, (tool.def.render as (o: unknown) => string)(out));
+  } catch (err) {
+    const failure = asToolError(err);
+    if (failure.code === 'INTERNAL') deps.logger.error({ tool: tool.def.name, err: failure.cause ?? failure }, 'tool failed');
+    if (entry.outcome === 'ok') entry.outcome = 'error';
+    entry.errorCode = failure.code;
+    return toErrorResult(failure);
+  } finally {
+    entry.verdicts = verdicts;
+    entry.durationMs = performance.now() - started;
+    await deps.audit.record(entry);
+  }
+}
+
+function parseArgs(schema: z.ZodObject, raw: Record<string, unknown>): Record<string, unknown> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
+  throw new ToolError('INVALID_ARGUMENT', problems, 'Fix the arguments to match the tool input schema (tools/list shows it).');
+}
+
+async function buildContext(def: ToolDef, args: Record<string, unknown>, extra: Extra, server: Server, deps: ServerDeps): Promise<ToolContext | SourceContext> {
+  const base: ToolContext = {
+    sources: deps.sources,
+    signal: extra.signal,
+    requestId: String(extra.requestId),
+    sessionId: extra.sessionId,
+    client: server.getClientVersion(),
+    logger: deps.logger,
+  };
+  if (def.scope === 'server') return base;
+  const source = deps.sources.resolve(args.source as string | undefined);
+  const engine = await deps.sources.engine(source);
+  return { ...base, source, engine, limits: source.limits };
+}

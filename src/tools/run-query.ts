@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { CellSchema, ColumnMetaSchema } from './schemas.js';
+import { defineTool } from './define-tool.js';
+import { renderRows } from './render-rows.js';
+
+export const runQuery = defineTool({
+  name: 'run_query',
+  title: 'Run a read-only query',
+  description:
+    'Run exactly one read-only SQL statement (SELECT, WITH, SHOW, EXPLAIN without ANALYZE, ...) and return its rows. ' +
+    'It runs in a read-only transaction with a statement timeout; writes, DDL and multiple statements are refused. ' +
+    'At most max_rows rows come back (the source limit applies); `truncated` says exactly whether more existed. ' +
+    'bigint, numeric, timestamps and binary values come back as strings so nothing is rounded. ' +
+    'Use describe_schema first to learn table and column names; use analyze_query to see why a query is slow.',
+  scope: 'source',
+  access: 'read',
+  input: {
+    sql: z.string().min(1).max(100_000).describe('Exactly one SQL statement in the source\'s dialect. No trailing second statement.'),
+    params: z.array(CellSchema).max(100).optional().describe('Values for placeholders ($1, $2 on PostgreSQL; ? on MySQL and SQLite), in order.'),
+    max_rows: z.number().int().min(1).max(100_000).optional().describe('Rows to return at most; default and ceiling: the source\'s limits.max_rows (500 unless configured).'),
+  },
+  output: {
+    columns: z.array(ColumnMetaSchema),
+    rows: z.array(z.array(CellSchema)).describe('One array per row, values in column order'),
+    row_count: z.number().int().describe('Rows returned (after the cap)'),
+    truncated: z.boolean().describe('True when the statement had more rows than were returned'),
+    duration_ms: z.number(),
+  },
+  async run({ sql, params, max_rows }, ctx) {
+    const maxRows = Math.min(max_rows ?? ctx.limits.max_rows, ctx.limits.max_rows);
+    const started = performance.now();
+    const result = await ctx.engine.runRead({ sql, maxRows, timeoutMs: ctx.limits.statement_timeout_ms, signal: ctx.signal, ...(params ? { params } : {}) });
+    const duration_ms = Math.round((performance.now() - started) * 100) / 100;
+    return { columns: result.columns, rows: result.rows, row_count: result.rows.length, truncated: result.truncated, duration_ms };
+  },
+  render: (out) => renderRows(out.columns, out.rows, out.truncated),
+});
