@@ -36,7 +36,7 @@ export class PgDriver {
     const { limits, mode } = this.source;
     const options = mode === 'read-only' ? '-c default_transaction_read_only=on' : undefined;
     const pool = new pg.Pool({
-      connectionString: this.source.dsn,
+      connectionString: this.source.parsed.normalized,
       max: limits.pool_size,
       connectionTimeoutMillis: limits.connect_timeout_ms,
       idleTimeoutMillis: 30_000,
@@ -109,7 +109,7 @@ export class PgDriver {
   }
 
   async #cancelBackend(pid: number): Promise<void> {
-    const canceller = new pg.Client({ connectionString: this.source.dsn, connectionTimeoutMillis: this.source.limits.connect_timeout_ms });
+    const canceller = new pg.Client({ connectionString: this.source.parsed.normalized, connectionTimeoutMillis: this.source.limits.connect_timeout_ms });
     try {
       await canceller.connect();
       await canceller.query('SELECT pg_cancel_backend($1)', [pid]);

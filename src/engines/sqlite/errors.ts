@@ -12,7 +12,7 @@ export function toSqliteToolError(err: unknown, file: string): ToolError {
   if (err instanceof RangeError || (err instanceof TypeError && /bind|parameter/i.test(message))) {
     return new ToolError('INVALID_ARGUMENT', message, 'The params array must hold one value per ? placeholder.', { cause: err });
   }
-  if (code === 'SQLITE_CANTOPEN') return new ToolError('DATABASE_NOT_FOUND', `cannot open SQLite file ${file}: ${message}`, 'Check the path in the sqlite:// DSN and that the file exists and is readable.', { cause: err });
+  if (code === 'SQLITE_CANTOPEN' || /directory does not exist/.test(message)) return new ToolError('DATABASE_NOT_FOUND', `cannot open SQLite file ${file}: ${message}`, 'Check the path in the sqlite:// DSN and that the file exists and is readable.', { cause: err });
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return new ToolError('CONNECTION_FAILED', `${file}: ${message}`, 'The file is not a valid SQLite database (or is damaged).', { cause: err });
   if (code.startsWith('SQLITE_READONLY')) return new ToolError('READ_ONLY_VIOLATION', message, 'This source is read-only: run_query runs reads only. A change goes through request_change and a person approves it.', { cause: err });
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return new ToolError('SQL_ERROR', message, 'Another connection holds a lock on the database; retry shortly.', { cause: err });

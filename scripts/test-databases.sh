@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Makes sure the real database servers the tests use are installed, running and prepared:
+# PostgreSQL 15 with HypoPG and pg_stat_statements on 127.0.0.1:5432, MariaDB on 127.0.0.1:3306.
+# Idempotent: safe to run again. Needs root for apt-get and for starting the servers.
+set -euo pipefail
+
+log() { printf '[test-databases] %s\n' "$*" >&2; }
+
+pg_ready() { pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; }
+maria_ready() { mariadb -h127.0.0.1 -uroot -e 'SELECT 1' >/dev/null 2>&1; }
+
+wait_for() {
+  local what=$1 check=$2
+  for _ in $(seq 1 60); do
+    if $check; then return 0; fi
+    sleep 0.5
+  done
+  log "$what did not become ready"; return 1
+}
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then apt-get update -qq >/dev/null; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+pg_cluster_version() { ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1; }
+
+ensure_postgres() {
+  command -v pg_ctlcluster >/dev/null || apt_install postgresql
+  local v; v=$(pg_cluster_version)
+  if [ ! -f "/usr/share/postgresql/$v/extension/hypopg.control" ]; then
+    log "installing HypoPG for PostgreSQL $v"; apt_install "postgresql-$v-hypopg"
+  fi
+  if ! pg_ready; then
+    log "starting PostgreSQL $v"; pg_ctlcluster --skip-systemctl-redirect "$v" main start || true
+    wait_for PostgreSQL pg_ready
+  fi
+  if ! psql -h 127.0.0.1 -U postgres -tAc 'SHOW shared_preload_libraries' | grep -q pg_stat_statements; then
+    log "enabling pg_stat_statements (restart)"
+    psql -h 127.0.0.1 -U postgres -qc "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
+    pg_ctlcluster --skip-systemctl-redirect "$v" main restart
+    wait_for PostgreSQL pg_ready
+  fi
+  psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'test'" | grep -q 1 \
+    || psql -h 127.0.0.1 -U postgres -qc 'CREATE DATABASE test'
+}
+
+ensure_mariadb() {
+  command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || apt_install mariadb-server
+  if ! maria_ready; then
+    log "starting MariaDB"
+    mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
+    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+    wait_for MariaDB maria_ready
+  fi
+  mariadb -h127.0.0.1 -uroot -e 'CREATE DATABASE IF NOT EXISTS test'
+}
+
+ensure_postgres
+ensure_mariadb
+log "PostgreSQL $(psql -h 127.0.0.1 -U postgres -tAc 'SHOW server_version') and MariaDB $(mariadb -h127.0.0.1 -uroot -N -e 'SELECT VERSION()') are ready"
