@@ -7,7 +7,6 @@ import type { LoadedConfig } from './config/load.js';
 import { createLogger, type Logger } from './logging.js';
 import { createServer, type ServerDeps } from './server.js';
 import { Sources } from './sources.js';
-import { startHttp } from './transports/http.js';
 import { startStdio, type Running } from './transports/stdio.js';
 import { VERSION } from './version.js';
 
@@ -50,7 +49,7 @@ export async function startServer(loaded: LoadedConfig): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
   const transport = loaded.config.transport;
   running = transport.type === 'http'
-    ? await startHttp(transport, () => createServer(deps), logger)
+    ? await (await import('./transports/http.js')).startHttp(transport, () => createServer(deps), logger)
     : await startStdio(createServer(deps), () => void stop('stdin closed'));
   process.stderr.write(summary(loaded, running.address));
   announceSources(sources, logger);

@@ -1,9 +1,11 @@
 /**
- * Connections and the read path. Every read runs as:
- *   BEGIN READ ONLY; SET LOCAL statement_timeout     (one round trip, our own text)
- *   the statement, through the extended protocol     (one statement only: the server refuses more)
- *   ROLLBACK                                          (after the answer is in hand)
- * Sources in read-only mode also open their connections with default_transaction_read_only=on.
+ * Connections and the read path. Read connections start with default_transaction_read_only=on,
+ * statement_timeout and idle_in_transaction_session_timeout in their startup packet, so a read is
+ * one round trip: the statement through the extended protocol (one statement only: the server
+ * refuses more), capped at max rows, in its own read-only transaction. Before a connection is
+ * reused, DISCARD ALL undoes anything the statement changed in the session (settings, advisory
+ * locks, prepared statements, temp tables) and restores the startup settings; a connection
+ * that fails it is destroyed.
  */
 import pg from 'pg';
 import type { ResolvedSource } from '../../config/load.js';
@@ -33,15 +35,19 @@ export class PgDriver {
   }
 
   #createPool(): pg.Pool {
-    const { limits, mode } = this.source;
-    const options = mode === 'read-only' ? '-c default_transaction_read_only=on' : undefined;
+    const { limits } = this.source;
+    const options = [
+      '-c default_transaction_read_only=on',
+      `-c statement_timeout=${limits.statement_timeout_ms}`,
+      `-c idle_in_transaction_session_timeout=${Math.max(limits.statement_timeout_ms, 10_000)}`,
+    ].join(' ');
     const pool = new pg.Pool({
       connectionString: this.source.parsed.normalized,
       max: limits.pool_size,
       connectionTimeoutMillis: limits.connect_timeout_ms,
       idleTimeoutMillis: 30_000,
       application_name: 'dba-mcp',
-      ...(options ? { options } : {}),
+      options,
     });
     // An idle connection dropped by the server must not crash the process; the pool replaces it.
     pool.on('error', (err) => this.logger.warn({ source: this.source.id, err: err.message }, 'idle PostgreSQL connection closed'));
@@ -70,7 +76,7 @@ export class PgDriver {
     const client = await this.connect();
     const stopCancel = this.#cancelOnAbort(client, q.signal);
     try {
-      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.floor(q.timeoutMs)}`);
+      if (q.timeoutMs !== this.source.limits.statement_timeout_ms) await client.query(`SET statement_timeout = ${Math.floor(q.timeoutMs)}`);
       const capped = new CappedQuery(q.sql, q.params ?? [], q.maxRows + 1, parserFor);
       client.query(capped as unknown as pg.QueryConfig);
       const { fields, rows } = await capped.promise;
@@ -82,16 +88,16 @@ export class PgDriver {
       throw toPgToolError(err, this.where);
     } finally {
       stopCancel();
-      this.#rollbackAndRelease(client);
+      this.#resetAndRelease(client);
     }
   }
 
-  /** Ends the read-only transaction, then hands the connection back; one that fails is discarded. */
-  #rollbackAndRelease(client: pg.PoolClient): void {
-    client.query('ROLLBACK').then(
+  /** Resets the session to its startup state, then hands the connection back; one that fails is destroyed. */
+  #resetAndRelease(client: pg.PoolClient): void {
+    client.query('DISCARD ALL').then(
       () => client.release(),
       (err: Error) => {
-        this.logger.debug({ source: this.source.id, err: err.message }, 'discarding connection after failed rollback');
+        this.logger.debug({ source: this.source.id, err: err.message }, 'destroying connection after failed session reset');
         client.release(err);
       },
     );
