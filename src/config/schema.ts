@@ -4,6 +4,7 @@
  * at start, because a typo in a safety setting must never be silently ignored.
  */
 import { z } from 'zod';
+import { isLoopback } from '../transports/http-guard.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -37,8 +38,14 @@ export const TransportSchema = z
     allowed_hosts: z.array(z.string().min(1)).default([]).describe('Extra Host header values accepted (DNS-rebinding guard).'),
     allowed_origins: z.array(z.string().min(1)).default([]).describe('Extra Origin header values accepted.'),
     auth_token: z.string().min(16, 'auth_token must be at least 16 characters').optional(),
+    session_idle_timeout_s: z.number().int().min(10).max(86_400).default(1800).describe('An HTTP session with no request for this long is closed.'),
   })
-  .strict();
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.type === 'http' && !isLoopback(t.host) && !t.auth_token) {
+      ctx.addIssue({ code: 'custom', path: ['host'], message: `binding ${t.host} (not a loopback address) requires transport.auth_token (or DBA_MCP_AUTH_TOKEN): anyone on the network could use your databases` });
+    }
+  });
 
 export const LogSchema = z
   .object({

@@ -12,14 +12,15 @@ import { ConfigError } from '../config/errors.js';
 import type { Logger } from '../logging.js';
 import { VERSION } from '../version.js';
 import { createHttpGuard, isLoopback } from './http-guard.js';
-import type { Running } from './stdio.js';
+import { evictIdle, evictOldest, type Session } from './http-sessions.js';
 
-const MAX_SESSIONS = 256;
-
-interface Session {
+interface LiveSession extends Session {
   transport: StreamableHTTPServerTransport;
   server: Server;
 }
+import type { Running } from './stdio.js';
+
+const MAX_SESSIONS = 256;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -33,7 +34,10 @@ export async function startHttp(config: TransportConfig, makeServer: () => Serve
   if (!isLoopback(config.host) && !config.auth_token) {
     throw new ConfigError(`refusing to listen on ${config.host} without transport.auth_token (or DBA_MCP_AUTH_TOKEN): anyone on the network could use your databases`);
   }
-  const sessions = new Map<string, Session>();
+  const sessions = new Map<string, LiveSession>();
+  const idleMs = config.session_idle_timeout_s * 1000;
+  const sweeper = setInterval(() => evictIdle(sessions, idleMs), Math.min(idleMs, 60_000));
+  sweeper.unref();
   const httpServer = http.createServer();
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -46,15 +50,16 @@ export async function startHttp(config: TransportConfig, makeServer: () => Serve
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
       const session = sessions.get(sessionId);
-      if (!session) return rpcError(res, 404, 'session not found; start a new one with initialize', -32001);
+      if (!session) return rpcError(res, 404, 'session not found or expired; start a new one with initialize', -32001);
+      session.lastSeen = Date.now();
       return session.transport.handleRequest(req, res);
     }
     if (req.method !== 'POST') return rpcError(res, 400, 'no mcp-session-id header: send initialize first');
-    if (sessions.size >= MAX_SESSIONS) return rpcError(res, 503, 'too many open sessions; close one (DELETE /mcp) and retry');
+    if (sessions.size >= MAX_SESSIONS) evictOldest(sessions);
     const server = makeServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => void sessions.set(id, { transport, server }),
+      onsessioninitialized: (id) => void sessions.set(id, { transport, server, lastSeen: Date.now() }),
       onsessionclosed: (id) => void sessions.delete(id),
     });
     transport.onclose = () => {
@@ -79,6 +84,7 @@ export async function startHttp(config: TransportConfig, makeServer: () => Serve
   return {
     address: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/mcp`,
     async close() {
+      clearInterval(sweeper);
       await Promise.allSettled([...sessions.values()].map((s) => s.transport.close()));
       sessions.clear();
       httpServer.closeAllConnections();
