@@ -102,7 +102,8 @@ function mergeFlags(raw: unknown, flags: CliFlags, env: NodeJS.ProcessEnv): Reco
   doc.transport = transport;
   if (flags.dsn?.length) {
     const existing = Array.isArray(doc.sources) ? (doc.sources as { id?: unknown }[]) : [];
-    doc.sources = [...existing, ...sourcesFromDsns(flags.dsn, existing.map((s) => String(s?.id)))];
+    const dsns = flags.dsn.map((dsn, i) => interpolateEnv(dsn, env, ['--dsn', i]) as string);
+    doc.sources = [...existing, ...sourcesFromDsns(dsns, existing.map((s) => String(s?.id)))];
   }
   return doc;
 }

@@ -16,6 +16,7 @@ import { asToolError, ToolError } from '../errors.js';
 import { denialError, runGuards, type Verdict } from '../guards/index.js';
 import type { ServerDeps } from '../server.js';
 import { annotationsFor, type SourceContext, type ToolContext, type ToolDef } from './define-tool.js';
+import { toolJsonSchema } from './json-schema.js';
 import { toErrorResult, toResult } from './result.js';
 
 type Extra = { signal: AbortSignal; sessionId?: string; requestId: string | number };
@@ -39,8 +40,8 @@ function prepare(def: ToolDef, ids: string[]): Registered {
     name: def.name,
     title: def.title,
     description: def.description,
-    inputSchema: z.toJSONSchema(input, { target: 'draft-7', io: 'input' }) as Tool['inputSchema'],
-    outputSchema: z.toJSONSchema(z.object(def.output), { target: 'draft-7', io: 'output' }) as Tool['outputSchema'],
+    inputSchema: toolJsonSchema(input, 'input'),
+    outputSchema: toolJsonSchema(z.object(def.output), 'output'),
     annotations: { title: def.title, ...annotationsFor(def.access) },
   };
   return { def, input, listing };

@@ -143,3 +143,11 @@ describe('DSN passwords with URL characters', () => {
     expect(parseDsn('mysql://u:a%40b@h/db').url?.password).toBe('a%40b');
   });
 });
+
+describe('--dsn with ${ENV}', () => {
+  it('takes the password from the environment, so it stays out of the process list', () => {
+    const loaded = loadConfig({ dsn: ['postgres://app:${SHOP_PW}@localhost/shop'] }, { SHOP_PW: 'pw' });
+    expect(loaded.sources[0]?.parsed.url?.password).toBe('pw');
+    expect(() => loadConfig({ dsn: ['postgres://app:${NOPE}@localhost/shop'] }, {})).toThrow(/NOPE is not set/);
+  });
+});

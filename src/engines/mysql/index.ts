@@ -1,0 +1,28 @@
+import type { ResolvedSource } from '../../config/load.js';
+import type { EngineAdapter, EngineDeps, ServerInfo } from '../types.js';
+import { MysqlDriver } from './driver.js';
+import { MysqlIntrospector } from './introspector.js';
+import { runRead } from './read.js';
+
+/** ServerInfo plus what VERSION() said in full, e.g. '10.11.19-MariaDB-0+deb12u1'. */
+export interface MysqlServerInfo extends ServerInfo {
+  full_version: string;
+}
+
+export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAdapter {
+  const driver = new MysqlDriver(source, deps.logger);
+  const introspector = new MysqlIntrospector(driver, source.parsed.database);
+  return {
+    name: 'mysql',
+    capabilities: { schemas: true, cancel: true },
+    async serverInfo(): Promise<MysqlServerInfo> {
+      const server = await driver.server();
+      return { engine: 'mysql', variant: server.variant, version: server.version, full_version: server.full };
+    },
+    runRead: (q) => runRead(driver, q),
+    listSchemas: () => introspector.listSchemas(),
+    listTables: (filter) => introspector.listTables(filter),
+    describeTables: (refs) => introspector.describeTables(refs),
+    close: () => driver.close(),
+  };
+}
