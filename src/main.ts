@@ -34,13 +34,12 @@ export async function startServer(loaded: LoadedConfig): Promise<void> {
   if (loaded.demo) (await import('./engines/sqlite/demo-shop.js')).ensureDemoShop(loaded.stateDir);
   const sources = new Sources(loaded.sources, { logger });
   const deps: ServerDeps = { config: loaded, sources, audit: nullAuditSink, logger };
-  let running: Running | undefined;
-  let stopping = false;
+  const state: { running?: Running; stopping?: boolean } = {};
   const stop = async (reason: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (state.stopping) return;
+    state.stopping = true;
     logger.info({ reason }, 'shutting down');
-    await running?.close().catch(() => {});
+    await state.running?.close().catch(() => {});
     await sources.closeAll();
     await deps.audit.close();
     process.exit(0);
@@ -48,9 +47,10 @@ export async function startServer(loaded: LoadedConfig): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   const transport = loaded.config.transport;
-  running = transport.type === 'http'
+  const running = transport.type === 'http'
     ? await (await import('./transports/http.js')).startHttp(transport, () => createServer(deps), logger)
     : await startStdio(createServer(deps), () => void stop('stdin closed'));
+  state.running = running;
   process.stderr.write(summary(loaded, running.address));
   announceSources(sources, logger);
 }
