@@ -5,6 +5,7 @@ export default defineConfig({
     // Integration and e2e suites share real database servers: run files one at a time.
     fileParallelism: false,
     testTimeout: 30_000,
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
     hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },

@@ -4,7 +4,8 @@
  *   - run_query p50 for SELECT 1 and a 100-row query, next to the raw pg driver's p50;
  *   - cold start: spawn to initialize response (median of several starts);
  *   - tools/list size; the 100-row text rendering against the rows as compact JSON.
- * Rounds alternate between dba-mcp and the raw driver so machine noise hits both alike.
+ * Calls alternate one by one between dba-mcp and the raw driver so machine noise hits both alike;
+ * run it a few times: this VM's timer and scheduler jitter is of the order of 0.1 ms.
  * Usage: node bench/run-query.mjs [--dsn postgres://...] [--calls 2000]
  */
 import { spawn } from 'node:child_process';
@@ -21,7 +22,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist', 'cli.js');
 const { values: opts } = parseArgs({ options: { dsn: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' }, calls: { type: 'string', default: '2000' }, starts: { type: 'string', default: '15' } } });
 const CALLS = Number(opts.calls);
-const ROUNDS = 10;
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-mcp-bench-'));
 
 const HUNDRED_ROWS = `SELECT g AS id, 'customer' || g || '@example.com' AS email, 'Customer Number ' || g AS full_name,
@@ -65,13 +65,13 @@ async function coldStart(args) {
   });
 }
 
+/** dba-mcp and the raw driver alternate call by call, so both meet the same machine. */
 async function compare(label, client, pool, sql) {
   const mcp = [];
   const raw = [];
-  const per = Math.ceil(CALLS / ROUNDS);
-  for (let r = 0; r < ROUNDS; r++) {
-    mcp.push(...(await timeCalls(per, () => client.callTool({ name: 'run_query', arguments: { sql } }))));
-    raw.push(...(await timeCalls(per, () => pool.query(sql))));
+  for (let i = 0; i < CALLS; i++) {
+    mcp.push(...(await timeCalls(1, () => client.callTool({ name: 'run_query', arguments: { sql } }))));
+    raw.push(...(await timeCalls(1, () => pool.query(sql))));
   }
   const [m, w] = [median(mcp), median(raw)];
   console.log(`${label.padEnd(18)} dba-mcp p50 ${ms(m)} (p90 ${ms(pct(mcp, 0.9))})   raw pg p50 ${ms(w)}   added ${ms(m - w)}`);
@@ -79,7 +79,7 @@ async function compare(label, client, pool, sql) {
 }
 
 async function main() {
-  console.log(`node ${process.version}, ${os.cpus().length} cores, ${CALLS} calls per query, ${ROUNDS} alternating rounds\n`);
+  console.log(`node ${process.version}, ${os.cpus().length} cores, ${CALLS} alternating calls per query\n`);
   const client = await connect(['--dsn', opts.dsn]);
   const pool = new pg.Pool({ connectionString: opts.dsn, max: 1 });
   for (let i = 0; i < 300; i++) {

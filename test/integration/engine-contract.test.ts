@@ -122,7 +122,8 @@ for (const name of ENGINE_NAMES) {
       expect(customers!.columns.find((c) => c.name === 'created_at')!.default).not.toBeNull();
     });
 
-    it.skipIf(name === 'mysql')('describes partial and expression indexes', async () => {
+    // MariaDB has neither partial nor expression indexes.
+    if (name !== 'mysql') it('describes partial and expression indexes', async () => {
       const [orders, customers] = await engine.describeTables([{ schema: scratch.schema, name: 'orders' }, { schema: scratch.schema, name: 'customers' }]);
       const partial = orders!.indexes.find((i) => i.name === 'orders_open')!;
       expect(partial.predicate).toMatch(/status\s*=\s*'open'/);

@@ -1,6 +1,6 @@
 /**
- * One statement through the extended protocol with a row cap, in a single round trip:
- * Parse, Bind, Describe, Execute(rows = cap), Sync. The server stops at the cap (PortalSuspended),
+ * One statement through the extended protocol with a row cap, in a single round trip and a
+ * single write: Parse, Bind, Describe, Execute(rows = cap), Sync. The server stops at the cap (PortalSuspended),
  * so a huge result is never fetched, and the extended protocol refuses more than one statement.
  * pg's own Query would fetch past the cap; pg-cursor needs an extra round trip to close.
  */
@@ -12,6 +12,7 @@ interface FieldDescription {
 }
 
 interface WireConnection {
+  stream: { cork(): void; uncork(): void };
   parse(msg: { text: string }, more?: boolean): void;
   bind(msg: { portal: string; statement: string; values: (string | null)[] }, more?: boolean): void;
   describe(msg: { type: 'P'; name: string }, more?: boolean): void;
@@ -51,11 +52,16 @@ export class CappedQuery {
 
   submit(connection: WireConnection): void {
     const values = this.values.map((v) => (v === null ? null : String(v)));
-    connection.parse({ text: this.text }, true);
-    connection.bind({ portal: '', statement: '', values }, true);
-    connection.describe({ type: 'P', name: '' }, true);
-    connection.execute({ portal: '', rows: this.cap }, true);
-    connection.sync();
+    connection.stream.cork(); // five messages, one write: pg would otherwise send each alone
+    try {
+      connection.parse({ text: this.text }, true);
+      connection.bind({ portal: '', statement: '', values }, true);
+      connection.describe({ type: 'P', name: '' }, true);
+      connection.execute({ portal: '', rows: this.cap }, true);
+      connection.sync();
+    } finally {
+      connection.stream.uncork();
+    }
   }
 
   handleRowDescription(msg: { fields: FieldDescription[] }): void {
