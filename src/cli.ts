@@ -11,6 +11,7 @@ const USAGE = `dba-mcp ${VERSION}: an MCP server with a careful DBA's skills, re
 
 Usage:
   dba-mcp [--config FILE] [--dsn URL]... [--transport stdio|http] [--host H] [--port N] [--state-dir DIR]
+  dba-mcp audit verify|tail|search ...   read and check the audit log (dba-mcp audit --help)
 
   --config FILE      YAML config (sources, limits, transport, log); see the README
   --dsn URL          a source: postgres://, postgresql://, mysql://, mariadb://,
@@ -57,7 +58,18 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+/**
+ * Subcommands, dispatched before the server's flags are parsed and loaded only when used:
+ * `dba-mcp audit verify ...`. One more command is one more line here.
+ */
+const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
+  audit: () => import('./commands/audit.js'),
+};
+
 async function main(): Promise<void> {
+  const [first, ...rest] = process.argv.slice(2);
+  const command = first !== undefined && Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  if (command) return void (process.exitCode = await (await command()).run(rest));
   let parsed: ReturnType<typeof parseFlags>;
   try {
     parsed = parseFlags(process.argv.slice(2));

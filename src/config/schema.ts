@@ -11,6 +11,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const LimitsSchema = z
   .object({
     max_rows: z.number().int().min(1).max(100_000).default(500).describe('Rows returned per query at most; the result says when it was cut.'),
+    max_result_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(256 * 1024).describe('Rows stop before their JSON passes this size; the result says so.'),
+    max_cell_chars: z.number().int().min(16).max(10_000_000).default(10_000).describe('A longer value is cut, with a marker saying how much.'),
     statement_timeout_ms: z.number().int().min(100).max(3_600_000).default(30_000).describe('A statement running longer is cancelled on the server.'),
     connect_timeout_ms: z.number().int().min(100).max(120_000).default(5_000).describe('Time allowed to open a connection.'),
     pool_size: z.number().int().min(1).max(100).default(4).describe('Connections kept open per source (server engines).'),
@@ -26,6 +28,7 @@ export const SourceSchema = z
     dsn: z.string().min(1).describe('postgres://, mysql://, mariadb:// or sqlite:// connection string; use ${ENV_VAR} for secrets.'),
     description: z.string().max(500).optional(),
     mode: z.enum(['read-only', 'read-write']).default('read-only'),
+    privilege_check: z.enum(['warn', 'enforce']).default('warn').describe('enforce: refuse to serve a read-only source through a login that can do more than read.'),
     limits: LimitsSchema.prefault({}),
   })
   .strict();
@@ -54,12 +57,21 @@ export const LogSchema = z
   })
   .strict();
 
+export const AuditSchema = z
+  .object({
+    path: z.string().regex(/\.jsonl$/, 'audit.path names the log file and must end in .jsonl').optional().describe('The audit log file (.jsonl); rotated files and the lock sit beside it. Default: <state_dir>/audit/audit.jsonl.'),
+    max_file_mb: z.number().min(1).max(4096).default(64).describe('The file is rotated (renamed audit-NNNNNN.jsonl) before it grows past this; the chain runs on.'),
+    redact_literals: z.boolean().default(false).describe('Record SQL with its literals replaced by placeholders (PostgreSQL), or not at all (other engines).'),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     sources: z.array(SourceSchema).default([]),
     transport: TransportSchema.prefault({}),
     state_dir: z.string().min(1).optional(),
     log: LogSchema.prefault({}),
+    audit: AuditSchema.prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -74,3 +86,4 @@ export type Config = z.infer<typeof ConfigSchema>;
 export type SourceConfig = z.infer<typeof SourceSchema>;
 export type Limits = z.infer<typeof LimitsSchema>;
 export type TransportConfig = z.infer<typeof TransportSchema>;
+export type AuditConfig = z.infer<typeof AuditSchema>;

@@ -11,6 +11,7 @@
 import type { Logger } from '../logging.js';
 import type { ResolvedSource } from '../config/load.js';
 import type { EngineName } from './registry.js';
+import type { Classification } from '../sql/types.js';
 
 export type { EngineName };
 
@@ -48,6 +49,11 @@ export interface ReadQuery {
   maxRows: number;
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * The classifier proved the statement cannot change session state, so the connection need not
+   * be reset after it. Absent (classifier off): the engine resets as if anything could have changed.
+   */
+  sessionNeutral?: boolean;
 }
 
 export interface QueryResult {
@@ -109,6 +115,20 @@ export interface TableDetail extends TableSummary {
   indexes: IndexInfo[];
 }
 
+/** Something the login can do beyond reading, found at first connect. */
+export interface PostureFinding {
+  id: string;
+  /** critical: can run programs, touch server files or act as superuser; warning: can change data or schema. */
+  severity: 'critical' | 'warning' | 'info';
+  message: string;
+  fix: string;
+}
+
+export interface Posture {
+  login: string;
+  findings: PostureFinding[];
+}
+
 export interface TableFilter {
   /** Only this schema; default: every non-system schema the login can see. */
   schema?: string;
@@ -119,6 +139,13 @@ export interface EngineAdapter {
   readonly capabilities: EngineCapabilities;
   /** Connects on first use; later calls return the cached answer. */
   serverInfo(): Promise<ServerInfo>;
+  /** What the login can do beyond reading (layer 3 of read-only); computed once, then cached. */
+  posture(): Promise<Posture>;
+  /**
+   * What the statement does, from the dialect's real parser, with the functions it calls judged
+   * by what this engine knows of them. Never throws for bad SQL: unparseable text is 'unknown'.
+   */
+  classify(sql: string, params?: readonly CellValue[]): Promise<Classification>;
   /** Runs exactly one statement in a read-only transaction or connection. */
   runRead(query: ReadQuery): Promise<QueryResult>;
   listSchemas(): Promise<string[]>;

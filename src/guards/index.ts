@@ -1,37 +1,24 @@
 /**
- * The guards every call passes, in a fixed order: limits -> access -> approval. Each returns a
- * verdict that the audit record keeps; the first deny stops the call. Fail closed: a guard that
- * cannot decide denies.
+ * The guards every call passes, in a fixed order: access -> posture -> statement (-> approval, later). Each
+ * returns a verdict that the audit record keeps; the first denial stops the call. Fail closed: a
+ * guard that cannot decide denies.
  */
 import { ToolError } from '../errors.js';
 import type { SourceContext, ToolContext, ToolDef } from '../tools/define-tool.js';
+import { accessGuard } from './access.js';
+import { postureGuard } from './posture.js';
+import { statementGuard } from './statement.js';
+import type { Guard, Verdict } from './types.js';
 
-export interface Verdict {
-  guard: string;
-  decision: 'allow' | 'deny';
-  reason?: string;
-}
+export type { Verdict, Guard };
 
-export type Guard = (def: ToolDef, args: Record<string, unknown>, ctx: ToolContext | SourceContext) => Verdict;
-
-const isSourceContext = (ctx: ToolContext | SourceContext): ctx is SourceContext => 'source' in ctx;
-
-/** A tool that changes data or acts on the server never runs against a read-only source. */
-export const accessGuard: Guard = (def, _args, ctx) => {
-  if (def.access === 'read') return { guard: 'access', decision: 'allow' };
-  if (!isSourceContext(ctx)) return { guard: 'access', decision: 'deny', reason: `${def.name} needs a source` };
-  return ctx.source.mode === 'read-write'
-    ? { guard: 'access', decision: 'allow' }
-    : { guard: 'access', decision: 'deny', reason: `source "${ctx.source.id}" is read-only` };
-};
-
-export const GUARDS: readonly Guard[] = [accessGuard];
+export const GUARDS: readonly Guard[] = [accessGuard, postureGuard, statementGuard];
 
 /** Runs the guards in order and returns every verdict up to and including the first denial. */
-export function runGuards(def: ToolDef, args: Record<string, unknown>, ctx: ToolContext | SourceContext): Verdict[] {
+export async function runGuards(def: ToolDef, args: Record<string, unknown>, ctx: ToolContext | SourceContext): Promise<Verdict[]> {
   const verdicts: Verdict[] = [];
   for (const guard of GUARDS) {
-    const verdict = guard(def, args, ctx);
+    const verdict = await guard(def, args, ctx);
     verdicts.push(verdict);
     if (verdict.decision === 'deny') break;
   }
@@ -39,5 +26,5 @@ export function runGuards(def: ToolDef, args: Record<string, unknown>, ctx: Tool
 }
 
 export function denialError(verdict: Verdict): ToolError {
-  return new ToolError('READ_ONLY_VIOLATION', verdict.reason ?? `denied by the ${verdict.guard} guard`, 'Set mode: read-write on the source to allow changes; each change still needs a person to approve it.');
+  return new ToolError(verdict.code ?? 'STATEMENT_NOT_ALLOWED', verdict.reason ?? `denied by the ${verdict.guard} guard`, verdict.hint ?? 'Denied by policy.');
 }

@@ -14,7 +14,8 @@
 import type { z } from 'zod';
 import type { ResolvedSource } from '../config/load.js';
 import type { Limits } from '../config/schema.js';
-import type { EngineAdapter } from '../engines/types.js';
+import type { CellValue, EngineAdapter } from '../engines/types.js';
+import type { Classification } from '../sql/types.js';
 import type { Logger } from '../logging.js';
 import type { Sources } from '../sources.js';
 
@@ -40,6 +41,8 @@ export interface SourceContext extends ToolContext {
   source: ResolvedSource;
   engine: EngineAdapter;
   limits: Limits;
+  /** Set by the statement guard: the SQL the tool runs and what the classifier found in it. */
+  statement?: { sql: string; classification: Classification };
 }
 
 type Shape = z.ZodRawShape;
@@ -52,6 +55,8 @@ interface ToolCommon<I extends Shape, O extends Shape> {
   access: Access;
   input: I;
   output: O;
+  /** The SQL this call will run (and its parameters), for the statement guard to classify before `run`. */
+  statement?(args: Record<string, unknown>): { sql: string; params?: readonly CellValue[] } | undefined;
   /** The compact text block sent beside structuredContent. */
   render(out: Out<O>): string;
 }

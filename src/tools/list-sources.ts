@@ -13,6 +13,10 @@ const SourceInfoSchema = z.object({
   description: z.string().nullable(),
   dsn: z.string().describe('The connection string with secrets removed'),
   status: z.enum(['ok', 'unreachable']),
+  privileges: z
+    .object({ login: z.string(), findings: z.array(z.object({ id: z.string(), severity: z.enum(['critical', 'warning', 'info']), message: z.string(), fix: z.string() })) })
+    .nullable()
+    .describe('What the login can do beyond reading; null when it could not be checked'),
   error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).optional(),
 });
 
@@ -21,10 +25,12 @@ type SourceInfo = z.infer<typeof SourceInfoSchema>;
 async function describeSource(sources: Sources, source: ResolvedSource): Promise<SourceInfo> {
   const base = { id: source.id, engine: source.parsed.engine, mode: source.mode, description: source.description ?? null, dsn: source.redactedDsn };
   try {
-    const info = await (await sources.engine(source)).serverInfo();
-    return { ...base, variant: info.variant, version: info.version, status: 'ok' };
+    const engine = await sources.engine(source);
+    const info = await engine.serverInfo();
+    const privileges = await engine.posture().catch(() => null);
+    return { ...base, variant: info.variant, version: info.version, status: 'ok', privileges };
   } catch (err) {
-    return { ...base, variant: null, version: null, status: 'unreachable', error: asToolError(err).toJSON() };
+    return { ...base, variant: null, version: null, status: 'unreachable', privileges: null, error: asToolError(err).toJSON() };
   }
 }
 
@@ -41,6 +47,10 @@ export const listSources = defineTool({
   },
   render: ({ sources }) =>
     sources
-      .map((s) => `${s.id}: ${s.variant ?? s.engine} ${s.version ?? ''} ${s.mode} ${s.status === 'ok' ? '' : `UNREACHABLE (${s.error?.code}: ${s.error?.message})`}${s.description ? ` — ${s.description}` : ''}`.replace(/ +/g, ' ').trim())
+      .map((s) => {
+        const head = `${s.id}: ${s.variant ?? s.engine} ${s.version ?? ''} ${s.mode} ${s.status === 'ok' ? '' : `UNREACHABLE (${s.error?.code}: ${s.error?.message})`}${s.description ? ` — ${s.description}` : ''}`;
+        const risks = (s.privileges?.findings ?? []).filter((f) => f.severity !== 'info').map((f) => `\n  ${f.severity.toUpperCase()}: ${f.message}`);
+        return `${head.replace(/ +/g, ' ').trim()}${risks.join('')}`;
+      })
       .join('\n'),
 });

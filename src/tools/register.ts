@@ -5,13 +5,14 @@
  *   verdict= runGuards(def, args, ctx)              -> denial as ToolError
  *   out    = def.run(args, ctx)
  *   result = toResult(out) | toErrorResult(err)
- *   finally audit.record(...)
+ *   finally audit.record(...)                     -> written before the result returns; if it
+ *                                                    cannot be, the result is AUDIT_UNAVAILABLE
  * Tools never carry their own try/catch/audit frame.
  */
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { AuditEntry } from '../audit/index.js';
+import { AuditUnavailableError, type AuditEntry } from '../audit/index.js';
 import { asToolError, ToolError } from '../errors.js';
 import { denialError, runGuards, type Verdict } from '../guards/index.js';
 import type { ServerDeps } from '../server.js';
@@ -53,21 +54,36 @@ export function registerTools(server: Server, tools: readonly ToolDef[], deps: S
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listings }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const tool = registered.get(request.params.name);
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool "${request.params.name}"; tools/list names the tools`);
-    return callTool(tool, request.params.arguments ?? {}, extra, server, deps);
+    if (!tool) return unknownTool(request.params.name, request.params.arguments, extra, server, deps);
+    return callTool(tool, request.params.arguments ?? {}, extra, server, deps).catch(refuseUnrecorded);
   });
+}
+
+/** A call whose audit record could not be written returns AUDIT_UNAVAILABLE instead of its result. */
+function refuseUnrecorded(err: unknown): CallToolResult {
+  if (err instanceof AuditUnavailableError) return toErrorResult(err);
+  throw err;
+}
+
+/** An unknown tool is a protocol error, and recorded like any call (its record written first). */
+async function unknownTool(name: string, args: Record<string, unknown> | undefined, extra: Extra, server: Server, deps: ServerDeps): Promise<never> {
+  deps.audit.ensureWritable();
+  const entry: AuditEntry = { kind: 'tool', name, requestId: String(extra.requestId), sessionId: extra.sessionId, client: server.getClientVersion(), args, outcome: 'error', errorCode: 'UNKNOWN_TOOL', durationMs: 0 };
+  await deps.audit.record(entry);
+  throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"; tools/list names the tools`);
 }
 
 async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extra: Extra, server: Server, deps: ServerDeps): Promise<CallToolResult> {
   const started = performance.now();
-  const entry: AuditEntry = { kind: 'tool', name: tool.def.name, requestId: String(extra.requestId), sessionId: extra.sessionId, outcome: 'ok', durationMs: 0, args: rawArgs };
+  const entry: AuditEntry = { kind: 'tool', name: tool.def.name, requestId: String(extra.requestId), sessionId: extra.sessionId, client: server.getClientVersion(), outcome: 'ok', durationMs: 0, args: rawArgs };
   let verdicts: Verdict[] = [];
   try {
+    deps.audit.ensureWritable(); // nothing runs while its record could not be written
     const args = parseArgs(tool.input, rawArgs);
     const ctx = await buildContext(tool.def, args, extra, server, deps);
     entry.client = ctx.client;
     if ('source' in ctx) entry.source = ctx.source.id;
-    verdicts = runGuards(tool.def, args, ctx);
+    verdicts = await runGuards(tool.def, args, ctx);
     const denied = verdicts.find((v) => v.decision === 'deny');
     if (denied) {
       entry.outcome = 'denied';

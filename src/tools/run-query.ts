@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { CellSchema, ColumnMetaSchema } from './schemas.js';
 import { defineTool } from './define-tool.js';
+import type { CellValue } from '../engines/types.js';
 import { renderRows } from './render-rows.js';
+import { capRows } from '../guards/output-limits.js';
 
 export const runQuery = defineTool({
   name: 'run_query',
@@ -9,7 +11,7 @@ export const runQuery = defineTool({
   description:
     'Run exactly one read-only SQL statement (SELECT, WITH, SHOW, EXPLAIN without ANALYZE, ...) and return its rows. ' +
     'It runs in a read-only transaction with a statement timeout; writes, DDL and multiple statements are refused. ' +
-    'At most max_rows rows come back (the source limit applies); `truncated` says exactly whether more existed. ' +
+    'At most max_rows rows and limits.max_result_bytes of row data come back; `truncated` and `truncated_by` say exactly whether and why rows were left out. ' +
     'bigint, numeric, timestamps and binary values come back as strings so nothing is rounded. ' +
     'Use describe_schema first to learn table and column names; use analyze_query to see why a query is slow.',
   scope: 'source',
@@ -24,14 +26,19 @@ export const runQuery = defineTool({
     rows: z.array(z.array(CellSchema)).describe('One array per row, values in column order'),
     row_count: z.number().int().describe('Rows returned (after the cap)'),
     truncated: z.boolean().describe('True when the statement had more rows than were returned'),
+    truncated_by: z.enum(['max_rows', 'max_bytes']).nullable().describe('Which limit cut the rows: max_rows, or max_bytes (the size cap for the context)'),
+    cells_cut: z.number().int().describe('Values longer than limits.max_cell_chars, cut with a marker'),
     duration_ms: z.number(),
   },
+  statement: (args) => ({ sql: args.sql as string, params: args.params as CellValue[] | undefined }),
   async run({ sql, params, max_rows }, ctx) {
     const maxRows = Math.min(max_rows ?? ctx.limits.max_rows, ctx.limits.max_rows);
     const started = performance.now();
-    const result = await ctx.engine.runRead({ sql, maxRows, timeoutMs: ctx.limits.statement_timeout_ms, signal: ctx.signal, ...(params ? { params } : {}) });
+    const sessionNeutral = ctx.statement?.classification.sessionNeutral === true;
+    const result = await ctx.engine.runRead({ sql, maxRows, timeoutMs: ctx.limits.statement_timeout_ms, signal: ctx.signal, sessionNeutral, ...(params ? { params } : {}) });
     const duration_ms = Math.round((performance.now() - started) * 100) / 100;
-    return { columns: result.columns, rows: result.rows, row_count: result.rows.length, truncated: result.truncated, duration_ms };
+    const capped = capRows(result, ctx.limits);
+    return { columns: result.columns, rows: capped.rows, row_count: capped.rows.length, truncated: capped.truncated_by !== null, truncated_by: capped.truncated_by, cells_cut: capped.cells_cut, duration_ms };
   },
-  render: (out) => renderRows(out.columns, out.rows, out.truncated),
+  render: (out) => renderRows(out.columns, out.rows, out.truncated_by),
 });

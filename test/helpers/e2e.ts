@@ -201,12 +201,14 @@ export interface StdioServer {
 /**
  * Starts `dist/cli.js ...args` over stdio and connects an SDK client. A fresh state dir is made
  * (DBA_MCP_STATE_DIR) unless `stateDir` is given, e.g. to share the demo database across a file.
+ * `shell` runs a bash snippet before the server (which bash then becomes), e.g. a ulimit.
  */
-export async function startStdio(args: string[] = [], env: Record<string, string> = {}, opts: { stateDir?: string } = {}): Promise<StdioServer> {
+export async function startStdio(args: string[] = [], env: Record<string, string> = {}, opts: { stateDir?: string; shell?: string } = {}): Promise<StdioServer> {
   const stateDir = opts.stateDir ?? tempDir('dba-mcp-state-');
+  // `shell`: a bash snippet run first, e.g. 'ulimit -f 24'; then bash execs node (same pid).
+  const launch = opts.shell ? { command: 'bash', args: ['-c', `${opts.shell}; exec "$0" "$@"`, process.execPath, CLI, ...args] } : { command: process.execPath, args: [CLI, ...args] };
   const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [CLI, ...args],
+    ...launch,
     env: { DBA_MCP_STATE_DIR: stateDir, ...env },
     cwd: REPO_ROOT,
     stderr: 'pipe',

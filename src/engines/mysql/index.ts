@@ -1,8 +1,10 @@
 import type { ResolvedSource } from '../../config/load.js';
-import type { EngineAdapter, EngineDeps, ServerInfo } from '../types.js';
+import type { EngineAdapter, EngineDeps, Posture, ServerInfo } from '../types.js';
 import { MysqlDriver } from './driver.js';
 import { MysqlIntrospector } from './introspector.js';
 import { runRead } from './read.js';
+import { mysqlPosture } from './posture.js';
+import { classify } from './classify.js';
 
 /** ServerInfo plus what VERSION() said in full, e.g. '10.11.19-MariaDB-0+deb12u1'. */
 export interface MysqlServerInfo extends ServerInfo {
@@ -12,6 +14,7 @@ export interface MysqlServerInfo extends ServerInfo {
 export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAdapter {
   const driver = new MysqlDriver(source, deps.logger);
   const introspector = new MysqlIntrospector(driver, source.parsed.database);
+  let posture: Promise<Posture> | undefined;
   return {
     name: 'mysql',
     capabilities: { schemas: true, cancel: true },
@@ -19,6 +22,12 @@ export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAd
       const server = await driver.server();
       return { engine: 'mysql', variant: server.variant, version: server.version, full_version: server.full };
     },
+    posture() {
+      posture ??= mysqlPosture(driver);
+      posture.catch(() => (posture = undefined));
+      return posture;
+    },
+    classify: async (sql) => classify(sql, (await driver.server()).variant),
     runRead: (q) => runRead(driver, q),
     listSchemas: () => introspector.listSchemas(),
     listTables: (filter) => introspector.listTables(filter),

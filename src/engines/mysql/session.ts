@@ -5,6 +5,10 @@
  * Every new connection gets `SET SESSION TRANSACTION READ ONLY` (on MariaDB this, not
  * `START TRANSACTION READ ONLY` alone, is what refuses DDL: DDL commits implicitly and would
  * otherwise run outside the read-only transaction) and the statement time limit.
+ * It also drops NO_BACKSLASH_ESCAPES, ANSI_QUOTES and ANSI from sql_mode: under them the server
+ * reads quotes differently from the classifier's parser (`SELECT '\' , SLEEP(1) -- '` hides a
+ * call from every parser when backslashes do not escape). Statements cannot set it back: the
+ * classifier refuses SET.
  */
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 
@@ -54,7 +58,11 @@ export async function applyTimeout(conn: PoolConnection, variant: Variant, timeo
   }
 }
 
+const PARSER_SAFE_SQL_MODE = `SET SESSION sql_mode = TRIM(BOTH ',' FROM
+  REPLACE(REPLACE(REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','), ',ANSI_QUOTES,', ','), ',ANSI,', ','))`;
+
 export async function prepareSession(conn: PoolConnection, variant: Variant, timeoutMs: number): Promise<SessionState> {
   await conn.query('SET SESSION TRANSACTION READ ONLY');
+  await conn.query(PARSER_SAFE_SQL_MODE);
   return { timeoutMs: await applyTimeout(conn, variant, timeoutMs) };
 }

@@ -88,7 +88,8 @@ export class PgDriver {
       throw toPgToolError(err, this.where);
     } finally {
       stopCancel();
-      this.#resetAndRelease(client);
+      if (q.sessionNeutral && !q.signal?.aborted) client.release();
+      else this.#resetAndRelease(client);
     }
   }
 

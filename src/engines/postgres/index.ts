@@ -1,12 +1,26 @@
 import type { ResolvedSource } from '../../config/load.js';
-import type { EngineAdapter, EngineDeps, ServerInfo } from '../types.js';
+import type { EngineAdapter, EngineDeps, Posture, ServerInfo } from '../types.js';
 import { PgDriver } from './driver.js';
 import { PgIntrospector } from './introspector.js';
+import { FunctionJudge } from './function-verdicts.js';
+import { pgPosture } from './posture.js';
+import { classifyPostgres } from '../../sql/postgres/classify.js';
+import type { Classification } from '../../sql/types.js';
+
+/** The parser's verdict, plus the catalog's on every function the statement calls. */
+async function classify(sql: string, judge: FunctionJudge): Promise<Classification> {
+  const found = await classifyPostgres(sql);
+  if (found.class !== 'read') return found;
+  const { denied, allBuiltin } = await judge.judge(found.functions);
+  return { ...found, deniedFunctions: denied, sessionNeutral: allBuiltin };
+}
 
 export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAdapter {
   const driver = new PgDriver(source, deps.logger);
   const introspector = new PgIntrospector(driver);
+  const judge = new FunctionJudge(driver);
   let info: ServerInfo | undefined;
+  let posture: Promise<Posture> | undefined;
   return {
     name: 'postgres',
     capabilities: { schemas: true, cancel: true },
@@ -16,6 +30,12 @@ export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAd
       info = { engine: 'postgres', variant: 'postgresql', version: (row?.version ?? 'unknown').replace(/\s.*$/, '') };
       return info;
     },
+    posture() {
+      posture ??= pgPosture(driver);
+      posture.catch(() => (posture = undefined));
+      return posture;
+    },
+    classify: (sql) => classify(sql, judge),
     runRead: (q) => driver.runRead(q),
     listSchemas: () => introspector.listSchemas(),
     listTables: (filter) => introspector.listTables(filter),

@@ -2,22 +2,31 @@ import type { ResolvedSource } from '../../config/load.js';
 import type { EngineAdapter, EngineDeps, ServerInfo } from '../types.js';
 import { SqliteDriver } from './driver.js';
 import { SqliteIntrospector } from './introspector.js';
+import { SqliteReader } from './reader.js';
+import { sqlitePosture } from './posture.js';
+import { classifySqlite } from './classify.js';
 
 export function createEngine(source: ResolvedSource, _deps: EngineDeps): EngineAdapter {
   const driver = new SqliteDriver(source);
   const introspector = new SqliteIntrospector(driver);
+  const reader = new SqliteReader(driver.file);
   let info: ServerInfo | undefined;
   return {
     name: 'sqlite',
-    capabilities: { schemas: false, cancel: false },
+    capabilities: { schemas: false, cancel: true },
     async serverInfo() {
       info ??= { engine: 'sqlite', variant: 'sqlite', version: driver.all<{ v: string }>('SELECT sqlite_version() AS v')[0]!.v };
       return info;
     },
-    runRead: async (q) => driver.runRead(q),
+    posture: async () => sqlitePosture(driver.file),
+    classify: async (sql, params) => classifySqlite(driver, sql, params),
+    runRead: (q) => reader.read(q),
     listSchemas: async () => introspector.listSchemas(),
     listTables: async (filter) => introspector.listTables(filter),
     describeTables: async (refs) => introspector.describeTables(refs),
-    close: async () => driver.close(),
+    close: async () => {
+      reader.close();
+      driver.close();
+    },
   };
 }

@@ -1,0 +1,67 @@
+/**
+ * From what the pipeline hands over (AuditEntry) to the body of a record: secrets redacted, SQL
+ * fingerprinted (and its literals removed when configured), names in snake_case. The sink adds
+ * seq, ts, prev_hash and hash.
+ */
+import type { EngineName } from '../engines/registry.js';
+import type { RecordBody } from './canonical.js';
+import { REDACTED, redactArgs, redactValue } from './redact.js';
+import { sqlFacts } from './sql-text.js';
+import type { AuditEntry } from './types.js';
+
+export interface RedactOptions {
+  redactLiterals: boolean;
+  /** The engine of a source id, to pick the SQL normalizer. */
+  engineOf(source: string): EngineName | undefined;
+}
+
+export type Prepared = Omit<RecordBody, 'seq' | 'ts' | 'prev_hash'>;
+
+const round3 = (ms: number) => Math.round(ms * 1000) / 1000;
+
+function verdictsOf(entry: AuditEntry): Record<string, unknown>[] | undefined {
+  if (!entry.verdicts) return undefined;
+  return entry.verdicts.map(({ hint: _hint, ...kept }) => redactValue(kept) as Record<string, unknown>);
+}
+
+async function sqlPart(entry: AuditEntry, args: Record<string, unknown> | undefined, opts: RedactOptions) {
+  const argSql = typeof entry.args?.sql === 'string' ? entry.args.sql : undefined;
+  const text = entry.sql ?? argSql;
+  if (text === undefined) return { args };
+  const engine = entry.source ? opts.engineOf(entry.source) : undefined;
+  const facts = await sqlFacts(text, engine, opts.redactLiterals);
+  if (args && argSql !== undefined) args.sql = argSql === text ? facts.sql : (await sqlFacts(argSql, engine, opts.redactLiterals)).sql;
+  if (args && opts.redactLiterals && Array.isArray(args.params)) args.params = args.params.map(() => REDACTED);
+  return { args, sql: facts.sql, sql_fingerprint: entry.sql_fingerprint ?? facts.fingerprint };
+}
+
+type SqlPart = Pick<Prepared, 'args' | 'sql' | 'sql_fingerprint'>;
+
+/** The body of a record from an entry whose SQL part (if any) is already prepared. */
+export function toBody(entry: AuditEntry, part: SqlPart = { args: entry.args ? redactArgs(entry.args) : undefined }): Prepared {
+  return {
+    v: 1,
+    kind: entry.kind,
+    name: entry.name,
+    request_id: entry.requestId,
+    session_id: entry.sessionId,
+    client: entry.client ? { name: entry.client.name, version: entry.client.version } : undefined,
+    source: entry.source,
+    args: part.args,
+    sql: part.sql,
+    sql_fingerprint: part.sql_fingerprint,
+    classification: entry.classification,
+    verdicts: verdictsOf(entry),
+    approval: entry.approval ? (redactValue(entry.approval) as AuditEntry['approval']) : undefined,
+    outcome: entry.outcome,
+    error_code: entry.errorCode,
+    row_count: entry.rowCount,
+    truncated: entry.truncated,
+    duration_ms: round3(entry.durationMs),
+    details: entry.details ? (redactValue(entry.details) as Record<string, unknown>) : undefined,
+  };
+}
+
+export async function prepareRecord(entry: AuditEntry, opts: RedactOptions): Promise<Prepared> {
+  return toBody(entry, await sqlPart(entry, entry.args ? redactArgs(entry.args) : undefined, opts));
+}

@@ -1,0 +1,19 @@
+/** The parser's verdict, plus the allow-list's on every function the statement calls. */
+import type { Classification } from '../../sql/types.js';
+import { classifyMysql } from '../../sql/mysql/classify.js';
+import type { FunctionCall } from '../../sql/mysql/collect.js';
+import { MYSQL_ARGC, MYSQL_FUNCTIONS } from './function-lists.js';
+
+function judge(call: FunctionCall): boolean {
+  if (call.schema) return false; // a stored function may do anything
+  if (!MYSQL_FUNCTIONS.has(call.name)) return false;
+  const argc = MYSQL_ARGC[call.name];
+  return argc === undefined || argc === call.args;
+}
+
+export async function classify(sql: string, variant: string): Promise<Classification> {
+  const { calls, ...found } = await classifyMysql(sql, variant);
+  if (found.class !== 'read') return found;
+  const denied = calls.filter((c) => !judge(c)).map((c) => (c.schema ? `${c.schema}.${c.name}` : `${c.name}${c.name in MYSQL_ARGC ? `/${c.args}` : ''}`));
+  return { ...found, deniedFunctions: [...new Set(denied)], sessionNeutral: denied.length === 0 };
+}

@@ -1,0 +1,47 @@
+/**
+ * SQLite's own parser decides: preparing a statement on the read-only connection runs nothing,
+ * refuses a second statement, and tells whether the statement only reads (sqlite3_stmt_readonly)
+ * and returns rows. A statement that reads but returns nothing (BEGIN, ATTACH, PRAGMA x = y) is
+ * refused too. SQLite's built-in functions have no side effects; load_extension() is disabled.
+ * For a read, the compiled program names the tables and functions it uses.
+ */
+import type { Classification } from '../../sql/types.js';
+import { unparseable } from '../../sql/types.js';
+import type { SqliteDriver } from './driver.js';
+import { toSqliteToolError } from './errors.js';
+import { programOf } from './program.js';
+
+/** SQLite built-ins are side-effect free, but for these two (both off by default; refused regardless). */
+const DENIED_FUNCTIONS = new Set(['load_extension', 'fts3_tokenizer']);
+
+const LEADING_WORD = /^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*([A-Za-z]+)/;
+
+function statementWord(sql: string): string {
+  return (LEADING_WORD.exec(sql)?.[1] ?? 'unknown').toUpperCase();
+}
+
+export function classifySqlite(driver: SqliteDriver, sql: string, params: readonly unknown[] = []): Classification {
+  let verdict: { readonly: boolean; reader: boolean };
+  try {
+    const stmt = driver.db.prepare(sql);
+    verdict = { readonly: stmt.readonly, reader: stmt.reader };
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/more than one statement/i.test(message)) return { ...unparseable(message), reasons: ['more than one statement in the text; exactly one is allowed'], statementCount: 2 };
+    return { ...unparseable(message), failure: toSqliteToolError(err, driver.file).toJSON() };
+  }
+  const type = statementWord(sql);
+  const base = { statementType: type, statementCount: 1, functions: [], tables: [], deniedFunctions: [] };
+  if (!verdict.readonly) return { ...base, class: 'write', reasons: [`SQLite reports that ${type} writes`], sessionNeutral: false };
+  if (!verdict.reader) return { ...base, class: 'admin', reasons: [`${type} returns no rows: it acts on the connection rather than reading`], sessionNeutral: false };
+  if (type === 'EXPLAIN') return { ...base, class: 'read', reasons: [], sessionNeutral: true }; // plans only, runs nothing
+  let program: ReturnType<typeof programOf>;
+  try {
+    program = programOf(driver, sql, params);
+  } catch (err) {
+    const failure = toSqliteToolError(err, driver.file);
+    return { ...base, class: 'unknown', reasons: [`its program could not be inspected: ${failure.message}`], sessionNeutral: false, failure: failure.toJSON() };
+  }
+  const deniedFunctions = program.functions.filter((f) => DENIED_FUNCTIONS.has(f));
+  return { ...base, tables: program.tables, functions: program.functions, deniedFunctions, class: 'read', reasons: [], sessionNeutral: deniedFunctions.length === 0 };
+}

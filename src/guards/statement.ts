@@ -1,0 +1,44 @@
+/**
+ * Layer 1 of read-only: the exact text a tool will run is classified by the dialect's real
+ * parser, and only a single plain read whose functions the engine judged safe goes through.
+ * Anything the classifier cannot decide is denied.
+ */
+import { asToolError } from '../errors.js';
+import type { Classification } from '../sql/types.js';
+import { allow, isSourceContext, type Guard, type Verdict } from './types.js';
+
+const CHANGE_HINT = 'run_query only reads. A change goes through request_change, and a person approves it.';
+
+function deny(code: Verdict['code'], reason: string, hint: string): Verdict {
+  return { guard: 'statement', decision: 'deny', code, reason, hint };
+}
+
+export function judgeClassification(c: Classification): Verdict {
+  const why = c.reasons.join('; ');
+  if (c.failure) return deny(c.failure.code, c.failure.message, c.failure.hint);
+  if (c.statementCount > 1) return deny('MULTIPLE_STATEMENTS', why, 'Send exactly one SQL statement per call.');
+  if (c.statementType === 'unknown') return deny('SQL_SYNTAX', why || 'the statement could not be parsed', 'Fix the SQL so the dialect\'s parser accepts it; unparseable text is never run.');
+  if (c.class === 'write' || c.class === 'ddl') return deny('READ_ONLY_VIOLATION', why, CHANGE_HINT);
+  if (c.class !== 'read') return deny('STATEMENT_NOT_ALLOWED', why || `${c.statementType} is not allowed`, 'Only reads run here: SELECT, WITH ... SELECT, VALUES, TABLE, SHOW, EXPLAIN (ANALYZE only of a read).');
+  if (c.deniedFunctions.length) {
+    return deny('FUNCTION_NOT_ALLOWED', `not a side-effect-free function: ${c.deniedFunctions.join(', ')}`, 'Functions that write, lock, sleep, signal, read server files, reach other servers or change settings are refused in reads.');
+  }
+  return allow('statement');
+}
+
+export const statementGuard: Guard = async (def, args, ctx) => {
+  const statement = def.statement?.(args);
+  if (statement === undefined) return allow('statement');
+  const { sql, params } = statement;
+  if (!isSourceContext(ctx)) return deny('INTERNAL', `${def.name} runs SQL but has no source`, 'This is a bug in dba-mcp.');
+  let classification: Classification;
+  try {
+    classification = await ctx.engine.classify(sql, params);
+  } catch (err) {
+    const failure = asToolError(err);
+    if (failure.code !== 'INTERNAL') return deny(failure.code, failure.message, failure.hint); // e.g. the database is down
+    return deny('STATEMENT_NOT_ALLOWED', `the statement could not be classified: ${failure.message}`, 'The guard fails closed when it cannot decide; retry, and report it if it persists.');
+  }
+  ctx.statement = { sql, classification };
+  return judgeClassification(classification);
+};

@@ -1,0 +1,91 @@
+/**
+ * Classifies one MySQL/MariaDB statement with sqlparser-rs. Refused before parsing: executable
+ * comments (slash-star-bang and slash-star-M-bang: the server runs what a parser skips). A read is a SELECT/WITH (whose
+ * body is a read all the way down), SHOW, DESCRIBE or EXPLAIN of a read, with no INTO, no locking
+ * clause and no := assignment. MariaDB's `ANALYZE [FORMAT=JSON] <select>` runs the select: it is
+ * classified as that select. Functions are returned for the engine to judge.
+ */
+import { unparseable, type Classification, type StatementClass } from '../types.js';
+import { collect, type FunctionCall } from './collect.js';
+import { parseMysql, type Parsed } from './parser.js';
+
+const EXECUTABLE_COMMENT = /\/\*M?!/;
+const MARIADB_ANALYZE = /^\s*ANALYZE\s+(?:FORMAT\s*=\s*JSON\s+)?(?=(?:SELECT|WITH)\b|\()/i;
+/** sqlparser-rs lacks GROUP BY ... WITH ROLLUP; the two words hold no quote, comment or separator, so removing them hides nothing. */
+const ROLLUP = /\bWITH\s+ROLLUP\b/gi;
+
+const READ_BODIES = new Set(['Select', 'Query', 'SetOperation', 'Values', 'Table']);
+const WRITES = new Set(['Insert', 'Update', 'Delete', 'Merge', 'LoadData', 'Copy']);
+const DDL = /^(Create|Drop|Alter|Truncate|RenameTable|Comment|Undrop)/;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export interface MysqlClassification extends Classification {
+  calls: FunctionCall[];
+}
+
+function refuse(reason: string, count = 1): MysqlClassification {
+  return { ...unparseable(reason), reasons: [reason], statementCount: count, calls: [] };
+}
+
+function bodyIsRead(body: unknown): boolean {
+  if (!isObj(body)) return false;
+  const kind = Object.keys(body)[0]!;
+  if (!READ_BODIES.has(kind)) return false;
+  if (kind === 'Query') return bodyIsRead((body.Query as Obj).body);
+  if (kind === 'SetOperation') return bodyIsRead((body.SetOperation as Obj).left) && bodyIsRead((body.SetOperation as Obj).right);
+  return true;
+}
+
+function statementClass(stmt: unknown): { cls: StatementClass; type: string; reasons: string[] } {
+  const [type, body] = typeof stmt === 'string' ? [stmt, {} as Obj] : isObj(stmt) ? [Object.keys(stmt)[0]!, (stmt[Object.keys(stmt)[0]!] ?? {}) as Obj] : ['unknown', {} as Obj];
+  if (type === 'Query') return bodyIsRead(body.body) ? { cls: 'read', type, reasons: [] } : { cls: 'write', type, reasons: ['a data-modifying statement inside WITH'] };
+  if (type.startsWith('Show') || type === 'ExplainTable') return { cls: 'read', type, reasons: [] };
+  if (type === 'Explain') {
+    const inner = statementClass(body.statement);
+    return inner.cls === 'read' ? { cls: 'read', type, reasons: [] } : { cls: inner.cls, type, reasons: [`EXPLAIN of ${inner.type}`, ...inner.reasons] };
+  }
+  if (WRITES.has(type)) return { cls: 'write', type, reasons: [`${type} is not a read`] };
+  if (DDL.test(type)) return { cls: 'ddl', type, reasons: [`${type} is not a read`] };
+  return { cls: 'admin', type, reasons: [`${type} is not a read`] };
+}
+
+async function parse(sql: string): Promise<Parsed> {
+  try {
+    return await parseMysql(sql);
+  } catch (err) {
+    if (!ROLLUP.test(sql)) throw err;
+    return parseMysql(sql.replace(ROLLUP, ' '));
+  }
+}
+
+export async function classifyMysql(sql: string, variant: string): Promise<MysqlClassification> {
+  if (EXECUTABLE_COMMENT.test(sql)) return refuse('an executable comment (/*! ... */ or /*M! ... */): the server runs what it holds');
+  const analyze = variant === 'mariadb' ? MARIADB_ANALYZE.exec(sql) : null;
+  if (analyze) return classifyMysql(sql.slice(analyze[0].length), variant);
+  let parsed: Parsed;
+  try {
+    parsed = await parse(sql);
+  } catch (err) {
+    return refuse(`unparseable: ${(err as Error).message}`);
+  }
+  if (parsed.comments.some((c) => /^M?!/.test(c.content))) return refuse('an executable comment');
+  if (parsed.statements.length !== 1) return refuse(parsed.statements.length === 0 ? 'no statement in the text' : `${parsed.statements.length} statements in the text; exactly one is allowed`, parsed.statements.length);
+  const stmt = parsed.statements[0];
+  const { cls, type, reasons } = statementClass(stmt);
+  const facts = collect(stmt);
+  const problems = cls === 'read' ? facts.problems : [];
+  const tables = facts.tables.filter((t) => t.schema !== undefined || !facts.ctes.has(t.name.toLowerCase()));
+  return {
+    class: problems.length ? 'write' : cls,
+    reasons: [...reasons, ...problems],
+    statementType: type,
+    statementCount: 1,
+    functions: [...new Set(facts.functions.map((f) => (f.schema ? `${f.schema}.${f.name}` : f.name)))],
+    calls: facts.functions,
+    tables,
+    deniedFunctions: [],
+    sessionNeutral: false,
+  };
+}

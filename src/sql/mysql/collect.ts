@@ -1,0 +1,62 @@
+/** One walk over sqlparser-rs's MySQL AST: function calls, tables, CTE names, and what breaks a read. */
+import type { TableName } from '../types.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export interface FunctionCall {
+  schema?: string;
+  name: string;
+  args: number;
+}
+
+export interface Facts {
+  functions: FunctionCall[];
+  tables: TableName[];
+  ctes: Set<string>;
+  problems: string[];
+}
+
+function partValue(p: unknown): string {
+  if (isObj(p) && isObj(p.Identifier)) return String(p.Identifier.value);
+  if (isObj(p) && 'value' in p) return String(p.value);
+  throw new Error('unexpected identifier shape');
+}
+
+export const nameParts = (name: unknown): string[] => (Array.isArray(name) ? name.map(partValue) : [partValue(name)]);
+
+const qualified = (parts: string[]): { schema?: string; name: string } =>
+  parts.length > 1 ? { schema: parts.at(-2)!, name: parts.at(-1)! } : { name: parts[0]! };
+
+function visitNode(node: Obj, key: string | null, facts: Facts): void {
+  if (isObj(node.Function) && node.Function.name !== undefined) {
+    const list = isObj(node.Function.args) && isObj(node.Function.args.List) ? node.Function.args.List.args : [];
+    const q = qualified(nameParts(node.Function.name));
+    facts.functions.push({ ...q, name: q.name.toUpperCase(), args: Array.isArray(list) ? list.length : 0 });
+  }
+  if (key === 'relation' && isObj(node.Table)) {
+    const q = qualified(nameParts(node.Table.name));
+    if (node.Table.args) facts.functions.push({ ...q, name: q.name.toUpperCase(), args: 0 }); // a table-valued function
+    else facts.tables.push(q);
+  }
+  if (isObj(node.ExplainTable)) facts.tables.push(qualified(nameParts(node.ExplainTable.table_name)));
+  if (key === 'cte_tables' && isObj(node.alias) && isObj(node.alias.name)) facts.ctes.add(String(node.alias.name.value).toLowerCase());
+  if (key === 'into') facts.problems.push('SELECT ... INTO');
+  if (isObj(node.BinaryOp) && node.BinaryOp.op === 'Assignment') facts.problems.push('a variable assignment (:=)');
+}
+
+export function collect(root: unknown): Facts {
+  const facts: Facts = { functions: [], tables: [], ctes: new Set(), problems: [] };
+  const visit = (node: unknown, key: string | null): void => {
+    if (Array.isArray(node)) {
+      if (key === 'locks' && node.length) facts.problems.push('a locking read (FOR UPDATE / FOR SHARE)');
+      for (const n of node) visit(n, key);
+      return;
+    }
+    if (!isObj(node)) return;
+    visitNode(node, key, facts);
+    for (const [k, v] of Object.entries(node)) if (typeof v === 'object' && v !== null) visit(v, k);
+  };
+  visit(root, null);
+  return facts;
+}

@@ -1,0 +1,45 @@
+/**
+ * The real server and the real SDK client, linked in memory: the whole pipeline (arguments,
+ * guards, engines on real databases, results) without spawning a process.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { nullAuditSink, type AuditSink } from '../../src/audit/index.js';
+import type { LoadedConfig, ResolvedSource } from '../../src/config/load.js';
+import { createLogger } from '../../src/logging.js';
+import { createServer } from '../../src/server.js';
+import { Sources } from '../../src/sources.js';
+
+export interface Harness {
+  client: Client;
+  sources: Sources;
+  call(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+export async function connect(sources: ResolvedSource[], audit: AuditSink = nullAuditSink): Promise<Harness> {
+  const logger = createLogger({ level: 'silent' });
+  const registry = new Sources(sources, { logger });
+  const config = { sources, stateDir: '/nonexistent', demo: false, config: {} } as unknown as LoadedConfig;
+  const server = createServer({ config, sources: registry, audit, logger });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: 'test', version: '0' });
+  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  return {
+    client,
+    sources: registry,
+    call: (name, args) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>,
+    async close() {
+      await client.close();
+      await registry.closeAll();
+    },
+  };
+}
+
+/** The `{code, message, hint}` of an isError result, or undefined for a success. */
+export function errorOf(result: CallToolResult): { code: string; message: string; hint: string } | undefined {
+  if (!result.isError) return undefined;
+  const first = result.content[0];
+  return JSON.parse(first && first.type === 'text' ? first.text : '{}') as { code: string; message: string; hint: string };
+}

@@ -1,0 +1,134 @@
+/**
+ * The guards on a real MariaDB through run_query, logged in as root: the public incidents are
+ * refused with the database and the file system unchanged, and hard legitimate reads run.
+ */
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVERS, skipUnlessReachable, type Scratch } from '../../helpers/databases.js';
+import { connect, errorOf, type Harness } from '../../helpers/mcp.js';
+
+const GUARD_CODES = ['READ_ONLY_VIOLATION', 'STATEMENT_NOT_ALLOWED', 'FUNCTION_NOT_ALLOWED', 'MULTIPLE_STATEMENTS', 'SQL_SYNTAX'];
+const OUTFILE = '/tmp/dba_mcp_outfile.txt';
+
+const attacks = (s: string) => [
+  `SELECT 1; DROP TABLE ${s}.orders`,
+  `/*!50000 DELETE FROM ${s}.orders */`,
+  `SELECT 1 /*!50000 INTO OUTFILE '${OUTFILE}' */`,
+  `/*M!100000 DROP TABLE ${s}.orders */`,
+  `SELECT * FROM ${s}.orders INTO OUTFILE '${OUTFILE}'`,
+  `SELECT 1 INTO/**/OUTFILE '${OUTFILE}'`,
+  `SELECT id INTO @x FROM ${s}.orders LIMIT 1`,
+  `SELECT * FROM ${s}.orders FOR UPDATE`,
+  `SELECT * FROM ${s}.orders LOCK IN SHARE MODE`,
+  `SET STATEMENT max_statement_time=0 FOR SELECT SLEEP(3)`,
+  `SET SESSION TRANSACTION READ WRITE`,
+  `SET @@session.tx_read_only = 0`,
+  `SELECT SLEEP(3)`,
+  `SELECT * FROM ${s}.orders WHERE id = (SELECT SLEEP(3))`,
+  `SELECT BENCHMARK(100000000, MD5('x'))`,
+  `SELECT GET_LOCK('dba_mcp', 0)`,
+  `SELECT LOAD_FILE('/etc/passwd')`,
+  `DO SLEEP(3)`,
+  `CREATE TABLE ${s}.evil (id int)`,
+  `DROP TABLE ${s}.orders`,
+  `TRUNCATE ${s}.orders`,
+  `INSERT INTO ${s}.orders VALUES (99, 1)`,
+  `UPDATE ${s}.orders SET total = 0`,
+  `/* x */ DELETE FROM ${s}.orders`,
+  `-- x\nDELETE FROM ${s}.orders`,
+  `REPLACE INTO ${s}.orders VALUES (1, 0)`,
+  `LOCK TABLES ${s}.orders WRITE`,
+  `FLUSH TABLES`,
+  `ANALYZE TABLE ${s}.orders`,
+  `OPTIMIZE TABLE ${s}.orders`,
+  `KILL 1`,
+  `HANDLER ${s}.orders OPEN`,
+  `CALL ${s}.p()`,
+  `EXECUTE IMMEDIATE 'DROP TABLE ${s}.orders'`,
+  `PREPARE st FROM 'DELETE FROM ${s}.orders'`,
+  `GRANT ALL ON *.* TO 'x'@'%'`,
+  `USE mysql`,
+  `SELECT @a := 1`,
+  `SELECT NEXTVAL(${s}.seq)`,
+  `SELECT LAST_INSERT_ID(42)`,
+  `SELECT ${s}.f()`,
+  `ANALYZE FORMAT=JSON DELETE FROM ${s}.orders`,
+  `EXPLAIN ANALYZE DELETE FROM ${s}.orders`,
+];
+
+const reads = (s: string) => [
+  `SELECT \`update\`, \`delete\` FROM ${s}.\`update\``,
+  `SELECT 'DROP TABLE orders; DELETE FROM x' AS s, "DELETE" AS d`,
+  `SELECT 1 /* DROP TABLE orders */`,
+  `WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT SUM(n) FROM r`,
+  `SELECT id, SUM(total) OVER (PARTITION BY customer_id ORDER BY id) FROM ${s}.orders`,
+  `SELECT JSON_EXTRACT('{"a": 1}', '$.a'), JSON_OBJECT('k', id) FROM ${s}.orders`,
+  `SELECT * FROM JSON_TABLE('[{"a": 1}]', '$[*]' COLUMNS (a INT PATH '$.a')) AS jt`,
+  `SELECT * FROM ${s}.orders USE INDEX (PRIMARY) WHERE id = 1`,
+  `EXPLAIN SELECT * FROM ${s}.orders`,
+  `EXPLAIN FORMAT=JSON SELECT * FROM ${s}.orders`,
+  `ANALYZE FORMAT=JSON SELECT COUNT(*) FROM ${s}.orders`,
+  `SHOW TABLES FROM ${s}`,
+  `SHOW CREATE TABLE ${s}.orders`,
+  `SHOW INDEX FROM ${s}.orders`,
+  `SHOW VARIABLES LIKE 'max_connections'`,
+  `DESCRIBE ${s}.orders`,
+  `SELECT table_name FROM information_schema.tables WHERE table_schema = '${s}'`,
+  `SELECT customer_id, COUNT(*) FROM ${s}.orders GROUP BY customer_id WITH ROLLUP`,
+  `SELECT 1 FROM DUAL`,
+  `SELECT NOW(), DATABASE(), VERSION(), CONNECTION_ID()`,
+  `SELECT a.id FROM ${s}.orders a WHERE EXISTS (SELECT 1 FROM ${s}.orders b WHERE b.id = a.id) UNION SELECT 0`,
+  `SELECT id FROM ${s}.orders WHERE customer_id = ? AND total > ?`,
+];
+
+const skip = await skipUnlessReachable('mysql');
+
+describe.skipIf(skip)('guards on MariaDB (root login)', () => {
+  let scratch: Scratch;
+  let mcp: Harness;
+  const state = async () => [
+    await scratch.scalar(`SELECT CONCAT(COUNT(*), ':', SUM(total)) FROM ${scratch.schema}.orders`),
+    await scratch.scalar(`SELECT GROUP_CONCAT(table_name ORDER BY table_name) FROM information_schema.tables WHERE table_schema = '${scratch.schema}'`),
+    fs.existsSync(OUTFILE),
+  ];
+  let before: unknown[];
+
+  beforeAll(async () => {
+    fs.rmSync(OUTFILE, { force: true });
+    scratch = await SERVERS.mysql.scratch();
+    const s = scratch.schema;
+    await scratch.exec(`CREATE TABLE ${s}.orders (id INT PRIMARY KEY, customer_id INT, total DECIMAL(10,2) DEFAULT 1); INSERT INTO ${s}.orders (id, customer_id) VALUES (1, 1), (2, 2), (3, 1);
+      CREATE TABLE ${s}.\`update\` (\`update\` INT, \`delete\` TEXT); CREATE SEQUENCE ${s}.seq;
+      CREATE PROCEDURE ${s}.p() DELETE FROM ${s}.orders; CREATE FUNCTION ${s}.f() RETURNS INT DETERMINISTIC RETURN 1`);
+    mcp = await connect([scratch.source({ limits: { statement_timeout_ms: 5000 } })]);
+    before = await state();
+  });
+
+  afterAll(async () => {
+    await mcp?.close();
+    await scratch?.drop();
+  });
+
+  it('refuses every attack at the guard', async () => {
+    const through: string[] = [];
+    for (const sql of attacks(scratch.schema)) {
+      const err = errorOf(await mcp.call('run_query', { sql }));
+      if (!err || !GUARD_CODES.includes(err.code)) through.push(`${sql} -> ${err?.code ?? 'RAN'}`);
+    }
+    expect(through).toEqual([]);
+  });
+
+  it('leaves the database and the file system unchanged', async () => {
+    expect(await state()).toEqual(before);
+  });
+
+  it('runs the hard legitimate reads', async () => {
+    const refused: string[] = [];
+    for (const sql of reads(scratch.schema)) {
+      const params = sql.includes('?') ? [1, 0] : undefined;
+      const err = errorOf(await mcp.call('run_query', { sql, ...(params ? { params } : {}) }));
+      if (err) refused.push(`${sql} -> ${err.code}: ${err.message}`);
+    }
+    expect(refused).toEqual([]);
+  });
+});
