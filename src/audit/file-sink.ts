@@ -104,15 +104,16 @@ export class FileAuditSink implements AuditSink {
   /** Seals the record with the next seq and writes its line, or fails the sink and throws. */
   #append(body: Prepared, ts = new Date().toISOString()): void {
     if (this.#outage || !this.#file) throw new AuditUnavailableError(this.#outage ?? { file: this.#loc.file, since: ts, error: 'the audit log is not open', refused: 0 });
-    const { record, line } = sealRecord({ ...body, seq: this.#seq + 1, ts, prev_hash: this.#hash });
+    const seq = this.#seq + 1;
+    const { hash, line } = sealRecord({ ...body, seq, ts, prev_hash: this.#hash });
     try {
       this.#file.append(line, this.opts.maxBytes);
     } catch (err) {
       this.#fail(err);
       throw new AuditUnavailableError({ ...this.#outage! });
     }
-    this.#seq = record.seq;
-    this.#hash = record.hash;
+    this.#seq = seq;
+    this.#hash = hash;
   }
 
   #tryOpen(): Error | undefined {

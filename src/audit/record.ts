@@ -30,7 +30,8 @@ async function sqlPart(entry: AuditEntry, args: Record<string, unknown> | undefi
   if (text === undefined) return { args };
   const engine = entry.source ? opts.engineOf(entry.source) : undefined;
   const facts = await sqlFacts(text, engine, opts.redactLiterals);
-  if (args && argSql !== undefined) args.sql = argSql === text ? facts.sql : (await sqlFacts(argSql, engine, opts.redactLiterals)).sql;
+  // args.sql is the record's `sql` when they are the same text: not written twice.
+  if (args && argSql !== undefined) args.sql = argSql === text ? undefined : (await sqlFacts(argSql, engine, opts.redactLiterals)).sql;
   if (args && opts.redactLiterals && Array.isArray(args.params)) args.params = args.params.map(() => REDACTED);
   return { args, sql: facts.sql, sql_fingerprint: entry.sql_fingerprint ?? facts.fingerprint };
 }

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { AuditLocation } from '../audit/files.js';
+import { chainFiles, type AuditLocation } from '../audit/files.js';
 import { parseLine } from '../audit/parse.js';
 import { readRecentLines } from '../audit/recent.js';
 import { formatRecord } from './audit-format.js';
@@ -57,7 +57,8 @@ export async function tailCommand(argv: string[]): Promise<number> {
   const n = Number(values.n);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`-n wants a whole number, got "${values.n}"`);
   const loc = auditLocation(values);
-  if (!fs.existsSync(loc.file)) throw new UsageError(`no audit log at ${loc.file}`);
+  if (chainFiles(loc).length === 0) throw new UsageError(`no audit log at ${loc.file}`);
+  if (values.follow && !fs.existsSync(loc.file)) throw new UsageError(`${loc.file} does not exist (yet): nothing to follow`);
   const print = printer(values.json === true);
   readRecentLines(loc, n).forEach(print);
   if (values.follow) await follow(loc, print);

@@ -19,6 +19,14 @@ export const LimitsSchema = z
   })
   .strict();
 
+export const MaskingSchema = z
+  .object({
+    detect: z.boolean().default(true).describe('Mask columns whose names look sensitive: email, phone, ssn, password, token, secret, api_key, card numbers, iban, ...'),
+    columns: z.array(z.string().min(1)).default([]).describe('More columns to mask: column, table.column or schema.table.column.'),
+    unmask: z.array(z.string().min(1)).default([]).describe('Columns to show even though they look sensitive.'),
+  })
+  .strict();
+
 export const SourceSchema = z
   .object({
     id: z
@@ -29,7 +37,12 @@ export const SourceSchema = z
     description: z.string().max(500).optional(),
     mode: z.enum(['read-only', 'read-write']).default('read-only'),
     privilege_check: z.enum(['warn', 'enforce']).default('warn').describe('enforce: refuse to serve a read-only source through a login that can do more than read.'),
+    deny_tables: z
+      .array(z.string().regex(/^(\*|[^.*]+)(\.(\*|[^.*]+))?$/, 'a pattern is table, schema.table, schema.* or *.table'))
+      .default([])
+      .describe('Tables no query may read (also through views) and describe_schema hides.'),
     limits: LimitsSchema.prefault({}),
+    masking: MaskingSchema.prefault({}),
   })
   .strict();
 

@@ -40,6 +40,8 @@ export type CellValue = string | number | boolean | null;
 export interface ColumnMeta {
   name: string;
   type: string;
+  /** The table column a result column is read from directly; absent for expressions. For masking. */
+  origin?: { schema?: string; table: string; column: string };
 }
 
 export interface ReadQuery {

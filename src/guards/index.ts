@@ -1,5 +1,5 @@
 /**
- * The guards every call passes, in a fixed order: access -> posture -> statement (-> approval, later). Each
+ * The guards every call passes, in a fixed order: access -> posture -> statement -> tables (-> approval, later). Each
  * returns a verdict that the audit record keeps; the first denial stops the call. Fail closed: a
  * guard that cannot decide denies.
  */
@@ -7,12 +7,13 @@ import { ToolError } from '../errors.js';
 import type { SourceContext, ToolContext, ToolDef } from '../tools/define-tool.js';
 import { accessGuard } from './access.js';
 import { postureGuard } from './posture.js';
+import { tablesGuard } from './tables.js';
 import { statementGuard } from './statement.js';
 import type { Guard, Verdict } from './types.js';
 
 export type { Verdict, Guard };
 
-export const GUARDS: readonly Guard[] = [accessGuard, postureGuard, statementGuard];
+export const GUARDS: readonly Guard[] = [accessGuard, postureGuard, statementGuard, tablesGuard];
 
 /** Runs the guards in order and returns every verdict up to and including the first denial. */
 export async function runGuards(def: ToolDef, args: Record<string, unknown>, ctx: ToolContext | SourceContext): Promise<Verdict[]> {

@@ -5,6 +5,7 @@
 import type { Resource } from '@modelcontextprotocol/sdk/types.js';
 import type { ResolvedSource } from '../config/load.js';
 import type { Sources } from '../sources.js';
+import { tablePolicy } from '../guards/table-policy.js';
 
 export const TABLE_TEMPLATE = 'dba://{source}/tables/{schema}/{table}';
 
@@ -29,7 +30,8 @@ export function parseUri(uri: string): ParsedUri | undefined {
 export async function resourcesOf(sources: Sources, source: ResolvedSource): Promise<Resource[]> {
   const overview: Resource = { uri: schemaUri(source.id), name: `${source.id} schema`, description: `Schemas and tables of ${source.id}`, mimeType: 'application/json' };
   try {
-    const tables = await (await sources.engine(source)).listTables();
+    const policy = tablePolicy(source.deny_tables);
+    const tables = (await (await sources.engine(source)).listTables()).filter((t) => !policy.denies(t));
     return [overview, ...tables.map((t): Resource => ({ uri: tableUri(source.id, t.schema, t.name), name: `${source.id}: ${t.schema}.${t.name}`, mimeType: 'application/json' }))];
   } catch {
     return [overview];
@@ -40,10 +42,12 @@ export async function readSchemaResource(sources: Sources, parsed: ParsedUri): P
   const source = sources.list.find((s) => s.id === parsed.source);
   if (!source) return undefined;
   const engine = await sources.engine(source);
+  const policy = tablePolicy(source.deny_tables);
   if (parsed.kind === 'schema') {
     const [schemas, tables] = await Promise.all([engine.listSchemas(), engine.listTables()]);
-    return { source: source.id, schemas, tables };
+    return { source: source.id, schemas, tables: tables.filter((t) => !policy.denies(t)) };
   }
+  if (policy.denies({ schema: parsed.schema, name: parsed.table })) return undefined;
   const [table] = await engine.describeTables([{ schema: parsed.schema, name: parsed.table }]);
   return table;
 }

@@ -30,6 +30,10 @@ export interface Classification {
    * functions), so the engine may skip resetting the connection afterwards.
    */
   sessionNeutral: boolean;
+  /** Every column name the statement references, lowercased (for masking values derived from them). */
+  columnRefs?: string[];
+  /** Per output column, the column names its expression references; absent when outputs cannot be lined up (SELECT *, set operations). */
+  outputRefs?: string[][];
   /** When the engine's own parser refused the text, its error (e.g. an unknown table), to report as is. */
   failure?: { code: ErrorCode; message: string; hint: string };
 }

@@ -4,6 +4,7 @@ import type { TableSummary } from '../engines/types.js';
 import { decodeCursor, paginate } from '../pagination.js';
 import { defineTool } from './define-tool.js';
 import { renderTables } from './render-tables.js';
+import { tablePolicy } from '../guards/table-policy.js';
 
 const DETAIL_LIMITS = { names: { default: 500, max: 2000 }, summary: { default: 50, max: 200 }, full: { default: 10, max: 50 } } as const;
 
@@ -57,7 +58,8 @@ export const describeSchema = defineTool({
     const offset = cursor === undefined ? 0 : decodeCursor(cursor, key);
     if (offset === undefined) throw new ToolError('INVALID_CURSOR', 'the cursor is malformed or belongs to other filters', 'Pass next_cursor exactly as returned, with the same detail, search and schema; or drop it to start over.');
     const [schemas, all] = await Promise.all([ctx.engine.listSchemas(), ctx.engine.listTables(schema ? { schema } : {})]);
-    const matching = all.filter(matches(search));
+    const policy = tablePolicy(ctx.source.deny_tables);
+    const matching = all.filter((t) => !policy.denies(t)).filter(matches(search));
     const page = paginate(matching, offset, pageSize, key);
     const tables = detail === 'names' ? page.items.map((t) => ({ schema: t.schema, name: t.name, kind: t.kind })) : await describe(ctx.engine, page.items, detail);
     return { schemas, tables, total: matching.length, next_cursor: page.nextCursor };

@@ -4,6 +4,7 @@ import { defineTool } from './define-tool.js';
 import type { CellValue } from '../engines/types.js';
 import { renderRows } from './render-rows.js';
 import { capRows } from '../guards/output-limits.js';
+import { maskRows } from '../guards/masking.js';
 
 export const runQuery = defineTool({
   name: 'run_query',
@@ -13,6 +14,7 @@ export const runQuery = defineTool({
     'It runs in a read-only transaction with a statement timeout; writes, DDL and multiple statements are refused. ' +
     'At most max_rows rows and limits.max_result_bytes of row data come back; `truncated` and `truncated_by` say exactly whether and why rows were left out. ' +
     'bigint, numeric, timestamps and binary values come back as strings so nothing is rounded. ' +
+    'Sensitive columns (emails, phones, tokens, ...) come back as [masked] unless the config unmasks them. ' +
     'Use describe_schema first to learn table and column names; use analyze_query to see why a query is slow.',
   scope: 'source',
   access: 'read',
@@ -28,6 +30,7 @@ export const runQuery = defineTool({
     truncated: z.boolean().describe('True when the statement had more rows than were returned'),
     truncated_by: z.enum(['max_rows', 'max_bytes']).nullable().describe('Which limit cut the rows: max_rows, or max_bytes (the size cap for the context)'),
     cells_cut: z.number().int().describe('Values longer than limits.max_cell_chars, cut with a marker'),
+    masked_columns: z.array(z.string()).describe('Columns whose values are replaced by [masked]: sensitive data (configure masking.unmask to show them)'),
     duration_ms: z.number(),
   },
   statement: (args) => ({ sql: args.sql as string, params: args.params as CellValue[] | undefined }),
@@ -38,7 +41,9 @@ export const runQuery = defineTool({
     const result = await ctx.engine.runRead({ sql, maxRows, timeoutMs: ctx.limits.statement_timeout_ms, signal: ctx.signal, sessionNeutral, ...(params ? { params } : {}) });
     const duration_ms = Math.round((performance.now() - started) * 100) / 100;
     const capped = capRows(result, ctx.limits);
-    return { columns: result.columns, rows: capped.rows, row_count: capped.rows.length, truncated: capped.truncated_by !== null, truncated_by: capped.truncated_by, cells_cut: capped.cells_cut, duration_ms };
+    const { rows, masked } = maskRows(ctx.source.masking, result.columns, capped.rows, ctx.statement?.classification);
+    const columns = result.columns.map(({ name, type }) => ({ name, type }));
+    return { columns, rows, row_count: rows.length, truncated: capped.truncated_by !== null, truncated_by: capped.truncated_by, cells_cut: capped.cells_cut, masked_columns: masked, duration_ms };
   },
   render: (out) => renderRows(out.columns, out.rows, out.truncated_by),
 });

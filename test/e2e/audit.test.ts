@@ -54,7 +54,8 @@ describe('N calls over a real MCP client, some refused', () => {
       ['run_query', { source: 'small', sql: 'SELECT label FROM t WHERE x = ?', params: [2] }],
     ];
     for (const [name, args] of calls) await callTool(c, name, args);
-    toolCalls = calls.length;
+    await expect(callTool(c, 'drop_everything', {})).rejects.toThrow(/unknown tool/); // a protocol error, recorded all the same
+    toolCalls = calls.length + 1;
     await c.readResource({ uri: 'dba://audit/recent' });
     await server.close();
   });
@@ -68,7 +69,8 @@ describe('N calls over a real MCP client, some refused', () => {
     expect(log.filter((r) => r.kind === 'resource').map((r) => r.name)).toEqual(['dba://audit/recent']);
     expect(log.map((r) => r.seq)).toEqual(log.map((_, i) => i + 1));
     const outcomes = tools.map((r) => `${r.outcome}${r.error_code ? ` ${r.error_code}` : ''}`);
-    expect(outcomes.filter((o) => o !== 'ok')).toHaveLength(3);
+    expect(outcomes.filter((o) => o !== 'ok')).toHaveLength(4);
+    expect(tools.at(-1)).toMatchObject({ name: 'drop_everything', outcome: 'error', error_code: 'UNKNOWN_TOOL' });
     expect(outcomes[2]).toMatch(/^(error|denied) (READ_ONLY_VIOLATION|STATEMENT_NOT_ALLOWED)$/);
     expect(outcomes[3]).toBe('error INVALID_ARGUMENT');
     expect(outcomes[4]).toMatch(/^(error|denied) SQL_SYNTAX$/);
@@ -127,7 +129,7 @@ describe('N calls over a real MCP client, some refused', () => {
 
   it('audit search --tool run_query --outcome error finds exactly the failed queries', async () => {
     const expected = readLog(stateDir).filter((x) => x.kind === 'tool' && x.name === 'run_query' && x.outcome === 'error');
-    expect(expected.length).toBeGreaterThanOrEqual(2); // unknown source, syntax (and DELETE, unless a guard denied it)
+    expect(expected.length).toBeGreaterThanOrEqual(1); // the unknown source (DELETE and bad syntax may be guard denials)
     const r = await audit('search', '--tool', 'run_query', '--outcome', 'error', '--json', '--state-dir', stateDir);
     expect(r.code).toBe(0);
     const found = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Rec);
@@ -135,6 +137,9 @@ describe('N calls over a real MCP client, some refused', () => {
     const human = await audit('search', '--tool', 'run_query', '--outcome', 'error', '--state-dir', stateDir);
     expect(human.stdout.trim().split('\n')).toHaveLength(expected.length);
     for (const line of human.stdout.trim().split('\n')) expect(line).toMatch(/ {2}#\d+ {2}run_query {2}\S+ {2}error [A-Z_]+ {2}/);
+    const denials = readLog(stateDir).filter((x) => (x as { verdicts?: { decision: string }[] }).verdicts?.some((v) => v.decision === 'deny'));
+    const byVerdict = await audit('search', '--verdict', 'deny', '--json', '--state-dir', stateDir);
+    expect(byVerdict.stdout.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as Rec).seq)).toEqual(denials.map((x) => x.seq));
     const none = await audit('search', '--since', '2999-01-01', '--state-dir', stateDir);
     expect(none).toMatchObject({ code: 0, stdout: '' });
     const bad = await audit('search', '--outcome', 'maybe', '--state-dir', stateDir);
@@ -153,6 +158,18 @@ describe('dba://audit/recent', () => {
     const body = JSON.parse((read.contents[0] as { text: string }).text) as { status: { state: string }; records: Rec[] };
     expect(body.status.state).toBe('ok');
     expect(body.records.map((r) => r.name)).toEqual(['start', 'config', 'run_query']);
+    await server.close();
+  });
+});
+
+describe('audit tail --follow', () => {
+  it('prints records as the server writes them', async () => {
+    const server = await startStdio(['--dsn', `sqlite://${smallDb()}`]);
+    const tail = spawnCli(['audit', 'tail', '--follow', '-n', '1', '--state-dir', server.stateDir]);
+    await expect.poll(() => tail.stdout(), { timeout: 5_000 }).toMatch(/server config/);
+    await callTool(server.client, 'run_query', { sql: 'SELECT 42 AS answer' });
+    await expect.poll(() => tail.stdout(), { timeout: 5_000 }).toMatch(/run_query {2}small {2}ok {2}1 rows .*"SELECT 42 AS answer"/);
+    await tail.stop();
     await server.close();
   });
 });

@@ -182,7 +182,7 @@ describe.skipIf(Boolean(unreachable))('mysql engine (MariaDB at 127.0.0.1:3306)'
     expect(five).toMatchObject({ truncated: false, rows: [[1], [2], [3], [4], [5]] });
     const six = await read(engine, 'SELECT id FROM six ORDER BY id', { maxRows: 5 });
     expect(six).toMatchObject({ truncated: true, rows: [[1], [2], [3], [4], [5]] });
-    expect(six.columns).toEqual([{ name: 'id', type: 'int' }]);
+    expect(six.columns).toEqual([{ name: 'id', type: 'int', origin: { schema: DB, table: 'six', column: 'id' } }]);
   });
 
   it('answers a truncated read over a huge result without waiting for the rest', async () => {

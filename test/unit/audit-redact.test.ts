@@ -73,7 +73,7 @@ describe('SQL text and fingerprints', () => {
       const a = await prepareRecord(toolEntry(1, { args: { sql } }), opts(false, engine));
       const b = await prepareRecord(toolEntry(2, { args: { sql: other } }), opts(false, engine));
       expect(a.sql).toBe(sql);
-      expect(a.args?.sql).toBe(sql);
+      expect(a.args).not.toHaveProperty('sql', expect.anything()); // the same text is not written twice
       expect(a.sql_fingerprint).toMatch(/^[0-9a-f]{16}$/);
       expect(b.sql_fingerprint, engine).toBe(a.sql_fingerprint);
       const c = await prepareRecord(toolEntry(3, { args: { sql: 'SELECT * FROM orders WHERE id = 42' } }), opts(false, engine));
@@ -84,7 +84,8 @@ describe('SQL text and fingerprints', () => {
   it('redact_literals on PostgreSQL: placeholders from the real parser, in sql and args.sql; params redacted', async () => {
     const r = await prepareRecord(toolEntry(1, { args: { sql, params: ['alice@example.com'] } }), opts(true, 'postgres'));
     expect(r.sql).toBe('SELECT * FROM customers WHERE email = $1 AND id = $2');
-    expect(r.args).toEqual({ sql: r.sql, params: ['[redacted]'] });
+    expect(r.args?.params).toEqual(['[redacted]']);
+    expect(r.args?.sql).toBeUndefined();
     expect(JSON.stringify(r)).not.toContain('alice');
   });
 
@@ -98,10 +99,21 @@ describe('SQL text and fingerprints', () => {
     for (const engine of ['sqlite', 'mysql'] as const) {
       const r = await prepareRecord(toolEntry(1, { args: { sql } }), opts(true, engine));
       expect(r.sql).toBe(`[sql redacted: ${sql.length} chars]`);
-      expect(r.args?.sql).toBe(r.sql);
       expect(JSON.stringify(r)).not.toContain('alice');
       expect(r.sql_fingerprint).toMatch(/^[0-9a-f]{16}$/);
     }
+  });
+
+  it('args.sql that differs from the statement recorded (entry.sql) is kept, redacted the same way', async () => {
+    const r = await prepareRecord(toolEntry(1, { sql: 'SELECT 1 /* rewritten */', args: { sql: "SELECT 'alice'" } }), opts(true, 'sqlite'));
+    expect(r.sql).toBe('[sql redacted: 24 chars]');
+    expect(r.args?.sql).toBe('[sql redacted: 14 chars]');
+  });
+
+  it('PostgreSQL dollar quotes are literals for the fingerprint; $1 placeholders are not', async () => {
+    const fp = async (text: string) => (await prepareRecord(toolEntry(1, { args: { sql: text } }), opts(false, 'postgres'))).sql_fingerprint;
+    expect(await fp("SELECT $$it's a$$ || $1")).toBe(await fp('SELECT $tag$b$tag$ || $1'));
+    expect(await fp('SELECT $1')).not.toBe(await fp('SELECT $2'));
   });
 
   it('MySQL double-quoted strings are literals for the fingerprint; in SQLite they are names', async () => {

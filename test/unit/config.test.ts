@@ -38,7 +38,7 @@ describe('config file', () => {
     const message = loadError('sources:\n  - id: a\n    dsn: sqlite:///tmp/a.db\n    mdoe: read-write\n');
     expect(message).toContain('sources[0].mdoe');
     expect(message).toContain('did you mean "mode"');
-    expect(message).toMatch(/valid keys here: id, dsn, description, mode, privilege_check, limits/);
+    expect(message).toMatch(/valid keys here: id, dsn, description, mode, privilege_check, deny_tables, limits, masking/);
   });
 
   it('refuses unknown keys in nested sections and at the top level', () => {

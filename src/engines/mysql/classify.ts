@@ -1,5 +1,5 @@
 /** The parser's verdict, plus the allow-list's on every function the statement calls. */
-import type { Classification } from '../../sql/types.js';
+import type { Classification, TableName } from '../../sql/types.js';
 import { classifyMysql } from '../../sql/mysql/classify.js';
 import type { FunctionCall } from '../../sql/mysql/collect.js';
 import { MYSQL_ARGC, MYSQL_FUNCTIONS } from './function-lists.js';
@@ -11,9 +11,17 @@ function judge(call: FunctionCall): boolean {
   return argc === undefined || argc === call.args;
 }
 
-export async function classify(sql: string, variant: string): Promise<Classification> {
+/** With `behindViews`, the tables views stand for are added (for deny lists); a view that cannot be read makes the statement unknown. */
+export async function classify(sql: string, variant: string, behindViews?: (tables: TableName[]) => Promise<TableName[]>): Promise<Classification> {
   const { calls, ...found } = await classifyMysql(sql, variant);
   if (found.class !== 'read') return found;
+  if (behindViews) {
+    try {
+      found.tables = [...found.tables, ...(await behindViews(found.tables))];
+    } catch (err) {
+      return { ...found, class: 'unknown', reasons: [(err as Error).message] };
+    }
+  }
   const denied = calls.filter((c) => !judge(c)).map((c) => (c.schema ? `${c.schema}.${c.name}` : `${c.name}${c.name in MYSQL_ARGC ? `/${c.args}` : ''}`));
   return { ...found, deniedFunctions: [...new Set(denied)], sessionNeutral: denied.length === 0 };
 }

@@ -5,6 +5,7 @@ import { MysqlIntrospector } from './introspector.js';
 import { runRead } from './read.js';
 import { mysqlPosture } from './posture.js';
 import { classify } from './classify.js';
+import { tablesBehindViews } from './view-tables.js';
 
 /** ServerInfo plus what VERSION() said in full, e.g. '10.11.19-MariaDB-0+deb12u1'. */
 export interface MysqlServerInfo extends ServerInfo {
@@ -27,7 +28,10 @@ export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAd
       posture.catch(() => (posture = undefined));
       return posture;
     },
-    classify: async (sql) => classify(sql, (await driver.server()).variant),
+    async classify(sql) {
+      const { variant } = await driver.server();
+      return classify(sql, variant, source.deny_tables.length ? (tables) => tablesBehindViews(driver, variant, tables) : undefined);
+    },
     runRead: (q) => runRead(driver, q),
     listSchemas: () => introspector.listSchemas(),
     listTables: (filter) => introspector.listTables(filter),

@@ -94,5 +94,9 @@ function stringTypeName(code: number, flags: number, binary: boolean): string {
 }
 
 export function toColumns(fields: readonly FieldPacket[]): ColumnMeta[] {
-  return fields.map((field) => ({ name: field.name, type: typeName(field) }));
+  return fields.map((field) => ({
+    name: field.name,
+    type: typeName(field),
+    ...(field.orgTable && field.orgName ? { origin: { ...(field.db ? { schema: field.db } : {}), table: field.orgTable, column: field.orgName } } : {}),
+  }));
 }

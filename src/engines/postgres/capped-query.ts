@@ -9,6 +9,9 @@ import type { CellValue } from '../types.js';
 interface FieldDescription {
   name: string;
   dataTypeID: number;
+  /** The table and column a result column is read from directly; 0 for expressions. */
+  tableID: number;
+  columnID: number;
 }
 
 interface WireConnection {

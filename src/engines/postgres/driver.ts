@@ -14,11 +14,13 @@ import type { Logger } from '../../logging.js';
 import type { ColumnMeta, QueryResult, ReadQuery } from '../types.js';
 import { toPgToolError } from './errors.js';
 import { CappedQuery } from './capped-query.js';
+import { ColumnOrigins, type FieldSource } from './column-origins.js';
 import { BUILTIN_TYPE_NAMES, parserFor } from './values.js';
 
 export class PgDriver {
   #pool: pg.Pool | undefined;
   readonly #typeNames = new Map(BUILTIN_TYPE_NAMES);
+  readonly #origins = new ColumnOrigins();
   readonly where: string;
 
   constructor(
@@ -127,13 +129,17 @@ export class PgDriver {
     }
   }
 
-  async #columnMeta(client: pg.PoolClient, fields: readonly { name: string; dataTypeID: number }[]): Promise<ColumnMeta[]> {
+  async #columnMeta(client: pg.PoolClient, fields: readonly ({ name: string; dataTypeID: number } & FieldSource)[]): Promise<ColumnMeta[]> {
     const unknown = [...new Set(fields.map((f) => f.dataTypeID).filter((oid) => !this.#typeNames.has(oid)))];
     if (unknown.length > 0) {
       const res = await client.query<{ oid: number; name: string }>('SELECT oid::int AS oid, format_type(oid, NULL) AS name FROM pg_type WHERE oid = ANY($1::oid[])', [unknown]);
       for (const row of res.rows) this.#typeNames.set(row.oid, row.name);
     }
-    return fields.map((f) => ({ name: f.name, type: this.#typeNames.get(f.dataTypeID) ?? `oid:${f.dataTypeID}` }));
+    const origins = await this.#origins.resolve(client, fields);
+    return fields.map((f, i) => {
+      const origin = origins[i];
+      return { name: f.name, type: this.#typeNames.get(f.dataTypeID) ?? `oid:${f.dataTypeID}`, ...(origin ? { origin } : {}) };
+    });
   }
 
   async close(): Promise<void> {

@@ -4,15 +4,19 @@ import { PgDriver } from './driver.js';
 import { PgIntrospector } from './introspector.js';
 import { FunctionJudge } from './function-verdicts.js';
 import { pgPosture } from './posture.js';
+import { tablesBehindViews } from './view-tables.js';
 import { classifyPostgres } from '../../sql/postgres/classify.js';
 import type { Classification } from '../../sql/types.js';
 
-/** The parser's verdict, plus the catalog's on every function the statement calls. */
-async function classify(sql: string, judge: FunctionJudge): Promise<Classification> {
+/**
+ * The parser's verdict, plus the catalog's on every function the statement calls, and (when the
+ * source has a deny list) the tables behind any views it reads.
+ */
+async function classify(sql: string, judge: FunctionJudge, driver: PgDriver, expandViews: boolean): Promise<Classification> {
   const found = await classifyPostgres(sql);
   if (found.class !== 'read') return found;
-  const { denied, allBuiltin } = await judge.judge(found.functions);
-  return { ...found, deniedFunctions: denied, sessionNeutral: allBuiltin };
+  const [{ denied, allBuiltin }, behind] = await Promise.all([judge.judge(found.functions), expandViews ? tablesBehindViews(driver, found.tables) : []]);
+  return { ...found, tables: [...found.tables, ...behind], deniedFunctions: denied, sessionNeutral: allBuiltin };
 }
 
 export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAdapter {
@@ -35,7 +39,7 @@ export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAd
       posture.catch(() => (posture = undefined));
       return posture;
     },
-    classify: (sql) => classify(sql, judge),
+    classify: (sql) => classify(sql, judge, driver, source.deny_tables.length > 0),
     runRead: (q) => driver.runRead(q),
     listSchemas: () => introspector.listSchemas(),
     listTables: (filter) => introspector.listTables(filter),

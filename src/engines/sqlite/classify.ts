@@ -43,5 +43,5 @@ export function classifySqlite(driver: SqliteDriver, sql: string, params: readon
     return { ...base, class: 'unknown', reasons: [`its program could not be inspected: ${failure.message}`], sessionNeutral: false, failure: failure.toJSON() };
   }
   const deniedFunctions = program.functions.filter((f) => DENIED_FUNCTIONS.has(f));
-  return { ...base, tables: program.tables, functions: program.functions, deniedFunctions, class: 'read', reasons: [], sessionNeutral: deniedFunctions.length === 0 };
+  return { ...base, tables: program.tables, functions: program.functions, columnRefs: program.columns, deniedFunctions, class: 'read', reasons: [], sessionNeutral: deniedFunctions.length === 0 };
 }

@@ -1,33 +1,87 @@
 /**
  * What a statement will touch, read from SQLite's own compiled program (EXPLAIN runs nothing):
- * every table it opens, views already expanded, and every function it calls.
+ * every table it opens, views already expanded, every column it reads (Column on a table or
+ * index cursor) and every function it calls. Root pages map to tables and indexes through
+ * sqlite_schema, cached until the schema version changes.
  */
 import type { TableName } from '../../sql/types.js';
 import type { SqliteDriver } from './driver.js';
 
-interface Op {
-  opcode: string;
-  p2: number;
-  p3: number;
-  p4: string | null;
-}
+// EXPLAIN columns: addr, opcode, p1, p2, p3, p4, p5, comment
+const OPCODE = 1;
+const P1 = 2;
+const P2 = 3;
+const P3 = 4;
+const P4 = 5;
 
 const FUNCTION_OPS = new Set(['Function', 'PureFunc', 'AggStep', 'AggFinal', 'AggValue', 'AggInverse']);
 
 export interface Program {
   tables: TableName[];
   functions: string[];
+  /** Column names read, lowercased. */
+  columns: string[];
+}
+
+/** A b-tree: a table, or an index of one (`index` set), with its column names in storage order. */
+interface Tree extends TableName {
+  index?: string;
+  columns?: string[];
+}
+
+interface RootPages {
+  version: string;
+  /** database number (p3) -> root page -> tree */
+  byDb: Map<number, Map<number, Tree>>;
+}
+
+const cache = new WeakMap<SqliteDriver, RootPages>();
+
+function rootPages(driver: SqliteDriver): RootPages {
+  const databases = driver.all<{ seq: number; name: string }>('SELECT seq, name FROM pragma_database_list');
+  const version = databases.map((d) => `${d.seq}:${String(driver.db.pragma(`"${d.name.replace(/"/g, '""')}".schema_version`, { simple: true }))}`).join(',');
+  const cached = cache.get(driver);
+  if (cached?.version === version) return cached;
+  const byDb = new Map<number, Map<number, Tree>>();
+  for (const d of databases) {
+    const rows = driver.all<{ rootpage: number; tbl_name: string; name: string; type: string }>(`SELECT rootpage, tbl_name, name, type FROM "${d.name.replace(/"/g, '""')}".sqlite_schema WHERE rootpage > 0`);
+    byDb.set(d.seq, new Map(rows.map((r) => [r.rootpage, { schema: d.name, name: r.tbl_name, ...(r.type === 'index' ? { index: r.name } : {}) }])));
+  }
+  const fresh = { version, byDb };
+  cache.set(driver, fresh);
+  return fresh;
+}
+
+/** Column names of a tree in storage order, read once per schema version. */
+function columnsOf(driver: SqliteDriver, tree: Tree): string[] {
+  if (!tree.columns) {
+    const rows = tree.index
+      ? driver.all<{ name: string | null }>('SELECT name FROM pragma_index_xinfo(?, ?) ORDER BY seqno', tree.index, tree.schema)
+      : driver.all<{ name: string | null }>('SELECT name FROM pragma_table_xinfo(?, ?) ORDER BY cid', tree.name, tree.schema);
+    tree.columns = rows.map((r) => (r.name ?? '').toLowerCase());
+  }
+  return tree.columns;
 }
 
 export function programOf(driver: SqliteDriver, sql: string, params: readonly unknown[]): Program {
-  const ops = driver.db.prepare(`EXPLAIN ${sql}`).all(...params) as Op[];
-  const databases = driver.all<{ seq: number; name: string }>('SELECT seq, name FROM pragma_database_list');
+  const ops = driver.db.prepare(`EXPLAIN ${sql}`).raw(true).all(...params) as unknown[][];
+  const pages = rootPages(driver);
   const tables = new Map<string, TableName>();
-  for (const op of ops.filter((o) => o.opcode === 'OpenRead')) {
-    const schema = databases.find((d) => d.seq === op.p3)?.name ?? 'main';
-    const [owner] = driver.all<{ tbl_name: string }>(`SELECT tbl_name FROM "${schema.replace(/"/g, '""')}".sqlite_schema WHERE rootpage = ?`, op.p2);
-    if (owner) tables.set(`${schema}.${owner.tbl_name}`, { schema, name: owner.tbl_name });
+  const cursors = new Map<number, Tree>();
+  const functions = new Set<string>();
+  const columns = new Set<string>();
+  for (const op of ops) {
+    const opcode = op[OPCODE] as string;
+    if (opcode === 'OpenRead') {
+      const tree = pages.byDb.get(op[P3] as number)?.get(op[P2] as number);
+      if (!tree) continue;
+      tables.set(`${tree.schema}.${tree.name}`, { schema: tree.schema, name: tree.name });
+      cursors.set(op[P1] as number, tree);
+    } else if (opcode === 'Column') {
+      const tree = cursors.get(op[P1] as number);
+      const name = tree ? columnsOf(driver, tree)[op[P2] as number] : undefined;
+      if (name) columns.add(name);
+    } else if (FUNCTION_OPS.has(opcode) && op[P4]) functions.add(String(op[P4]).replace(/\(.*$/, '').toLowerCase());
   }
-  const functions = new Set(ops.filter((o) => FUNCTION_OPS.has(o.opcode) && o.p4).map((o) => o.p4!.replace(/\(.*$/, '').toLowerCase()));
-  return { tables: [...tables.values()], functions: [...functions] };
+  return { tables: [...tables.values()], functions: [...functions], columns: [...columns] };
 }

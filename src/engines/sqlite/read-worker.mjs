@@ -51,7 +51,11 @@ function run(q) {
   }
   const truncated = raw.length > q.maxRows;
   const kept = truncated ? raw.slice(0, q.maxRows) : raw;
-  const columns = stmt.columns().map((c, i) => ({ name: c.name, type: c.type?.toLowerCase() || kept.map((r) => storageClass(r[i])).find(Boolean) || 'unknown' }));
+  const columns = stmt.columns().map((c, i) => ({
+    name: c.name,
+    type: c.type?.toLowerCase() || kept.map((r) => storageClass(r[i])).find(Boolean) || 'unknown',
+    ...(c.table && c.column ? { origin: { schema: c.database ?? undefined, table: c.table, column: c.column } } : {}),
+  }));
   return { columns, rows: kept.map((row) => row.map(toCell)), truncated };
 }
 

@@ -51,6 +51,14 @@ function statementClass(stmt: unknown): { cls: StatementClass; type: string; rea
   return { cls: 'admin', type, reasons: [`${type} is not a read`] };
 }
 
+/** Column names referenced by each projection item of a plain SELECT (no wildcard, no set operation). */
+function outputRefsOf(stmt: unknown): { outputRefs?: string[][] } {
+  const body = isObj(stmt) && isObj(stmt.Query) ? stmt.Query.body : undefined;
+  const projection = isObj(body) && isObj(body.Select) ? body.Select.projection : undefined;
+  if (!Array.isArray(projection) || projection.some((p) => p === 'Wildcard' || (isObj(p) && ('Wildcard' in p || 'QualifiedWildcard' in p)))) return {};
+  return { outputRefs: projection.map((item) => [...collect(item).columnRefs]) };
+}
+
 async function parse(sql: string): Promise<Parsed> {
   try {
     return await parseMysql(sql);
@@ -85,6 +93,8 @@ export async function classifyMysql(sql: string, variant: string): Promise<Mysql
     functions: [...new Set(facts.functions.map((f) => (f.schema ? `${f.schema}.${f.name}` : f.name)))],
     calls: facts.functions,
     tables,
+    columnRefs: [...facts.columnRefs],
+    ...outputRefsOf(stmt),
     deniedFunctions: [],
     sessionNeutral: false,
   };

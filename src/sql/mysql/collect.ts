@@ -12,6 +12,7 @@ export interface FunctionCall {
 
 export interface Facts {
   functions: FunctionCall[];
+  columnRefs: Set<string>;
   tables: TableName[];
   ctes: Set<string>;
   problems: string[];
@@ -42,11 +43,24 @@ function visitNode(node: Obj, key: string | null, facts: Facts): void {
   if (isObj(node.ExplainTable)) facts.tables.push(qualified(nameParts(node.ExplainTable.table_name)));
   if (key === 'cte_tables' && isObj(node.alias) && isObj(node.alias.name)) facts.ctes.add(String(node.alias.name.value).toLowerCase());
   if (key === 'into') facts.problems.push('SELECT ... INTO');
+  const column = columnOf(node, key);
+  if (column) facts.columnRefs.add(column);
   if (isObj(node.BinaryOp) && node.BinaryOp.op === 'Assignment') facts.problems.push('a variable assignment (:=)');
 }
 
+/** An expression naming a column: `col` or `t.col` (not a table or function name, which sit under `name`). */
+export function columnOf(node: Obj, key: string | null): string | undefined {
+  if (key === 'name' || key === 'table_name') return undefined;
+  if (isObj(node.Identifier) && 'value' in node.Identifier) return String(node.Identifier.value).toLowerCase();
+  if (Array.isArray(node.CompoundIdentifier)) {
+    const last = node.CompoundIdentifier.at(-1) as Obj | undefined;
+    return last && 'value' in last ? String(last.value).toLowerCase() : undefined;
+  }
+  return undefined;
+}
+
 export function collect(root: unknown): Facts {
-  const facts: Facts = { functions: [], tables: [], ctes: new Set(), problems: [] };
+  const facts: Facts = { functions: [], columnRefs: new Set(), tables: [], ctes: new Set(), problems: [] };
   const visit = (node: unknown, key: string | null): void => {
     if (Array.isArray(node)) {
       if (key === 'locks' && node.length) facts.problems.push('a locking read (FOR UPDATE / FOR SHARE)');

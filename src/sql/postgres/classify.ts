@@ -14,6 +14,7 @@ type Node = Record<string, unknown>;
 
 interface Findings {
   functions: Set<string>;
+  columnRefs: Set<string>;
   tables: TableName[];
   cteNames: Set<string>;
   problems: { cls: StatementClass; reason: string }[];
@@ -41,6 +42,10 @@ function isAnalyze(explain: Node): boolean {
 function inspect(root: unknown, findings: Findings, judgeWrites: boolean): void {
   walk(root, (key, node) => {
     if (key === 'FuncCall') findings.functions.add(names(node.funcname).join('.'));
+    else if (key === 'ColumnRef') {
+      const column = names(node.fields).at(-1);
+      if (column) findings.columnRefs.add(column.toLowerCase());
+    }
     else if (key === 'A_Expr') {
       const op = names(node.name).join('.');
       if (op) findings.functions.add(`operator:${op}`);
@@ -56,7 +61,7 @@ function inspect(root: unknown, findings: Findings, judgeWrites: boolean): void 
 
 function classifyStatement(stmt: Node): { type: string; findings: Findings } {
   const [type, body] = Object.entries(stmt)[0] ?? ['unknown', {}];
-  const findings: Findings = { functions: new Set(), tables: [], cteNames: new Set(), problems: [] };
+  const findings: Findings = { functions: new Set(), columnRefs: new Set(), tables: [], cteNames: new Set(), problems: [] };
   const cls = classOfStatement(type);
   if (cls !== 'read') findings.problems.push({ cls, reason: `${type} is not a read` });
   if (type === 'ExplainStmt') {
@@ -85,6 +90,24 @@ export function classifyPostgresAst(ast: ParseResult): Classification {
     tables,
     deniedFunctions: [],
     sessionNeutral: false,
+    columnRefs: [...findings.columnRefs],
+    ...(type === 'SelectStmt' ? outputRefsOf((stmts[0]!.stmt as { SelectStmt: Node }).SelectStmt) : {}),
+  };
+}
+
+/** Column names referenced by each select-list item, when the list lines up with the result (no *, no set operation). */
+function outputRefsOf(select: Node): { outputRefs?: string[][] } {
+  const targets = select.targetList as { ResTarget?: { val?: unknown } }[] | undefined;
+  if (!targets || select.op !== 'SETOP_NONE' || JSON.stringify(targets).includes('"A_Star"')) return {};
+  return {
+    outputRefs: targets.map((t) => {
+      const refs = new Set<string>();
+      walk(t.ResTarget?.val, (key, node) => {
+        const column = key === 'ColumnRef' ? names(node.fields).at(-1) : undefined;
+        if (column) refs.add(column.toLowerCase());
+      });
+      return [...refs];
+    }),
   };
 }
 

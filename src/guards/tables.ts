@@ -1,0 +1,18 @@
+/** A statement that reads a denied table (directly or through a view) does not run. */
+import { tablePolicy } from './table-policy.js';
+import { allow, isSourceContext, type Guard } from './types.js';
+
+export const tablesGuard: Guard = async (_def, _args, ctx) => {
+  if (!isSourceContext(ctx) || !ctx.statement) return allow('tables');
+  const policy = tablePolicy(ctx.source.deny_tables);
+  if (policy.empty) return allow('tables');
+  const denied = ctx.statement.classification.tables.filter((t) => policy.denies(t));
+  if (denied.length === 0) return allow('tables');
+  return {
+    guard: 'tables',
+    decision: 'deny',
+    code: 'TABLE_DENIED',
+    reason: `the statement reads ${denied.map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name)).join(', ')}, which this source's deny_tables keeps out of reach`,
+    hint: 'These tables are hidden from dba-mcp by configuration; query other tables, or ask whoever runs dba-mcp.',
+  };
+};

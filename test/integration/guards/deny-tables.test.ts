@@ -1,0 +1,57 @@
+/**
+ * deny_tables on every engine: a denied table cannot be read directly, through a view or a view
+ * of a view, and is hidden from describe_schema and the resources; a CTE that only shares its
+ * name is not a read of it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINE_NAMES } from '../../../src/engines/registry.js';
+import { SERVERS, skipUnlessReachable, type Scratch } from '../../helpers/databases.js';
+import { connect, errorOf, type Harness } from '../../helpers/mcp.js';
+
+for (const engine of ENGINE_NAMES) {
+  describe.skipIf(await skipUnlessReachable(engine))(`deny_tables on ${engine}`, () => {
+    let scratch: Scratch;
+    let mcp: Harness;
+    const q = (name: string) => `${scratch.schema}.${name}`;
+
+    beforeAll(async () => {
+      scratch = await SERVERS[engine].scratch();
+      const s = scratch.schema;
+      const ddl = engine === 'sqlite'
+        ? [`CREATE TABLE tokens (t TEXT)`, `INSERT INTO tokens VALUES ('tok_live_secret')`, `CREATE TABLE orders (id INT)`, `INSERT INTO orders VALUES (1)`,
+            `CREATE VIEW v1 AS SELECT * FROM tokens`, `CREATE VIEW v2 AS SELECT t FROM v1`]
+        : [`CREATE TABLE ${s}.tokens (t TEXT)`, `INSERT INTO ${s}.tokens VALUES ('tok_live_secret')`, `CREATE TABLE ${s}.orders (id INT)`, `INSERT INTO ${s}.orders VALUES (1)`,
+            `CREATE VIEW ${s}.v1 AS SELECT * FROM ${s}.tokens`, `CREATE VIEW ${s}.v2 AS SELECT t FROM ${s}.v1`];
+      for (const sql of ddl) await scratch.exec(sql);
+      mcp = await connect([scratch.source({ deny_tables: ['*.tokens'] })]);
+    });
+
+    afterAll(async () => {
+      await mcp?.close();
+      await scratch?.drop();
+    });
+
+    it('refuses the table itself, a view of it, and a view of that view', async () => {
+      for (const sql of [`SELECT * FROM ${q('tokens')}`, `SELECT * FROM ${q('v1')}`, `SELECT upper(t) FROM ${q('v2')}`, `SELECT 1 FROM ${q('orders')} WHERE EXISTS (SELECT 1 FROM ${q('tokens')})`]) {
+        const err = errorOf(await mcp.call('run_query', { sql }));
+        expect(err?.code, sql).toBe('TABLE_DENIED');
+      }
+    });
+
+    it('lets other tables, and a CTE that only shares the name, through', async () => {
+      expect(errorOf(await mcp.call('run_query', { sql: `SELECT id FROM ${q('orders')}` }))).toBeUndefined();
+      const cte = await mcp.call('run_query', { sql: `WITH tokens AS (SELECT 42 AS t) SELECT t FROM tokens` });
+      expect(errorOf(cte)).toBeUndefined();
+      expect(cte.structuredContent).toMatchObject({ rows: [[42]] });
+    });
+
+    it('hides the table from describe_schema and the resources', async () => {
+      const described = (await mcp.call('describe_schema', { detail: 'names', schema: scratch.schema })).structuredContent as { tables: { name: string }[] };
+      expect(described.tables.map((t) => t.name)).not.toContain('tokens');
+      expect(described.tables.map((t) => t.name)).toContain('orders');
+      const listed = await mcp.client.listResources();
+      expect(listed.resources.map((r) => r.uri).filter((u) => u.endsWith('/tokens'))).toEqual([]);
+      await expect(mcp.client.readResource({ uri: `dba://scratch/tables/${scratch.schema}/tokens` })).rejects.toThrow(/not found/);
+    });
+  });
+}
