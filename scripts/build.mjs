@@ -8,10 +8,12 @@
 import { build } from 'esbuild';
 import fs from 'node:fs';
 
-fs.rmSync('dist', { recursive: true, force: true });
+// Built beside dist/ and swapped in, so a test run using dist/ meanwhile never finds it missing.
+const out = `dist.${process.pid}.tmp`;
+fs.rmSync(out, { recursive: true, force: true });
 await build({
   entryPoints: ['src/cli.ts'],
-  outdir: 'dist',
+  outdir: out,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -25,5 +27,9 @@ await build({
   logLevel: 'warning',
 });
 // The SQLite read worker is plain JavaScript loaded by URL next to the engine's chunk.
-fs.copyFileSync('src/engines/sqlite/read-worker.mjs', 'dist/read-worker.mjs');
-fs.chmodSync('dist/cli.js', 0o755);
+fs.copyFileSync('src/engines/sqlite/read-worker.mjs', `${out}/read-worker.mjs`);
+fs.chmodSync(`${out}/cli.js`, 0o755);
+const old = `dist.${process.pid}.old`;
+if (fs.existsSync('dist')) fs.renameSync('dist', old);
+fs.renameSync(out, 'dist');
+fs.rmSync(old, { recursive: true, force: true });

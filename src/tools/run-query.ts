@@ -5,6 +5,7 @@ import type { CellValue } from '../engines/types.js';
 import { renderRows } from './render-rows.js';
 import { capRows } from '../guards/output-limits.js';
 import { maskRows } from '../guards/masking.js';
+import { withCallComment } from '../audit/call-comment.js';
 
 export const runQuery = defineTool({
   name: 'run_query',
@@ -38,7 +39,8 @@ export const runQuery = defineTool({
     const maxRows = Math.min(max_rows ?? ctx.limits.max_rows, ctx.limits.max_rows);
     const started = performance.now();
     const sessionNeutral = ctx.statement?.classification.sessionNeutral === true;
-    const result = await ctx.engine.runRead({ sql, maxRows, timeoutMs: ctx.limits.statement_timeout_ms, signal: ctx.signal, sessionNeutral, ...(params ? { params } : {}) });
+    const text = withCallComment(sql, { sessionId: ctx.sessionId, requestId: ctx.requestId, source: ctx.source.id });
+    const result = await ctx.engine.runRead({ sql: text, maxRows, timeoutMs: ctx.limits.statement_timeout_ms, signal: ctx.signal, sessionNeutral, ...(params ? { params } : {}) });
     const duration_ms = Math.round((performance.now() - started) * 100) / 100;
     const capped = capRows(result, ctx.limits);
     const { rows, masked } = maskRows(ctx.source.masking, result.columns, capped.rows, ctx.statement?.classification);
