@@ -68,7 +68,10 @@ export async function startServer(loaded: LoadedConfig): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
   const transport = loaded.config.transport;
   const running = transport.type === 'http'
-    ? await (await import('./transports/http.js')).startHttp(transport, () => createServer(deps), logger)
+    ? await (await import('./transports/http.js')).startHttp(transport, () => createServer(deps), logger, () => {
+        const audit = deps.audit.status();
+        return { ok: audit.state !== 'failed', audit };
+      })
     : await startStdio(createServer(deps), () => void stop('stdin closed'));
   state.running = running;
   process.stderr.write(summary(loaded, running.address, audit.status()));

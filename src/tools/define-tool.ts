@@ -18,6 +18,7 @@ import type { CellValue, EngineAdapter } from '../engines/types.js';
 import type { Classification } from '../sql/types.js';
 import type { Logger } from '../logging.js';
 import type { Sources } from '../sources.js';
+import type { AuditStatus } from '../audit/index.js';
 
 /** What a tool may do to a database: read, change data or schema (write), or act on the server (admin). */
 export type Access = 'read' | 'write' | 'admin';
@@ -29,6 +30,8 @@ export interface ClientInfo {
 
 export interface ToolContext {
   sources: Sources;
+  /** The audit log's state, for tools that report on the server itself. */
+  audit: () => AuditStatus;
   signal: AbortSignal;
   requestId: string;
   sessionId: string | undefined;

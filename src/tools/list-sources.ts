@@ -41,9 +41,12 @@ export const listSources = defineTool({
   scope: 'server',
   access: 'read',
   input: {},
-  output: { sources: z.array(SourceInfoSchema) },
+  output: {
+    sources: z.array(SourceInfoSchema),
+    audit: z.enum(['off', 'ok', 'failed']).describe('Whether calls are recorded in the audit log (while it cannot be written, every call is refused and /healthz answers 503)'),
+  },
   async run(_args, ctx) {
-    return { sources: await Promise.all(ctx.sources.list.map((s) => describeSource(ctx.sources, s))) };
+    return { sources: await Promise.all(ctx.sources.list.map((s) => describeSource(ctx.sources, s))), audit: ctx.audit().state };
   },
   render: ({ sources }) =>
     sources

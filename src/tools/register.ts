@@ -116,6 +116,7 @@ function parseArgs(schema: z.ZodObject, raw: Record<string, unknown>): Record<st
 async function buildContext(def: ToolDef, args: Record<string, unknown>, extra: Extra, server: Server, deps: ServerDeps): Promise<ToolContext | SourceContext> {
   const base: ToolContext = {
     sources: deps.sources,
+    audit: () => deps.audit.status(),
     signal: extra.signal,
     requestId: String(extra.requestId),
     sessionId: extra.sessionId,

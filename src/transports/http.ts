@@ -30,7 +30,10 @@ function rpcError(res: ServerResponse, status: number, message: string, code = -
   sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id: null });
 }
 
-export async function startHttp(config: TransportConfig, makeServer: () => Server, logger: Logger): Promise<Running> {
+/** What /healthz reports beyond "up": `ok: false` (e.g. the audit log cannot be written) answers 503. */
+export type HealthCheck = () => { ok: boolean; [detail: string]: unknown };
+
+export async function startHttp(config: TransportConfig, makeServer: () => Server, logger: Logger, health: HealthCheck): Promise<Running> {
   if (!isLoopback(config.host) && !config.auth_token) {
     throw new ConfigError(`refusing to listen on ${config.host} without transport.auth_token (or DBA_MCP_AUTH_TOKEN): anyone on the network could use your databases`);
   }
@@ -73,7 +76,10 @@ export async function startHttp(config: TransportConfig, makeServer: () => Serve
     const refusal = guard(req);
     if (refusal) return rpcError(res, refusal.status, refusal.message);
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz' && req.method === 'GET') return sendJson(res, 200, { status: 'ok', version: VERSION, sessions: sessions.size });
+    if (path === '/healthz' && req.method === 'GET') {
+      const { ok, ...details } = health();
+      return sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', version: VERSION, sessions: sessions.size, ...details });
+    }
     if (path !== '/mcp') return sendJson(res, 404, { error: 'not found; the MCP endpoint is /mcp' });
     handleMcp(req, res).catch((err: Error) => {
       logger.error({ err: err.message }, 'HTTP request failed');
