@@ -8,9 +8,12 @@
 import { unparseable, type Classification, type StatementClass } from '../types.js';
 import { collect, type FunctionCall } from './collect.js';
 import { parseMysql, type Parsed } from './parser.js';
+import { metadataRead } from './metadata-reads.js';
 
 const EXECUTABLE_COMMENT = /\/\*M?!/;
 const MARIADB_ANALYZE = /^\s*ANALYZE\s+(?:FORMAT\s*=\s*JSON\s+)?(?=(?:SELECT|WITH)\b|\()/i;
+/** EXPLAIN EXTENDED / PARTITIONS (old spellings) plan the statement like EXPLAIN; the word is peeled off. */
+const EXPLAIN_EXTENDED = /^(\s*EXPLAIN)\s+(?:EXTENDED|PARTITIONS)(?=\s+(?:SELECT|WITH)\b)/i;
 /** sqlparser-rs lacks GROUP BY ... WITH ROLLUP; the two words hold no quote, comment or separator, so removing them hides nothing. */
 const ROLLUP = /\bWITH\s+ROLLUP\b/gi;
 
@@ -72,6 +75,9 @@ export async function classifyMysql(sql: string, variant: string): Promise<Mysql
   if (EXECUTABLE_COMMENT.test(sql)) return refuse('an executable comment (/*! ... */ or /*M! ... */): the server runs what it holds');
   const analyze = variant === 'mariadb' ? MARIADB_ANALYZE.exec(sql) : null;
   if (analyze) return classifyMysql(sql.slice(analyze[0].length), variant);
+  if (EXPLAIN_EXTENDED.test(sql)) return classifyMysql(sql.replace(EXPLAIN_EXTENDED, '$1'), variant);
+  const metadata = metadataRead(sql);
+  if (metadata) return { ...refuse(''), class: 'read', reasons: [], statementType: metadata.type, tables: metadata.tables, sessionNeutral: false };
   let parsed: Parsed;
   try {
     parsed = await parse(sql);

@@ -1,0 +1,32 @@
+/**
+ * Metadata reads sqlparser-rs cannot parse, matched by whole-statement grammars that admit only
+ * identifiers and one LIKE pattern: no expression, no function call, no second statement can hide
+ * in them. Anything else is left to the parser.
+ *   SHOW CREATE DATABASE|SCHEMA|TABLE|VIEW|PROCEDURE|FUNCTION|TRIGGER|EVENT name
+ *   SHOW PROCEDURE|FUNCTION STATUS [LIKE 'pattern']
+ *   DESC|DESCRIBE|EXPLAIN table [column]
+ */
+import type { TableName } from '../types.js';
+
+const IDENT = String.raw`(?:[A-Za-z_$][\w$]*|\`(?:[^\`]|\`\`)+\`)`;
+const NAME = String.raw`(${IDENT})(?:\s*\.\s*(${IDENT}))?`;
+const END = String.raw`\s*;?\s*$`;
+
+const GRAMMARS: { type: string; pattern: RegExp; table?: boolean }[] = [
+  { type: 'ShowCreate', pattern: new RegExp(String.raw`^\s*SHOW\s+CREATE\s+(?:DATABASE|SCHEMA|TABLE|VIEW|PROCEDURE|FUNCTION|TRIGGER|EVENT)\s+${NAME}${END}`, 'i') },
+  { type: 'ShowStatus', pattern: new RegExp(String.raw`^\s*SHOW\s+(?:PROCEDURE|FUNCTION)\s+STATUS(?:\s+LIKE\s+'(?:[^'\\]|'')*')?${END}`, 'i') },
+  { type: 'ExplainTable', pattern: new RegExp(String.raw`^\s*(?:DESC|DESCRIBE|EXPLAIN)\s+${NAME}(?:\s+${IDENT})?${END}`, 'i'), table: true },
+];
+
+const unquote = (ident: string) => (ident.startsWith('`') ? ident.slice(1, -1).replace(/``/g, '`') : ident);
+
+export function metadataRead(sql: string): { type: string; tables: TableName[] } | undefined {
+  for (const g of GRAMMARS) {
+    const m = g.pattern.exec(sql);
+    if (!m) continue;
+    const [first, second] = [m[1], m[2]];
+    const tables = g.table && first ? [second ? { schema: unquote(first), name: unquote(second) } : { name: unquote(first) }] : [];
+    return { type: g.type, tables };
+  }
+  return undefined;
+}
