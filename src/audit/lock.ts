@@ -5,6 +5,7 @@
  * the lock until that process ends or the file is removed by hand.
  */
 import fs from 'node:fs';
+import { processAlive } from '../process-alive.js';
 
 export class AuditLockedError extends Error {
   override readonly name = 'AuditLockedError';
@@ -16,15 +17,6 @@ export class AuditLockedError extends Error {
   }
 }
 
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function holder(lockFile: string): number | undefined {
   try {
@@ -63,7 +55,7 @@ export function acquireLock(lockFile: string): () => void {
   for (let attempt = 0; attempt < 3; attempt++) {
     if (tryCreate(lockFile)) return () => releaseLock(lockFile);
     const pid = holder(lockFile);
-    if (pid !== undefined && isAlive(pid)) throw new AuditLockedError(lockFile, pid);
+    if (pid !== undefined && processAlive(pid)) throw new AuditLockedError(lockFile, pid);
     if (pid === undefined && justCreated(lockFile)) throw new AuditLockedError(lockFile, 0); // its writer is filling it in
     fs.rmSync(lockFile, { force: true }); // stale (or left empty by a crash): take it over
   }

@@ -27,6 +27,7 @@ import Database from 'better-sqlite3';
 
 /** Bump when the generated content (schema or data) changes: the file name carries it. */
 import { DEMO_SHOP_VERSION, demoShopPath } from './demo-path.js';
+import { processAlive } from '../../process-alive.js';
 
 export { DEMO_SHOP_VERSION };
 
@@ -91,15 +92,6 @@ function removeStaleTemps(dir: string): void {
   }
 }
 
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function fsyncPath(p: string, flags: 'r' | 'r+'): void {
   const fd = fs.openSync(p, flags);
