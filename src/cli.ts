@@ -12,6 +12,7 @@ const USAGE = `dba-mcp ${VERSION}: an MCP server with a careful DBA's skills, re
 Usage:
   dba-mcp [--config FILE] [--dsn URL]... [--transport stdio|http] [--host H] [--port N] [--state-dir DIR]
   dba-mcp audit verify|tail|search ...   read and check the audit log (dba-mcp audit --help)
+  dba-mcp approvals list|show|approve|reject ...   decide on requested changes (dba-mcp approvals --help)
 
   --config FILE      YAML config (sources, limits, transport, log); see the README
   --dsn URL          a source: postgres://, postgresql://, mysql://, mariadb://,
@@ -64,6 +65,7 @@ function fail(message: string): never {
  */
 const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
   audit: () => import('./commands/audit.js'),
+  approvals: () => import('./commands/approvals.js'),
 };
 
 async function main(): Promise<void> {

@@ -3,6 +3,8 @@
  * demo database, the sources, the transport, the start-up summary on stderr, and a clean
  * shutdown on SIGINT/SIGTERM.
  */
+import { startApprovalExecutor } from './approvals/executor.js';
+import { ApprovalStore } from './approvals/store.js';
 import type { AuditStatus } from './audit/index.js';
 import { configSummary, openAuditSink, recordServerEvent, startDetails } from './audit/setup.js';
 import type { LoadedConfig } from './config/load.js';
@@ -53,12 +55,16 @@ export async function startServer(loaded: LoadedConfig): Promise<void> {
   if (loaded.demo) (await import('./engines/sqlite/demo-shop.js')).ensureDemoShop(loaded.stateDir);
   const sources = new Sources(loaded.sources, { logger });
   const deps: ServerDeps = { config: loaded, sources, audit, logger };
+  const approvals = new ApprovalStore(loaded.stateDir, loaded.config.approvals.ttl_minutes);
+  // Approved changes are run by the server (the CLI only records decisions); only read-write sources have any.
+  const executor = sources.list.some((s) => s.mode === 'read-write') ? startApprovalExecutor({ store: approvals, sources, audit, logger }) : undefined;
   const state: { running?: Running; stopping?: boolean } = {};
   const stop = async (reason: string) => {
     if (state.stopping) return;
     state.stopping = true;
     logger.info({ reason }, 'shutting down');
     await state.running?.close().catch(() => {});
+    await executor?.stop();
     await sources.closeAll();
     await recordServerEvent(audit, 'stop', { reason });
     await audit.close();

@@ -78,6 +78,12 @@ export const AuditSchema = z
   })
   .strict();
 
+export const ApprovalsSchema = z
+  .object({
+    ttl_minutes: z.number().int().min(1).max(7 * 24 * 60).default(60).describe('A pending change not approved within this many minutes expires and can no longer be approved.'),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     sources: z.array(SourceSchema).default([]),
@@ -85,6 +91,7 @@ export const ConfigSchema = z
     state_dir: z.string().min(1).optional(),
     log: LogSchema.prefault({}),
     audit: AuditSchema.prefault({}),
+    approvals: ApprovalsSchema.prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -100,3 +107,4 @@ export type SourceConfig = z.infer<typeof SourceSchema>;
 export type Limits = z.infer<typeof LimitsSchema>;
 export type TransportConfig = z.infer<typeof TransportSchema>;
 export type AuditConfig = z.infer<typeof AuditSchema>;
+export type ApprovalsConfig = z.infer<typeof ApprovalsSchema>;

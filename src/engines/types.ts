@@ -12,6 +12,7 @@ import type { Logger } from '../logging.js';
 import type { ResolvedSource } from '../config/load.js';
 import type { EngineName } from './registry.js';
 import type { Classification } from '../sql/types.js';
+import type { ExplainQuery, PlanResult } from './plan.js';
 
 export type { EngineName };
 
@@ -21,6 +22,8 @@ export interface EngineCapabilities {
   readonly schemas: boolean;
   /** A running statement can be cancelled on the server. */
   readonly cancel: boolean;
+  /** EXPLAIN (without ANALYZE) of a write runs on the read-only path without executing it. */
+  readonly explainWrites?: boolean;
 }
 
 export interface ServerInfo {
@@ -136,6 +139,22 @@ export interface TableFilter {
   schema?: string;
 }
 
+export interface ChangeOptions {
+  timeoutMs: number;
+  /** Run the statement inside a transaction that is rolled back, to report what it would do. */
+  dryRun: boolean;
+  /** The guard's classification of the statement (write or ddl). */
+  classification: Classification;
+}
+
+export interface ChangeResult {
+  /** Rows the statement changed (null when the engine reports none, e.g. most DDL). */
+  rowsAffected: number | null;
+  /** For a dry run: rolled back, or not possible (the statement was not run); null for a real run. */
+  dryRun: 'rolled-back' | 'not-possible' | null;
+  note?: string;
+}
+
 export interface EngineAdapter {
   readonly name: EngineName;
   readonly capabilities: EngineCapabilities;
@@ -150,6 +169,17 @@ export interface EngineAdapter {
   classify(sql: string, params?: readonly CellValue[]): Promise<Classification>;
   /** Runs exactly one statement in a read-only transaction or connection. */
   runRead(query: ReadQuery): Promise<QueryResult>;
+  /**
+   * The plan of one statement, normalized (src/engines/plan.ts), on the read-only path. With
+   * `analyze` the statement runs (only ever a read: the statement guard makes sure), in a
+   * read-only transaction that is rolled back.
+   */
+  explain(query: ExplainQuery): Promise<PlanResult>;
+  /**
+   * Runs one approved (or dry-run) write or DDL statement on its own short-lived read-write
+   * connection, never the read-only pool: in a transaction committed, or rolled back for a dry run.
+   */
+  executeChange(sql: string, opts: ChangeOptions): Promise<ChangeResult>;
   listSchemas(): Promise<string[]>;
   /** Tables and views, sorted by schema then name. */
   listTables(filter?: TableFilter): Promise<TableSummary[]>;

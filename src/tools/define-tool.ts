@@ -12,6 +12,8 @@
  *   });
  */
 import type { z } from 'zod';
+import type { ApprovalStore } from '../approvals/store.js';
+import type { ApprovalInfo } from '../audit/index.js';
 import type { ResolvedSource } from '../config/load.js';
 import type { Limits } from '../config/schema.js';
 import type { CellValue, EngineAdapter } from '../engines/types.js';
@@ -37,6 +39,26 @@ export interface ToolContext {
   sessionId: string | undefined;
   client: ClientInfo | undefined;
   logger: Logger;
+  /** Pending changes and their decisions (<state_dir>/approvals). */
+  approvals: ApprovalStore;
+  /**
+   * Asks the person at the client (MCP elicitation) and returns what they chose. Present only when
+   * the client declared the elicitation capability; the model never sees or answers it.
+   */
+  elicit?: (request: ElicitRequest) => Promise<ElicitAnswer>;
+  /** Set by a tool that asked for or ran a change: the pipeline puts it on the call's audit record. */
+  approval?: ApprovalInfo;
+}
+
+export interface ElicitRequest {
+  message: string;
+  /** A flat JSON Schema object of primitive fields, as MCP elicitation allows. */
+  requestedSchema: { type: 'object'; properties: Record<string, Record<string, unknown>>; required?: string[] };
+}
+
+export interface ElicitAnswer {
+  action: 'accept' | 'decline' | 'cancel';
+  content?: Record<string, unknown>;
 }
 
 /** The context of a tool that works on one source: the source is resolved and its engine ready. */
@@ -58,8 +80,12 @@ interface ToolCommon<I extends Shape, O extends Shape> {
   access: Access;
   input: I;
   output: O;
-  /** The SQL this call will run (and its parameters), for the statement guard to classify before `run`. */
-  statement?(args: Record<string, unknown>): { sql: string; params?: readonly CellValue[] } | undefined;
+  /**
+   * The SQL this call will run (and its parameters), for the statement guard to classify before `run`.
+   * `intent: 'explain'`: the tool only plans the statement (EXPLAIN without ANALYZE), so a single
+   * write may pass too; everything else is judged as for a read.
+   */
+  statement?(args: Record<string, unknown>): { sql: string; params?: readonly CellValue[]; intent?: 'read' | 'explain' } | undefined;
   /** The compact text block sent beside structuredContent. */
   render(out: Out<O>): string;
 }

@@ -10,17 +10,22 @@
  * Tools never carry their own try/catch/audit frame.
  */
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type ElicitRequestFormParams, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { ApprovalStore } from '../approvals/store.js';
 import { AuditUnavailableError, type AuditEntry } from '../audit/index.js';
+import type { Config } from '../config/schema.js';
 import { asToolError, ToolError } from '../errors.js';
 import { denialError, runGuards, type Verdict } from '../guards/index.js';
 import type { ServerDeps } from '../server.js';
-import { annotationsFor, type SourceContext, type ToolContext, type ToolDef } from './define-tool.js';
+import { annotationsFor, type ElicitAnswer, type ElicitRequest, type SourceContext, type ToolContext, type ToolDef } from './define-tool.js';
 import { toolJsonSchema } from './json-schema.js';
 import { toErrorResult, toResult } from './result.js';
 
 type Extra = { signal: AbortSignal; sessionId?: string; requestId: string | number };
+
+/** A person may take a while to read a change before deciding. */
+const ELICIT_TIMEOUT_MS = 10 * 60_000;
 
 interface Registered {
   def: ToolDef;
@@ -49,13 +54,14 @@ function prepare(def: ToolDef, ids: string[]): Registered {
 }
 
 export function registerTools(server: Server, tools: readonly ToolDef[], deps: ServerDeps): void {
+  const approvals = new ApprovalStore(deps.config.stateDir, (deps.config.config as Partial<Config>).approvals?.ttl_minutes);
   const registered = new Map(tools.map((def) => [def.name, prepare(def, deps.sources.ids)]));
   const listings = [...registered.values()].map((r) => r.listing);
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listings }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const tool = registered.get(request.params.name);
     if (!tool) return unknownTool(request.params.name, request.params.arguments, extra, server, deps);
-    return callTool(tool, request.params.arguments ?? {}, extra, server, deps).catch(refuseUnrecorded);
+    return callTool(tool, request.params.arguments ?? {}, extra, server, { ...deps, approvals }).catch(refuseUnrecorded);
   });
 }
 
@@ -73,14 +79,17 @@ async function unknownTool(name: string, args: Record<string, unknown> | undefin
   throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"; tools/list names the tools`);
 }
 
-async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extra: Extra, server: Server, deps: ServerDeps): Promise<CallToolResult> {
+type PipelineDeps = ServerDeps & { approvals: ApprovalStore };
+
+async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extra: Extra, server: Server, deps: PipelineDeps): Promise<CallToolResult> {
   const started = performance.now();
   const entry: AuditEntry = { kind: 'tool', name: tool.def.name, requestId: String(extra.requestId), sessionId: extra.sessionId, client: server.getClientVersion(), outcome: 'ok', durationMs: 0, args: rawArgs };
   let verdicts: Verdict[] = [];
+  let ctx: ToolContext | SourceContext | undefined;
   try {
     deps.audit.ensureWritable(); // nothing runs while its record could not be written
     const args = parseArgs(tool.input, rawArgs);
-    const ctx = await buildContext(tool.def, args, extra, server, deps);
+    ctx = await buildContext(tool.def, args, extra, server, deps);
     entry.client = ctx.client;
     if ('source' in ctx) entry.source = ctx.source.id;
     verdicts = await runGuards(tool.def, args, ctx);
@@ -101,6 +110,7 @@ async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extr
     return toErrorResult(failure);
   } finally {
     entry.verdicts = verdicts;
+    if (ctx?.approval) entry.approval = ctx.approval;
     entry.durationMs = performance.now() - started;
     await deps.audit.record(entry);
   }
@@ -113,8 +123,21 @@ function parseArgs(schema: z.ZodObject, raw: Record<string, unknown>): Record<st
   throw new ToolError('INVALID_ARGUMENT', problems, 'Fix the arguments to match the tool input schema (tools/list shows it).');
 }
 
-async function buildContext(def: ToolDef, args: Record<string, unknown>, extra: Extra, server: Server, deps: ServerDeps): Promise<ToolContext | SourceContext> {
+/** The person at the client, asked through MCP elicitation: only when the client declared it can. */
+function elicitor(server: Server, extra: Extra): ((request: ElicitRequest) => Promise<ElicitAnswer>) | undefined {
+  const declared = server.getClientCapabilities()?.elicitation;
+  if (!declared) return undefined;
+  return async ({ message, requestedSchema }) => {
+    const result = await server.elicitInput({ mode: 'form', message, requestedSchema: requestedSchema as ElicitRequestFormParams['requestedSchema'] }, { signal: extra.signal, timeout: ELICIT_TIMEOUT_MS });
+    return { action: result.action, ...(result.content ? { content: result.content as Record<string, unknown> } : {}) };
+  };
+}
+
+async function buildContext(def: ToolDef, args: Record<string, unknown>, extra: Extra, server: Server, deps: PipelineDeps): Promise<ToolContext | SourceContext> {
+  const elicit = elicitor(server, extra);
   const base: ToolContext = {
+    approvals: deps.approvals,
+    ...(elicit ? { elicit } : {}),
     sources: deps.sources,
     audit: () => deps.audit.status(),
     signal: extra.signal,

@@ -4,7 +4,7 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { nullAuditSink, type AuditSink } from '../../src/audit/index.js';
 import type { LoadedConfig, ResolvedSource } from '../../src/config/load.js';
 import { createLogger } from '../../src/logging.js';
@@ -18,13 +18,23 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function connect(sources: ResolvedSource[], audit: AuditSink = nullAuditSink): Promise<Harness> {
+export interface ConnectOptions {
+  /** Where approvals live (default: a directory that does not exist). */
+  stateDir?: string;
+  /** Client capabilities to declare, e.g. { elicitation: {} }. */
+  capabilities?: ClientCapabilities;
+  /** Called with the client before it connects, e.g. to set an elicitation handler. */
+  setup?(client: Client): void;
+}
+
+export async function connect(sources: ResolvedSource[], audit: AuditSink = nullAuditSink, opts: ConnectOptions = {}): Promise<Harness> {
   const logger = createLogger({ level: 'silent' });
   const registry = new Sources(sources, { logger });
-  const config = { sources, stateDir: '/nonexistent', demo: false, config: {} } as unknown as LoadedConfig;
+  const config = { sources, stateDir: opts.stateDir ?? '/nonexistent', demo: false, config: {} } as unknown as LoadedConfig;
   const server = createServer({ config, sources: registry, audit, logger });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: 'test', version: '0' });
+  const client = new Client({ name: 'test', version: '0' }, opts.capabilities ? { capabilities: opts.capabilities } : undefined);
+  opts.setup?.(client);
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
   return {
     client,

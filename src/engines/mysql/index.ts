@@ -3,6 +3,8 @@ import type { EngineAdapter, EngineDeps, Posture, ServerInfo } from '../types.js
 import { MysqlDriver } from './driver.js';
 import { MysqlIntrospector } from './introspector.js';
 import { runRead } from './read.js';
+import { explainMysql } from './explain.js';
+import { executeMysqlChange } from './change.js';
 import { mysqlPosture } from './posture.js';
 import { classify } from './classify.js';
 import { tablesBehindViews } from './view-tables.js';
@@ -33,6 +35,11 @@ export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAd
       return classify(sql, variant, source.deny_tables.length ? (tables) => tablesBehindViews(driver, variant, tables) : undefined);
     },
     runRead: (q) => runRead(driver, q),
+    async explain(q) {
+      const { variant } = await driver.server();
+      return explainMysql(driver, variant, source.parsed.database, q);
+    },
+    executeChange: (sql, opts) => executeMysqlChange(source, sql, opts),
     listSchemas: () => introspector.listSchemas(),
     listTables: (filter) => introspector.listTables(filter),
     describeTables: (refs) => introspector.describeTables(refs),

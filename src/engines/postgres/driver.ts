@@ -95,6 +95,27 @@ export class PgDriver {
     }
   }
 
+  /**
+   * Runs `fn` inside BEGIN READ ONLY ... ROLLBACK on a read connection, with the statement
+   * timeout and client cancellation of runRead; the session is reset before reuse.
+   */
+  async inReadOnlyTransaction<T>(timeoutMs: number, signal: AbortSignal | undefined, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    const stopCancel = this.#cancelOnAbort(client, signal);
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query(`SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
+      return await fn(client);
+    } catch (err) {
+      if (signal?.aborted) throw new ToolError('QUERY_CANCELLED', 'the query was cancelled by the client', 'The request was cancelled; the statement was stopped on the server.', { cause: err });
+      throw toPgToolError(err, this.where);
+    } finally {
+      stopCancel();
+      await client.query('ROLLBACK').catch(() => {});
+      this.#resetAndRelease(client);
+    }
+  }
+
   /** Resets the session to its startup state, then hands the connection back; one that fails is destroyed. */
   #resetAndRelease(client: pg.PoolClient): void {
     client.query('DISCARD ALL').then(

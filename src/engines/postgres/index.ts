@@ -1,6 +1,8 @@
 import type { ResolvedSource } from '../../config/load.js';
 import type { EngineAdapter, EngineDeps, Posture, ServerInfo } from '../types.js';
 import { PgDriver } from './driver.js';
+import { executePgChange } from './change.js';
+import { explainPostgres } from './explain.js';
 import { PgIntrospector } from './introspector.js';
 import { FunctionJudge } from './function-verdicts.js';
 import { pgPosture } from './posture.js';
@@ -27,7 +29,7 @@ export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAd
   let posture: Promise<Posture> | undefined;
   return {
     name: 'postgres',
-    capabilities: { schemas: true, cancel: true },
+    capabilities: { schemas: true, cancel: true, explainWrites: true },
     async serverInfo() {
       if (info) return info;
       const [row] = await driver.catalog<{ version: string }>(`SELECT current_setting('server_version') AS version`);
@@ -41,6 +43,8 @@ export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAd
     },
     classify: (sql) => classify(sql, judge, driver, source.deny_tables.length > 0),
     runRead: (q) => driver.runRead(q),
+    explain: (q) => explainPostgres(driver, q),
+    executeChange: (sql, opts) => executePgChange(source, driver.where, sql, opts),
     listSchemas: () => introspector.listSchemas(),
     listTables: (filter) => introspector.listTables(filter),
     describeTables: (refs) => introspector.describeTables(refs),

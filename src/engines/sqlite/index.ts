@@ -5,6 +5,8 @@ import { SqliteIntrospector } from './introspector.js';
 import { SqliteReader } from './reader.js';
 import { sqlitePosture } from './posture.js';
 import { classifySqlite } from './classify.js';
+import { executeSqliteChange } from './change.js';
+import { explainSqlite } from './explain.js';
 
 export function createEngine(source: ResolvedSource, _deps: EngineDeps): EngineAdapter {
   const driver = new SqliteDriver(source);
@@ -21,6 +23,8 @@ export function createEngine(source: ResolvedSource, _deps: EngineDeps): EngineA
     posture: async () => sqlitePosture(driver.file),
     classify: async (sql, params) => classifySqlite(driver, sql, params),
     runRead: (q) => reader.read(q),
+    explain: (q) => explainSqlite((r) => reader.read(r), q),
+    executeChange: async (sql, opts) => executeSqliteChange(driver.file, sql, opts),
     listSchemas: async () => introspector.listSchemas(),
     listTables: async (filter) => introspector.listTables(filter),
     describeTables: async (refs) => introspector.describeTables(refs),

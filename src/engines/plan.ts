@@ -1,0 +1,82 @@
+/**
+ * The engine-neutral query plan every engine's `explain` returns: one tree of nodes with the
+ * operation normalized across engines (a PostgreSQL Seq Scan, a MySQL type=ALL and a SQLite
+ * SCAN are all `seq_scan`), the engine's own label kept beside it, and the numbers each engine
+ * gives (estimates always where the engine has them; actuals only when analyzed).
+ */
+
+export type PlanOp =
+  | 'seq_scan'
+  | 'index_scan'
+  | 'index_only_scan'
+  | 'bitmap_scan'
+  | 'nested_loop'
+  | 'hash_join'
+  | 'merge_join'
+  | 'sort'
+  | 'aggregate'
+  | 'limit'
+  | 'temp_btree'
+  | 'other';
+
+export interface PlanNode {
+  op: PlanOp;
+  /** The engine's own name for the step, e.g. "Seq Scan", "ALL", "SCAN t". */
+  label: string;
+  /** Where the engine names it (PostgreSQL VERBOSE; MySQL the source's database; SQLite main). */
+  schema?: string;
+  relation?: string;
+  index?: string;
+  /** The condition applied at this node, as the engine prints it (filter, index condition, join condition). */
+  filter?: string;
+  /** Sort keys, as the engine prints them. */
+  sortKey?: string[];
+  /** Rows the planner expects this node to return (per loop). */
+  estRows?: number;
+  /** Rows the engine expects to read at this node (MySQL `rows` before `filtered`). */
+  estExamined?: number;
+  estCost?: number;
+  /** Analyzed: rows returned per loop. */
+  actualRows?: number;
+  loops?: number;
+  /** Analyzed: total time of the node, per loop, in milliseconds. */
+  timeMs?: number;
+  /** Analyzed: rows a filter read and threw away, per loop (like actualRows). */
+  rowsRemoved?: number;
+  /** Analyzed: the sort or hash went to disk (external merge, more than one batch). */
+  sortSpill?: { method: string; spaceKb?: number };
+  /** Analyzed: shared buffers hit and read (PostgreSQL BUFFERS). */
+  buffers?: { hit: number; read: number };
+  children: PlanNode[];
+}
+
+/** When the catalog last refreshed a table's statistics (where the engine keeps it). */
+export interface RelationStats {
+  schema: string;
+  name: string;
+  lastAnalyzed: string | null;
+}
+
+export interface PlanResult {
+  root: PlanNode;
+  analyzed: boolean;
+  planningMs?: number;
+  executionMs?: number;
+  /** Statistics facts the engine found for the plan's relations; absent where the engine has none. */
+  relations?: RelationStats[];
+}
+
+export interface ExplainQuery {
+  sql: string;
+  params?: readonly (string | number | boolean | null)[];
+  /** Run the statement to get actual rows and times (reads only; the caller's guard ensures it). */
+  analyze: boolean;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** Depth-first walk over a plan tree, parents before children. */
+export function* walkPlan(node: PlanNode, depth = 0, parent?: PlanNode): Generator<{ node: PlanNode; depth: number; parent: PlanNode | undefined }> {
+  yield { node, depth, parent };
+  for (const child of node.children) yield* walkPlan(child, depth + 1, node);
+}

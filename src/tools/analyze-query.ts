@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { ToolError } from '../errors.js';
+import { withCallComment } from '../audit/call-comment.js';
+import type { CellValue, TableDetail, TableRef } from '../engines/types.js';
+import { walkPlan } from '../engines/plan.js';
+import { defineTool } from './define-tool.js';
+import { CellSchema } from './schemas.js';
+import { analyzePlan, LARGE_TABLE_ROWS, qualified, tableKey } from './analyze/findings.js';
+import { flattenPlan, renderAnalysis } from './analyze/render.js';
+
+const EvidenceSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
+
+const FindingSchema = z.object({
+  code: z.string().describe('FULL_SCAN_LARGE_TABLE, SORT_WITHOUT_INDEX, SORT_SPILL, ESTIMATE_OFF, ROWS_REMOVED_BY_FILTER'),
+  severity: z.enum(['critical', 'warning', 'info']),
+  message: z.string(),
+  node: z.string().describe('The plan node, as one line'),
+  node_id: z.number().int().describe('The node\'s id in plan.nodes'),
+  evidence: EvidenceSchema.describe('Numbers from the plan and the catalog'),
+  fix: z.string(),
+});
+
+const NodeSchema = z.object({
+  id: z.number().int(),
+  parent: z.number().int().nullable(),
+  depth: z.number().int(),
+  op: z.enum(['seq_scan', 'index_scan', 'index_only_scan', 'bitmap_scan', 'nested_loop', 'hash_join', 'merge_join', 'sort', 'aggregate', 'limit', 'temp_btree', 'other']),
+  label: z.string().describe('The engine\'s own name for the step'),
+  relation: z.string().optional(),
+  index: z.string().optional(),
+  filter: z.string().optional(),
+  sort_key: z.array(z.string()).optional(),
+  est_rows: z.number().optional(),
+  est_cost: z.number().optional(),
+  actual_rows: z.number().optional().describe('Per loop'),
+  loops: z.number().optional(),
+  time_ms: z.number().optional(),
+  rows_removed: z.number().optional().describe('Per loop, by a filter'),
+  spill: z.string().optional(),
+  buffers_hit: z.number().optional(),
+  buffers_read: z.number().optional(),
+});
+
+export const analyzeQuery = defineTool({
+  name: 'analyze_query',
+  title: 'Explain and diagnose a query',
+  description:
+    'Show the plan of one SQL statement and what is wrong with it: full scans of large tables under a selective filter, big sorts without an index, ' +
+    'sorts spilling to disk, estimates far from reality (stale statistics), rows read only to be thrown away. Each finding carries evidence (plan and catalog numbers) and a concrete fix. ' +
+    'analyze=false (default) only plans the statement, so an INSERT/UPDATE/DELETE can be explained where the engine allows it without running it. ' +
+    'analyze=true runs the statement (reads only) in a read-only transaction that is rolled back, for actual rows and times (PostgreSQL; MariaDB ANALYZE). ' +
+    'The plan is normalized across engines: structuredContent.plan.nodes, one per step, with parent ids.',
+  scope: 'source',
+  access: 'read',
+  input: {
+    sql: z.string().min(1).max(100_000).describe('Exactly one SQL statement in the source\'s dialect.'),
+    analyze: z.boolean().default(false).describe('Run the statement (reads only) for actual rows and times; default false: plan only.'),
+    params: z.array(CellSchema).max(100).optional().describe('Values for placeholders ($1, $2 on PostgreSQL; ? on MySQL and SQLite), in order.'),
+  },
+  output: {
+    summary: z.string(),
+    findings: z.array(FindingSchema),
+    plan: z.object({
+      analyzed: z.boolean(),
+      planning_ms: z.number().optional(),
+      execution_ms: z.number().optional(),
+      nodes: z.array(NodeSchema).describe('The plan tree, parents before children'),
+    }),
+  },
+  // analyze=false only plans: a single write may be explained. analyze=true runs it: reads only.
+  statement: (args) => ({ sql: args.sql as string, params: args.params as CellValue[] | undefined, intent: args.analyze === true ? 'read' : 'explain' }),
+  async run({ sql, analyze, params }, ctx) {
+    const classification = ctx.statement?.classification;
+    if (!classification) throw new ToolError('INTERNAL', 'analyze_query ran without a statement verdict', 'This is a bug in dba-mcp.');
+    if (/explain/i.test(classification.statementType)) {
+      throw new ToolError('STATEMENT_NOT_ALLOWED', 'pass the statement itself, not an EXPLAIN of it', 'analyze_query adds EXPLAIN (and ANALYZE with analyze=true) itself.');
+    }
+    if (classification.class !== 'read' && !ctx.engine.capabilities.explainWrites) {
+      throw new ToolError('UNSUPPORTED_BY_ENGINE', `${ctx.engine.name} cannot explain a ${classification.class} on its read-only path without running it`, 'analyze_query explains reads here; a change goes through request_change.');
+    }
+    const text = withCallComment(sql, { sessionId: ctx.sessionId, requestId: ctx.requestId, source: ctx.source.id });
+    const plan = await ctx.engine.explain({ sql: text, analyze, timeoutMs: ctx.limits.statement_timeout_ms, signal: ctx.signal, ...(params ? { params } : {}) });
+    const refs = new Map<string, TableRef>();
+    for (const { node } of walkPlan(plan.root)) if (node.relation && node.schema) refs.set(tableKey(node.schema, node.relation), { schema: node.schema, name: node.relation });
+    const details: TableDetail[] = refs.size ? await ctx.engine.describeTables([...refs.values()]) : [];
+    const tables = new Map(details.map((t) => [tableKey(t.schema, t.name), t]));
+    const { nodes, ids } = flattenPlan(plan);
+    const findings = analyzePlan(plan, tables, { id: (n) => ids.get(n) ?? -1 });
+    const noStats = [...walkPlan(plan.root)].map((w) => w.node).filter((n) => n.relation && n.op === 'seq_scan' && tables.get(tableKey(n.schema, n.relation))?.row_estimate == null);
+    const summary = summarize(findings.map((f) => f.code), plan.analyzed, analyze, noStats.map(qualified));
+    const out = { summary, findings, plan: { analyzed: plan.analyzed, nodes, ...(plan.planningMs !== undefined ? { planning_ms: plan.planningMs } : {}), ...(plan.executionMs !== undefined ? { execution_ms: plan.executionMs } : {}) } };
+    renderCache.set(out, renderAnalysis(plan, summary, findings));
+    return out;
+  },
+  render: (out) => renderCache.get(out) ?? out.summary,
+});
+
+/** The text rendering needs the full plan tree; run hands it over through this side table. */
+const renderCache = new WeakMap<object, string>();
+
+function summarize(codes: string[], analyzed: boolean, askedAnalyze: boolean, noStats: string[]): string {
+  const notes: string[] = [];
+  if (askedAnalyze && !analyzed) notes.push('This engine has no EXPLAIN ANALYZE: the plan is the estimated one.');
+  if (noStats.length) notes.push(`No row statistics for ${[...new Set(noStats)].join(', ')} (never analyzed): full scans of it could not be judged; run ANALYZE.`);
+  if (codes.length === 0) {
+    return [`No problems found in this plan: no full scan of a large table (>= ${LARGE_TABLE_ROWS.toLocaleString('en-US')} rows) under a selective filter, no large sort without an index${analyzed ? ', no estimate off by 10x or more, no sort spilling to disk' : ''}.`, ...notes].join(' ');
+  }
+  const counts = new Map<string, number>();
+  for (const c of codes) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const list = [...counts].map(([c, n]) => (n > 1 ? `${c} x${n}` : c)).join(', ');
+  return [`${codes.length} finding${codes.length > 1 ? 's' : ''}: ${list}.`, ...notes].join(' ');
+}

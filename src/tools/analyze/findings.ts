@@ -1,0 +1,203 @@
+/**
+ * Findings over a normalized plan (src/engines/plan.ts) and the catalog's statistics for its
+ * tables: pure functions, engine-neutral. Thresholds:
+ *   - a table is LARGE when the catalog's row estimate is at least LARGE_TABLE_ROWS (no
+ *     statistics: never large; the summary says statistics are missing instead of guessing);
+ *   - a filter is SELECTIVE when the rows a scan returns (actual when analyzed, else the
+ *     planner's estimate) are at most SELECTIVE_FRACTION of the table's rows; when the engine
+ *     has no estimate for the filter (SQLite, MySQL with filtered=100) it is reported as unknown;
+ *   - an estimate is OFF when estimated and actual rows per loop differ by ESTIMATE_FACTOR or
+ *     more and the larger side is at least ESTIMATE_MIN_ROWS.
+ */
+import type { PlanNode, PlanResult } from '../../engines/plan.js';
+import { walkPlan } from '../../engines/plan.js';
+import type { TableDetail } from '../../engines/types.js';
+
+export const LARGE_TABLE_ROWS = 10_000;
+export const SELECTIVE_FRACTION = 0.1;
+export const ESTIMATE_FACTOR = 10;
+export const ESTIMATE_MIN_ROWS = 1_000;
+
+export type Severity = 'critical' | 'warning' | 'info';
+export type Evidence = Record<string, string | number | null>;
+
+export interface Finding {
+  code: string;
+  severity: Severity;
+  message: string;
+  /** The plan node's id in the output plan and its one-line description. */
+  node: string;
+  node_id: number;
+  evidence: Evidence;
+  fix: string;
+}
+
+const PROPOSE = 'propose_index (coming) or';
+
+export function tableKey(schema: string | undefined, name: string): string {
+  return `${schema ?? ''}.${name}`.toLowerCase();
+}
+
+export function qualified(node: PlanNode): string {
+  return node.schema && node.schema !== 'main' ? `${node.schema}.${node.relation}` : String(node.relation);
+}
+
+export function describeNode(node: PlanNode): string {
+  const where = node.relation ? ` on ${qualified(node)}` : '';
+  const index = node.index ? ` using ${node.index}` : '';
+  return node.label.startsWith('SCAN') || node.label.startsWith('SEARCH') ? node.label : `${node.label}${where}${index}`;
+}
+
+/** Columns of the table named in a condition's text, in order of appearance. */
+export function columnsIn(text: string | undefined, table: TableDetail | undefined): string[] {
+  if (!text || !table) return [];
+  const known = new Map(table.columns.map((c) => [c.name.toLowerCase(), c.name]));
+  const found: string[] = [];
+  // drop string literals, then take identifiers (quoted or bare), the last part of a dotted name
+  const stripped = text.replace(/'(?:[^']|'')*'/g, ' ');
+  for (const m of stripped.matchAll(/[`"]?([A-Za-z_][A-Za-z0-9_$]*)[`"]?(?![`"]?\s*\.)/g)) {
+    const col = known.get(m[1]!.toLowerCase());
+    if (col && !found.includes(col)) found.push(col);
+  }
+  return found;
+}
+
+const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(2));
+
+interface Ids {
+  id(node: PlanNode): number;
+}
+
+export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableDetail>, ids: Ids): Finding[] {
+  const findings: Finding[] = [];
+  const lastAnalyzed = new Map((plan.relations ?? []).map((r) => [tableKey(r.schema, r.name), r.lastAnalyzed]));
+  const fullScanNodes = new Set<PlanNode>();
+  const tableOf = (n: PlanNode) => (n.relation ? tables.get(tableKey(n.schema, n.relation)) : undefined);
+  const rowsOf = (n: PlanNode) => tableOf(n)?.row_estimate ?? null;
+  const base = (n: PlanNode) => ({ node: describeNode(n), node_id: ids.id(n) });
+
+  for (const { node, parent } of walkPlan(plan.root)) {
+    const table = tableOf(node);
+    const tableRows = rowsOf(node);
+
+    if (node.op === 'seq_scan' && node.relation && node.filter && tableRows !== null && tableRows >= LARGE_TABLE_ROWS) {
+      const returned = node.actualRows ?? node.estRows;
+      const fraction = returned === undefined ? undefined : returned / Math.max(tableRows, 1);
+      if (fraction === undefined || fraction <= SELECTIVE_FRACTION) {
+        const cols = columnsIn(node.filter, table);
+        const existing = table?.indexes.find((i) => i.valid && cols.some((c) => i.columns[0]?.toLowerCase() === c.toLowerCase()));
+        const evidence: Evidence = {
+          table: qualified(node),
+          table_rows: tableRows,
+          table_bytes: table?.size_bytes ?? null,
+          filter: node.filter.length > 200 ? `${node.filter.slice(0, 200)}...` : node.filter,
+          rows_returned: returned ?? null,
+          selectivity: fraction === undefined ? 'unknown (no estimate for this filter)' : `${(fraction * 100).toPrecision(2)}%`,
+        };
+        if (node.rowsRemoved !== undefined) evidence.rows_removed_by_filter = node.rowsRemoved * (node.loops ?? 1);
+        const colList = cols.join(', ');
+        const fix = existing
+          ? `An index on ${existing.columns.join(', ')} exists (${existing.name}) but this filter does not use it: check for a function, cast or leading-wildcard LIKE on the column, and write the condition so the index applies.`
+          : cols.length
+            ? `Index the filter column${cols.length > 1 ? 's' : ''}: ${PROPOSE} CREATE INDEX ON ${qualified(node)} (${colList});`
+            : `Add an index that matches the filter (${PROPOSE} CREATE INDEX on the filtered columns).`;
+        findings.push({
+          code: 'FULL_SCAN_LARGE_TABLE',
+          severity: 'warning',
+          message: `Full scan of ${qualified(node)} (${fmt(tableRows)} rows) to ${returned === undefined ? 'apply a filter' : `return ${fmt(returned)} rows`}${colList ? ` filtered on ${colList}` : ''}.`,
+          ...base(node),
+          evidence,
+          fix,
+        });
+        fullScanNodes.add(node);
+      }
+    }
+
+    if (node.op === 'sort' || (node.op === 'temp_btree' && /ORDER BY/i.test(node.label))) {
+      const input = sortInput(node, plan.root, rowsOf);
+      if (input !== undefined && input.rows >= LARGE_TABLE_ROWS) {
+        const keys = node.sortKey ?? [];
+        const sortTable = input.table ? tables.get(tableKey(input.table.schema, String(input.table.relation))) : undefined;
+        const cols = columnsIn(keys.join(', '), sortTable);
+        const target = input.table ? qualified(input.table) : undefined;
+        findings.push({
+          code: 'SORT_WITHOUT_INDEX',
+          severity: 'warning',
+          message: `${node.label} sorts about ${fmt(input.rows)} rows${keys.length ? ` by ${keys.join(', ')}` : ''}; no index gives this order.`,
+          ...base(node),
+          evidence: { rows_sorted: input.rows, sort_key: keys.join(', ') || null, table: target ?? null, table_rows: input.table ? rowsOf(input.table) : null },
+          fix: target && cols.length
+            ? `An index in the sort order lets the engine read rows already sorted (and stop early under a LIMIT): ${PROPOSE} CREATE INDEX ON ${target} (${cols.join(', ')}); with a filter, put the equality filter columns first.`
+            : 'Add an index whose columns match the ORDER BY (after any equality filter columns), or add a LIMIT.',
+        });
+      }
+    }
+
+    if (node.sortSpill) {
+      findings.push({
+        code: 'SORT_SPILL',
+        severity: 'warning',
+        message: `${node.label} spilled to disk (${node.sortSpill.method}${node.sortSpill.spaceKb !== undefined ? `, ${fmt(node.sortSpill.spaceKb)} kB` : ''}).`,
+        ...base(node),
+        evidence: { method: node.sortSpill.method, disk_kb: node.sortSpill.spaceKb ?? null, rows: node.actualRows ?? node.estRows ?? null },
+        fix: 'Avoid the sort with an index in the needed order, reduce the rows before sorting, or raise work_mem for this query (SET LOCAL work_mem) if the memory is there.',
+      });
+    }
+
+    if (plan.analyzed && node.estRows !== undefined && node.actualRows !== undefined && node.relation) {
+      const est = node.estRows;
+      const act = node.actualRows;
+      const hi = Math.max(est, act);
+      const ratio = hi / Math.max(Math.min(est, act), 1);
+      if (hi >= ESTIMATE_MIN_ROWS && ratio >= ESTIMATE_FACTOR && !findings.some((f) => f.code === 'ESTIMATE_OFF' && f.evidence.table === qualified(node))) {
+        const analyzedAt = lastAnalyzed.get(tableKey(node.schema, node.relation));
+        findings.push({
+          code: 'ESTIMATE_OFF',
+          severity: 'warning',
+          message: `The planner expected ${fmt(est)} rows from ${qualified(node)} but got ${fmt(act)} (${Math.round(ratio)}x ${act > est ? 'more' : 'fewer'}); statistics look stale (last analyzed: ${analyzedAt ?? 'never'}).`,
+          ...base(node),
+          evidence: { table: qualified(node), estimated_rows: est, actual_rows: act, factor: Math.round(ratio), table_rows_in_catalog: tableRows, last_analyzed: analyzedAt ?? (plan.relations ? 'never' : null), filter: node.filter ?? null },
+          fix: `Refresh the statistics: ANALYZE ${qualified(node)}; (MySQL/MariaDB: ANALYZE TABLE). If it recurs, check autovacuum/auto-analyze for this table${node.filter ? ', or raise the statistics target of the filtered columns' : ''}.`,
+        });
+      }
+    }
+
+    if (plan.analyzed && node.rowsRemoved !== undefined && !fullScanNodes.has(node)) {
+      const loops = node.loops ?? 1;
+      const removed = node.rowsRemoved * loops;
+      const returned = (node.actualRows ?? 0) * loops;
+      if (removed >= LARGE_TABLE_ROWS && removed >= 10 * Math.max(returned, 1)) {
+        const cols = columnsIn(node.filter, table);
+        findings.push({
+          code: 'ROWS_REMOVED_BY_FILTER',
+          severity: 'warning',
+          message: `${describeNode(node)} read ${fmt(removed + returned)} rows and threw away ${fmt(removed)} to return ${fmt(returned)}.`,
+          ...base(node),
+          evidence: { rows_removed: removed, rows_returned: returned, loops, filter: node.filter ?? null, table: node.relation ? qualified(node) : null },
+          fix: node.relation && cols.length
+            ? `Make the filter part of the index: ${PROPOSE} CREATE INDEX ON ${qualified(node)} (${cols.join(', ')}); (equality columns first).`
+            : 'Add the filtered columns to an index so the rows are not read only to be thrown away.',
+        });
+      }
+    }
+    void parent;
+  }
+  return findings;
+}
+
+/** The rows a sort takes in, and the table they come from when a full scan feeds it. */
+function sortInput(node: PlanNode, root: PlanNode, rowsOf: (n: PlanNode) => number | null): { rows: number; table?: PlanNode } | undefined {
+  const scans = [...walkPlan(node.op === 'temp_btree' ? root : node)].map((w) => w.node).filter((n) => n.relation);
+  const scan = scans.find((n) => n.op === 'seq_scan') ?? scans[0];
+  const own = node.actualRows ?? node.estRows;
+  if (own !== undefined) return { rows: own, ...(scan ? { table: scan } : {}) };
+  const child = node.children[0];
+  const fromChild = child?.actualRows ?? child?.estRows;
+  if (fromChild !== undefined) return { rows: fromChild, ...(scan ? { table: scan } : {}) };
+  // No estimates (SQLite): a full scan of a large table feeds the sort, else it is not known to be large.
+  if (scan?.op === 'seq_scan') {
+    const rows = rowsOf(scan);
+    if (rows !== null) return { rows, table: scan };
+  }
+  return undefined;
+}
