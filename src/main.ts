@@ -5,6 +5,22 @@
  */
 import { startApprovalExecutor } from './approvals/executor.js';
 import { ApprovalStore } from './approvals/store.js';
+import type { ApprovalConsole } from './transports/http-admin.js';
+
+/** The HTTP console's view of the store: pending changes, one change, and a person's decision (path 'http'). */
+function approvalConsole(store: ApprovalStore): ApprovalConsole {
+  return {
+    list: () => store.list().filter((c) => c.status === 'pending'),
+    show: (id) => {
+      try {
+        return store.get(id);
+      } catch {
+        return undefined;
+      }
+    },
+    decide: (id, decision, by, sha256) => store.decide(id, decision, by, 'http', sha256 ? { sha256 } : {}),
+  };
+}
 import type { AuditStatus } from './audit/index.js';
 import { configSummary, openAuditSink, recordServerEvent, startDetails } from './audit/setup.js';
 import type { LoadedConfig } from './config/load.js';
@@ -77,7 +93,7 @@ export async function startServer(loaded: LoadedConfig): Promise<void> {
     ? await (await import('./transports/http.js')).startHttp(transport, () => createServer(deps), logger, () => {
         const audit = deps.audit.status();
         return { ok: audit.state !== 'failed', audit };
-      })
+      }, approvalConsole(approvals))
     : await startStdio(createServer(deps), () => void stop('stdin closed'));
   state.running = running;
   process.stderr.write(summary(loaded, running.address, audit.status()));

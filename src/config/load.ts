@@ -99,6 +99,7 @@ function mergeFlags(raw: unknown, flags: CliFlags, env: NodeJS.ProcessEnv): Reco
   if (flags.host !== undefined) transport.host = flags.host;
   if (flags.port !== undefined) transport.port = parsePort(flags.port);
   if (transport.auth_token === undefined && env.DBA_MCP_AUTH_TOKEN) transport.auth_token = env.DBA_MCP_AUTH_TOKEN;
+  if (transport.admin_token === undefined && env.DBA_MCP_ADMIN_TOKEN) transport.admin_token = env.DBA_MCP_ADMIN_TOKEN;
   doc.transport = transport;
   if (flags.dsn?.length) {
     const existing = Array.isArray(doc.sources) ? (doc.sources as { id?: unknown }[]) : [];

@@ -54,10 +54,14 @@ export const TransportSchema = z
     allowed_hosts: z.array(z.string().min(1)).default([]).describe('Extra Host header values accepted (DNS-rebinding guard).'),
     allowed_origins: z.array(z.string().min(1)).default([]).describe('Extra Origin header values accepted.'),
     auth_token: z.string().min(16, 'auth_token must be at least 16 characters').optional(),
+    admin_token: z.string().min(16, 'admin_token must be at least 16 characters').optional().describe('Bearer token of the /admin/approvals endpoint (a person approving changes); never the MCP token.'),
     session_idle_timeout_s: z.number().int().min(10).max(86_400).default(1800).describe('An HTTP session with no request for this long is closed.'),
   })
   .strict()
   .superRefine((t, ctx) => {
+    if (t.admin_token !== undefined && t.admin_token === t.auth_token) {
+      ctx.addIssue({ code: 'custom', path: ['admin_token'], message: 'admin_token must differ from auth_token: a client holding the MCP token must not be able to approve changes' });
+    }
     if (t.type === 'http' && !isLoopback(t.host) && !t.auth_token) {
       ctx.addIssue({ code: 'custom', path: ['host'], message: `binding ${t.host} (not a loopback address) requires transport.auth_token (or DBA_MCP_AUTH_TOKEN): anyone on the network could use your databases` });
     }

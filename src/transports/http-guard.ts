@@ -39,16 +39,23 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-export function createHttpGuard(opts: HttpGuardOptions): (req: IncomingMessage) => Refusal | undefined {
+/** True when the request carries `Authorization: Bearer <token>` (compared in constant time). */
+export function bearerMatches(req: IncomingMessage, token: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  return match !== null && timingSafeEqual(digest(match[1]!.trim()), digest(token));
+}
+
+/** Host and Origin checks, then the MCP token when one is set. `tokenless` paths (the admin endpoint) check their own token. */
+export function createHttpGuard(opts: HttpGuardOptions): (req: IncomingMessage, tokenless?: boolean) => Refusal | undefined {
   const hosts = allowedHostsFor(opts, opts.allowedHosts);
   const origins = allowedOriginsFor(opts.port, opts.allowedOrigins);
   const tokenDigest = opts.token ? digest(opts.token) : undefined;
-  return (req) => {
+  return (req, tokenless = false) => {
     const host = req.headers.host?.toLowerCase();
     if (!host || !hosts.has(host)) return { status: 403, message: `Host "${host ?? ''}" is not allowed (DNS-rebinding protection); allowed: ${[...hosts].join(', ')}. Add it to transport.allowed_hosts.` };
     const origin = req.headers.origin?.toLowerCase();
     if (origin && !origins.has(origin)) return { status: 403, message: `Origin "${origin}" is not allowed; add it to transport.allowed_origins.` };
-    if (!tokenDigest) return undefined;
+    if (!tokenDigest || tokenless) return undefined;
     const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
     if (!match || !timingSafeEqual(digest(match[1]!.trim()), tokenDigest)) return { status: 401, message: 'missing or wrong bearer token' };
     return undefined;

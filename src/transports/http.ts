@@ -12,6 +12,7 @@ import { ConfigError } from '../config/errors.js';
 import type { Logger } from '../logging.js';
 import { VERSION } from '../version.js';
 import { createHttpGuard, isLoopback } from './http-guard.js';
+import { handleAdmin, type ApprovalConsole } from './http-admin.js';
 import { evictIdle, evictOldest, type Session } from './http-sessions.js';
 
 interface LiveSession extends Session {
@@ -33,7 +34,7 @@ function rpcError(res: ServerResponse, status: number, message: string, code = -
 /** What /healthz reports beyond "up": `ok: false` (e.g. the audit log cannot be written) answers 503. */
 export type HealthCheck = () => { ok: boolean; [detail: string]: unknown };
 
-export async function startHttp(config: TransportConfig, makeServer: () => Server, logger: Logger, health: HealthCheck): Promise<Running> {
+export async function startHttp(config: TransportConfig, makeServer: () => Server, logger: Logger, health: HealthCheck, approvals: ApprovalConsole): Promise<Running> {
   if (!isLoopback(config.host) && !config.auth_token) {
     throw new ConfigError(`refusing to listen on ${config.host} without transport.auth_token (or DBA_MCP_AUTH_TOKEN): anyone on the network could use your databases`);
   }
@@ -73,9 +74,19 @@ export async function startHttp(config: TransportConfig, makeServer: () => Serve
   }
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const refusal = guard(req);
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const admin = path.startsWith('/admin/');
+    const refusal = guard(req, admin);
     if (refusal) return rpcError(res, refusal.status, refusal.message);
-    const path = (req.url ?? '/').split('?')[0];
+    if (admin) {
+      handleAdmin(req, res, path, config.admin_token, approvals)
+        .then((handled) => handled || sendJson(res, 404, { error: 'not found' }))
+        .catch((err: Error) => {
+          logger.error({ err: err.message }, 'admin request failed');
+          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        });
+      return;
+    }
     if (path === '/healthz' && req.method === 'GET') {
       const { ok, ...details } = health();
       return sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', version: VERSION, sessions: sessions.size, ...details });

@@ -151,3 +151,10 @@ describe('--dsn with ${ENV}', () => {
     expect(() => loadConfig({ dsn: ['postgres://app:${NOPE}@localhost/shop'] }, {})).toThrow(/NOPE is not set/);
   });
 });
+
+describe('admin token', () => {
+  it('must differ from the MCP token', () => {
+    expect(() => loadConfig({}, { DBA_MCP_AUTH_TOKEN: 's'.repeat(20), DBA_MCP_ADMIN_TOKEN: 's'.repeat(20) })).toThrow(/admin_token must differ from auth_token/);
+    expect(loadConfig({}, { DBA_MCP_AUTH_TOKEN: 's'.repeat(20), DBA_MCP_ADMIN_TOKEN: 'a'.repeat(20) }).config.transport.admin_token).toBe('a'.repeat(20));
+  });
+});
