@@ -30,15 +30,20 @@ async function measure(label, dsn, sql) {
   const source = loadConfig({ dsn: [dsn] }, {}).sources[0];
   const engine = (await ENGINES[source.parsed.engine].load()).createEngine(source, { logger: createLogger({ level: 'silent' }) });
   try {
-    for (let i = 0; i < 300; i++) judgeClassification(await engine.classify(sql));
-    const times = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < 300; i++) judgeClassification(await engine.classify(`${sql} /* warm ${i} */`));
+    const time = async (text) => {
       const t = performance.now();
-      judgeClassification(await engine.classify(sql));
-      times.push(performance.now() - t);
+      judgeClassification(await engine.classify(text));
+      return performance.now() - t;
+    };
+    const first = [];
+    const repeated = [];
+    for (let i = 0; i < RUNS; i++) {
+      first.push(await time(`${sql} /* run ${i} */`)); // a text never seen: nothing cached
+      repeated.push(await time(sql)); // the same text again, as a parametrized query is re-run
     }
     const verdict = judgeClassification(await engine.classify(sql));
-    console.log(`${label.padEnd(10)} classify + policy p50 ${median(times).toFixed(3)} ms  (verdict: ${verdict.decision})   [budget 0.10 ms]`);
+    console.log(`${label.padEnd(10)} classify + policy p50: new text ${median(first).toFixed(3)} ms, repeated text ${median(repeated).toFixed(3)} ms  (verdict: ${verdict.decision})   [budget 0.10 ms]`);
   } catch (err) {
     console.log(`${label.padEnd(10)} not measured: ${err.message}`);
   } finally {

@@ -9,6 +9,7 @@ import { unparseable, type Classification, type StatementClass } from '../types.
 import { collect, type FunctionCall } from './collect.js';
 import { parseMysql, type Parsed } from './parser.js';
 import { metadataRead } from './metadata-reads.js';
+import { Lru } from '../lru.js';
 
 const EXECUTABLE_COMMENT = /\/\*M?!/;
 const MARIADB_ANALYZE = /^\s*ANALYZE\s+(?:FORMAT\s*=\s*JSON\s+)?(?=(?:SELECT|WITH)\b|\()/i;
@@ -71,7 +72,29 @@ async function parse(sql: string): Promise<Parsed> {
   }
 }
 
+/**
+ * The parse costs about 0.1 ms; its verdict is a pure function of the text, and agents re-run the
+ * same parametrized text, so verdicts for texts up to 8 kB are kept (500 of them).
+ */
+const verdicts = new Lru<MysqlClassification>(500);
+const CACHEABLE_CHARS = 8192;
+
 export async function classifyMysql(sql: string, variant: string): Promise<MysqlClassification> {
+  const key = `${variant}\u0000${sql}`;
+  const known = sql.length <= CACHEABLE_CHARS ? verdicts.get(key) : undefined;
+  if (known) return known;
+  const fresh = await classifyUncached(sql, variant);
+  if (sql.length <= CACHEABLE_CHARS) verdicts.set(key, freeze(fresh));
+  return fresh;
+}
+
+/** Cached verdicts are shared: nothing may change them. */
+function freeze(c: MysqlClassification): MysqlClassification {
+  for (const value of Object.values(c)) if (value && typeof value === 'object') Object.freeze(value);
+  return Object.freeze(c);
+}
+
+async function classifyUncached(sql: string, variant: string): Promise<MysqlClassification> {
   if (EXECUTABLE_COMMENT.test(sql)) return refuse('an executable comment (/*! ... */ or /*M! ... */): the server runs what it holds');
   const analyze = variant === 'mariadb' ? MARIADB_ANALYZE.exec(sql) : null;
   if (analyze) return classifyMysql(sql.slice(analyze[0].length), variant);
