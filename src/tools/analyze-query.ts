@@ -26,11 +26,13 @@ const NodeSchema = z.object({
   depth: z.number().int(),
   op: z.enum(['seq_scan', 'index_scan', 'index_only_scan', 'bitmap_scan', 'nested_loop', 'hash_join', 'merge_join', 'sort', 'aggregate', 'limit', 'temp_btree', 'other']),
   label: z.string().describe('The engine\'s own name for the step'),
+  title: z.string().describe('The step in words'),
   relation: z.string().optional(),
   index: z.string().optional(),
   filter: z.string().optional(),
   sort_key: z.array(z.string()).optional(),
   est_rows: z.number().optional(),
+  est_examined: z.number().optional().describe('MySQL: rows the step reads'),
   est_cost: z.number().optional(),
   actual_rows: z.number().optional().describe('Per loop'),
   loops: z.number().optional(),
@@ -89,14 +91,10 @@ export const analyzeQuery = defineTool({
     const noStats = [...walkPlan(plan.root)].map((w) => w.node).filter((n) => n.relation && n.op === 'seq_scan' && tables.get(tableKey(n.schema, n.relation))?.row_estimate == null);
     const summary = summarize(findings.map((f) => f.code), plan.analyzed, analyze, noStats.map(qualified));
     const out = { summary, findings, plan: { analyzed: plan.analyzed, nodes, ...(plan.planningMs !== undefined ? { planning_ms: plan.planningMs } : {}), ...(plan.executionMs !== undefined ? { execution_ms: plan.executionMs } : {}) } };
-    renderCache.set(out, renderAnalysis(plan, summary, findings));
     return out;
   },
-  render: (out) => renderCache.get(out) ?? out.summary,
+  render: (out) => renderAnalysis(out),
 });
-
-/** The text rendering needs the full plan tree; run hands it over through this side table. */
-const renderCache = new WeakMap<object, string>();
 
 function summarize(codes: string[], analyzed: boolean, askedAnalyze: boolean, noStats: string[]): string {
   const notes: string[] = [];

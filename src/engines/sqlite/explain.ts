@@ -68,6 +68,9 @@ function annotate(root: PlanNode, sql: string): void {
 
 export async function explainSqlite(read: (q: ReadQuery) => Promise<QueryResult>, q: ExplainQuery): Promise<PlanResult> {
   try {
+    // EXPLAIN QUERY PLAN opens no read transaction, so the worker's long-lived connection would
+    // plan against the schema it last loaded (missing an index created since): a read reloads it.
+    await read({ sql: 'SELECT 1 FROM sqlite_schema LIMIT 1', maxRows: 1, timeoutMs: q.timeoutMs });
     const res = await read({ sql: `EXPLAIN QUERY PLAN ${q.sql}`, ...(q.params ? { params: q.params } : {}), maxRows: 10_000, timeoutMs: q.timeoutMs, ...(q.signal ? { signal: q.signal } : {}) });
     const root = sqlitePlanTree(res.rows);
     annotate(root, q.sql);

@@ -76,7 +76,7 @@ export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableD
   const rowsOf = (n: PlanNode) => tableOf(n)?.row_estimate ?? null;
   const base = (n: PlanNode) => ({ node: describeNode(n), node_id: ids.id(n) });
 
-  for (const { node, parent } of walkPlan(plan.root)) {
+  for (const { node } of walkPlan(plan.root)) {
     const table = tableOf(node);
     const tableRows = rowsOf(node);
 
@@ -180,7 +180,6 @@ export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableD
         });
       }
     }
-    void parent;
   }
   return findings;
 }

@@ -9,11 +9,15 @@ export interface FlatNode {
   depth: number;
   op: PlanNode['op'];
   label: string;
+  /** The step in words, e.g. "Seq Scan on shop.orders". */
+  title: string;
   relation?: string;
   index?: string;
   filter?: string;
   sort_key?: string[];
   est_rows?: number;
+  /** MySQL: rows the step reads, when it does not say how many it returns. */
+  est_examined?: number;
   est_cost?: number;
   actual_rows?: number;
   loops?: number;
@@ -35,12 +39,13 @@ export function flattenPlan(plan: PlanResult): { nodes: FlatNode[]; ids: Map<Pla
     if (nodes.length >= MAX_NODES) break;
     const id = nodes.length;
     ids.set(node, id);
-    const flat: FlatNode = { id, parent: parent ? (ids.get(parent) ?? null) : null, depth, op: node.op, label: node.label };
+    const flat: FlatNode = { id, parent: parent ? (ids.get(parent) ?? null) : null, depth, op: node.op, label: node.label, title: describeNode(node) };
     if (node.relation) flat.relation = node.schema && node.schema !== 'main' ? `${node.schema}.${node.relation}` : node.relation;
     if (node.index) flat.index = node.index;
     if (node.filter) flat.filter = node.filter.length > MAX_FILTER * 3 ? `${node.filter.slice(0, MAX_FILTER * 3)}...` : node.filter;
     if (node.sortKey) flat.sort_key = node.sortKey;
     if (node.estRows !== undefined) flat.est_rows = node.estRows;
+    if (node.estExamined !== undefined) flat.est_examined = node.estExamined;
     if (node.estCost !== undefined) flat.est_cost = node.estCost;
     if (node.actualRows !== undefined) flat.actual_rows = node.actualRows;
     if (node.loops !== undefined) flat.loops = node.loops;
@@ -56,29 +61,30 @@ export function flattenPlan(plan: PlanResult): { nodes: FlatNode[]; ids: Map<Pla
   return { nodes, ids };
 }
 
-function nodeLine(plan: PlanResult, node: PlanNode): string {
+function nodeLine(analyzed: boolean, node: FlatNode): string {
   const parts: string[] = [];
-  if (node.estRows !== undefined) parts.push(`est ${node.estRows} rows`);
-  else if (node.estExamined !== undefined) parts.push(`est ${node.estExamined} rows read`);
-  if (node.estCost !== undefined) parts.push(`cost ${node.estCost}`);
-  if (plan.analyzed && node.actualRows !== undefined) parts.push(`actual ${node.actualRows} rows x${node.loops ?? 1}${node.timeMs !== undefined ? `, ${node.timeMs} ms` : ''}`);
-  if (node.rowsRemoved) parts.push(`removed ${node.rowsRemoved}`);
-  if (node.sortSpill) parts.push(`spill: ${node.sortSpill.method}`);
+  if (node.est_rows !== undefined) parts.push(`est ${node.est_rows} rows`);
+  else if (node.est_examined !== undefined) parts.push(`est ${node.est_examined} rows read`);
+  if (node.est_cost !== undefined) parts.push(`cost ${node.est_cost}`);
+  if (analyzed && node.actual_rows !== undefined) parts.push(`actual ${node.actual_rows} rows x${node.loops ?? 1}${node.time_ms !== undefined ? `, ${node.time_ms} ms` : ''}`);
+  if (node.rows_removed) parts.push(`removed ${node.rows_removed}`);
+  if (node.spill) parts.push(`spill: ${node.spill}`);
   const filter = node.filter && !node.label.startsWith('SEARCH') ? `  [${node.filter.length > MAX_FILTER ? `${node.filter.slice(0, MAX_FILTER)}...` : node.filter}]` : '';
-  const sort = node.sortKey?.length ? `  by ${node.sortKey.join(', ')}` : '';
-  return `${describeNode(node)}${parts.length ? ` (${parts.join(', ')})` : ''}${sort}${filter}`;
+  const sort = node.sort_key?.length ? `  by ${node.sort_key.join(', ')}` : '';
+  return `${node.title}${parts.length ? ` (${parts.join(', ')})` : ''}${sort}${filter}`;
 }
 
-export function renderAnalysis(plan: PlanResult, summary: string, findings: readonly Finding[]): string {
-  const lines: string[] = [summary, '', `Plan${plan.analyzed ? ' (analyzed' : ' (estimated'}${plan.executionMs !== undefined ? `, ${plan.executionMs} ms` : ''}):`];
-  let count = 0;
-  for (const { node, depth } of walkPlan(plan.root)) {
-    if (++count > 40) {
-      lines.push('  ... (more nodes in structuredContent.plan)');
-      break;
-    }
-    lines.push(`${'  '.repeat(depth + 1)}${depth ? '-> ' : ''}${nodeLine(plan, node)}`);
-  }
+export interface Analysis {
+  summary: string;
+  findings: readonly Finding[];
+  plan: { analyzed: boolean; execution_ms?: number; nodes: readonly FlatNode[] };
+}
+
+/** The tool's text: the summary, the plan as an indented tree, then the findings; at most MAX_TEXT characters. */
+export function renderAnalysis({ summary, findings, plan }: Analysis): string {
+  const lines: string[] = [summary, '', `Plan${plan.analyzed ? ' (analyzed' : ' (estimated'}${plan.execution_ms !== undefined ? `, ${plan.execution_ms} ms` : ''}):`];
+  for (const node of plan.nodes.slice(0, 40)) lines.push(`${'  '.repeat(node.depth + 1)}${node.depth ? '-> ' : ''}${nodeLine(plan.analyzed, node)}`);
+  if (plan.nodes.length > 40) lines.push('  ... (more nodes in structuredContent.plan)');
   if (findings.length) {
     lines.push('', 'Findings:');
     for (const f of findings) {
