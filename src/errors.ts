@@ -11,7 +11,6 @@ export type ErrorCode =
   | 'CONNECTION_FAILED'
   | 'AUTH_FAILED'
   | 'DATABASE_NOT_FOUND'
-  | 'TABLE_NOT_FOUND'
   | 'SQL_SYNTAX'
   | 'SQL_ERROR'
   | 'MULTIPLE_STATEMENTS'
