@@ -70,8 +70,8 @@ export async function startServer(loaded: LoadedConfig): Promise<void> {
   await recordServerEvent(audit, 'config', configSummary(loaded));
   if (loaded.demo) (await import('./engines/sqlite/demo-shop.js')).ensureDemoShop(loaded.stateDir);
   const sources = new Sources(loaded.sources, { logger });
-  const deps: ServerDeps = { config: loaded, sources, audit, logger };
   const approvals = new ApprovalStore(loaded.stateDir, loaded.config.approvals.ttl_minutes);
+  const deps: ServerDeps = { config: loaded, sources, audit, logger, approvals };
   // Approved changes are run by the server (the CLI only records decisions); only read-write sources have any.
   const executor = sources.list.some((s) => s.mode === 'read-write') ? startApprovalExecutor({ store: approvals, sources, audit, logger }) : undefined;
   const state: { running?: Running; stopping?: boolean } = {};

@@ -4,6 +4,7 @@
  * transport can build one per session.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { ApprovalStore } from './approvals/store.js';
 import type { AuditSink } from './audit/index.js';
 import type { LoadedConfig } from './config/load.js';
 import type { Logger } from './logging.js';
@@ -18,6 +19,8 @@ export interface ServerDeps {
   sources: Sources;
   audit: AuditSink;
   logger: Logger;
+  /** Pending changes: one store per state dir, shared by the tools, the executor and the HTTP console. */
+  approvals: ApprovalStore;
 }
 
 const INSTRUCTIONS = [

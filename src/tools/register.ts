@@ -12,9 +12,7 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type ElicitRequestFormParams, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { ApprovalStore } from '../approvals/store.js';
 import { AuditUnavailableError, type AuditEntry } from '../audit/index.js';
-import type { Config } from '../config/schema.js';
 import { asToolError, ToolError } from '../errors.js';
 import { denialError, runGuards, type Verdict } from '../guards/index.js';
 import type { ServerDeps } from '../server.js';
@@ -54,14 +52,13 @@ function prepare(def: ToolDef, ids: string[]): Registered {
 }
 
 export function registerTools(server: Server, tools: readonly ToolDef[], deps: ServerDeps): void {
-  const approvals = new ApprovalStore(deps.config.stateDir, (deps.config.config as Partial<Config>).approvals?.ttl_minutes);
   const registered = new Map(tools.map((def) => [def.name, prepare(def, deps.sources.ids)]));
   const listings = [...registered.values()].map((r) => r.listing);
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listings }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const tool = registered.get(request.params.name);
     if (!tool) return unknownTool(request.params.name, request.params.arguments, extra, server, deps);
-    return callTool(tool, request.params.arguments ?? {}, extra, server, { ...deps, approvals }).catch(refuseUnrecorded);
+    return callTool(tool, request.params.arguments ?? {}, extra, server, deps).catch(refuseUnrecorded);
   });
 }
 
@@ -79,9 +76,7 @@ async function unknownTool(name: string, args: Record<string, unknown> | undefin
   throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"; tools/list names the tools`);
 }
 
-type PipelineDeps = ServerDeps & { approvals: ApprovalStore };
-
-async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extra: Extra, server: Server, deps: PipelineDeps): Promise<CallToolResult> {
+async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extra: Extra, server: Server, deps: ServerDeps): Promise<CallToolResult> {
   const started = performance.now();
   const entry: AuditEntry = { kind: 'tool', name: tool.def.name, requestId: String(extra.requestId), sessionId: extra.sessionId, client: server.getClientVersion(), outcome: 'ok', durationMs: 0, args: rawArgs };
   let verdicts: Verdict[] = [];
@@ -133,7 +128,7 @@ function elicitor(server: Server, extra: Extra): ((request: ElicitRequest) => Pr
   };
 }
 
-async function buildContext(def: ToolDef, args: Record<string, unknown>, extra: Extra, server: Server, deps: PipelineDeps): Promise<ToolContext | SourceContext> {
+async function buildContext(def: ToolDef, args: Record<string, unknown>, extra: Extra, server: Server, deps: ServerDeps): Promise<ToolContext | SourceContext> {
   const elicit = elicitor(server, extra);
   const base: ToolContext = {
     approvals: deps.approvals,

@@ -10,6 +10,7 @@ import type { LoadedConfig, ResolvedSource } from '../../src/config/load.js';
 import { createLogger } from '../../src/logging.js';
 import { createServer } from '../../src/server.js';
 import { Sources } from '../../src/sources.js';
+import { ApprovalStore } from '../../src/approvals/store.js';
 
 export interface Harness {
   client: Client;
@@ -31,7 +32,7 @@ export async function connect(sources: ResolvedSource[], audit: AuditSink = null
   const logger = createLogger({ level: 'silent' });
   const registry = new Sources(sources, { logger });
   const config = { sources, stateDir: opts.stateDir ?? '/nonexistent', demo: false, config: {} } as unknown as LoadedConfig;
-  const server = createServer({ config, sources: registry, audit, logger });
+  const server = createServer({ config, sources: registry, audit, logger, approvals: new ApprovalStore(config.stateDir) });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'test', version: '0' }, opts.capabilities ? { capabilities: opts.capabilities } : undefined);
   opts.setup?.(client);
