@@ -9,7 +9,8 @@ import type { Classification } from '../../sql/types.js';
 import { unparseable } from '../../sql/types.js';
 import type { SqliteDriver } from './driver.js';
 import { toSqliteToolError } from './errors.js';
-import { programOf } from './program.js';
+import { programOf, schemaVersion } from './program.js';
+import { Lru } from '../../sql/lru.js';
 
 /** SQLite built-ins are side-effect free, but for these two (both off by default; refused regardless). */
 const DENIED_FUNCTIONS = new Set(['load_extension', 'fts3_tokenizer']);
@@ -20,7 +21,26 @@ function statementWord(sql: string): string {
   return (LEADING_WORD.exec(sql)?.[1] ?? 'unknown').toUpperCase();
 }
 
+/**
+ * A verdict depends only on the text and the schema (bound values do not change the program), so
+ * recent ones are kept per schema version: a parametrized query re-run skips EXPLAIN.
+ */
+const verdicts = new WeakMap<SqliteDriver, Lru<Classification>>();
+const CACHEABLE_CHARS = 8192;
+
 export function classifySqlite(driver: SqliteDriver, sql: string, params: readonly unknown[] = []): Classification {
+  if (sql.length > CACHEABLE_CHARS) return classifyUncached(driver, sql, params);
+  let known = verdicts.get(driver);
+  if (!known) verdicts.set(driver, (known = new Lru(500)));
+  const key = `${schemaVersion(driver).version}\u0000${sql}`;
+  const cached = known.get(key);
+  if (cached) return cached;
+  const fresh = classifyUncached(driver, sql, params);
+  if (!fresh.failure) known.set(key, Object.freeze(fresh));
+  return fresh;
+}
+
+function classifyUncached(driver: SqliteDriver, sql: string, params: readonly unknown[]): Classification {
   let verdict: { readonly: boolean; reader: boolean };
   try {
     const stmt = driver.db.prepare(sql);

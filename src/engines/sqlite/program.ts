@@ -37,9 +37,15 @@ interface RootPages {
 
 const cache = new WeakMap<SqliteDriver, RootPages>();
 
-function rootPages(driver: SqliteDriver): RootPages {
+/** Every attached database with its schema version: changes whenever any schema does. */
+export function schemaVersion(driver: SqliteDriver): { databases: { seq: number; name: string }[]; version: string } {
   const databases = driver.all<{ seq: number; name: string }>('SELECT seq, name FROM pragma_database_list');
   const version = databases.map((d) => `${d.seq}:${String(driver.db.pragma(`"${d.name.replace(/"/g, '""')}".schema_version`, { simple: true }))}`).join(',');
+  return { databases, version };
+}
+
+function rootPages(driver: SqliteDriver): RootPages {
+  const { databases, version } = schemaVersion(driver);
   const cached = cache.get(driver);
   if (cached?.version === version) return cached;
   const byDb = new Map<number, Map<number, Tree>>();
