@@ -1,5 +1,5 @@
 /**
- * The composition root: one MCP server with its tools and resources, built from injected
+ * The composition root: one MCP server with its tools, resources and prompts, built from injected
  * dependencies. It knows no engine and opens no connection; building one is cheap, so the HTTP
  * transport can build one per session.
  */
@@ -8,6 +8,8 @@ import type { ApprovalStore } from './approvals/store.js';
 import type { AuditSink } from './audit/index.js';
 import type { LoadedConfig } from './config/load.js';
 import type { Logger } from './logging.js';
+import { PROMPTS } from './prompts/index.js';
+import { registerPrompts } from './prompts/register.js';
 import { registerResources } from './resources/register.js';
 import type { Sources } from './sources.js';
 import { registerTools } from './tools/register.js';
@@ -33,9 +35,10 @@ const INSTRUCTIONS = [
 export function createServer(deps: ServerDeps): Server {
   const server = new Server(
     { name: 'dba-mcp', title: 'dba-mcp', version: VERSION },
-    { capabilities: { tools: {}, resources: {} }, instructions: INSTRUCTIONS },
+    { capabilities: { tools: {}, resources: {}, prompts: {} }, instructions: INSTRUCTIONS },
   );
   registerTools(server, TOOLS, deps);
   registerResources(server, deps);
+  registerPrompts(server, PROMPTS, deps);
   return server;
 }

@@ -7,11 +7,12 @@ import { defineTool } from './define-tool.js';
 import { CellSchema } from './schemas.js';
 import { analyzePlan, LARGE_TABLE_ROWS, qualified, tableKey } from './analyze/findings.js';
 import { flattenPlan, renderAnalysis } from './analyze/render.js';
+import { statementFacts } from './analyze/statement.js';
 
 const EvidenceSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 
 const FindingSchema = z.object({
-  code: z.string().describe('FULL_SCAN_LARGE_TABLE, SORT_WITHOUT_INDEX, SORT_SPILL, ESTIMATE_OFF, ROWS_REMOVED_BY_FILTER'),
+  code: z.string().describe('FULL_SCAN_LARGE_TABLE, INDEX_NOT_USABLE, SORT_WITHOUT_INDEX, SORT_SPILL, ESTIMATE_OFF, ROWS_REMOVED_BY_FILTER, NESTED_LOOP_LARGE_OUTER, USING_TEMPORARY, MISSING_LIMIT_LARGE_RESULT, SELECT_STAR_WIDE'),
   severity: z.enum(['critical', 'warning', 'info']),
   message: z.string(),
   node: z.string().describe('The plan node, as one line'),
@@ -47,8 +48,8 @@ export const analyzeQuery = defineTool({
   name: 'analyze_query',
   title: 'Explain and diagnose a query',
   description:
-    'Show the plan of one SQL statement and what is wrong with it: full scans of large tables under a selective filter, big sorts without an index, ' +
-    'sorts spilling to disk, estimates far from reality (stale statistics), rows read only to be thrown away. Each finding carries evidence (plan and catalog numbers) and a concrete fix. ' +
+    'Show the plan of one SQL statement and what is wrong with it: full scans of large tables under a selective filter, filters that hide an indexed column (function, cast, leading-wildcard LIKE), big sorts without an index, ' +
+    'sorts spilling to disk, estimates far from reality (stale statistics), rows read only to be thrown away, nested loops over a large outer side without an inner index, MySQL temporary tables over large inputs, large results without LIMIT, SELECT * of wide tables. Each finding carries evidence (plan and catalog numbers) and a concrete fix. ' +
     'analyze=false (default) only plans the statement, so an INSERT/UPDATE/DELETE can be explained where the engine allows it without running it. ' +
     'analyze=true runs the statement (reads only) in a read-only transaction that is rolled back, for actual rows and times (PostgreSQL; MariaDB ANALYZE). ' +
     'The plan is normalized across engines: structuredContent.plan.nodes, one per step, with parent ids.',
@@ -87,7 +88,7 @@ export const analyzeQuery = defineTool({
     const details: TableDetail[] = refs.size ? await ctx.engine.describeTables([...refs.values()]) : [];
     const tables = new Map(details.map((t) => [tableKey(t.schema, t.name), t]));
     const { nodes, ids } = flattenPlan(plan);
-    const findings = analyzePlan(plan, tables, { id: (n) => ids.get(n) ?? -1 });
+    const findings = analyzePlan(plan, tables, { id: (n) => ids.get(n) ?? -1 }, statementFacts(sql));
     const noStats = [...walkPlan(plan.root)].map((w) => w.node).filter((n) => n.relation && n.op === 'seq_scan' && tables.get(tableKey(n.schema, n.relation))?.row_estimate == null);
     const summary = summarize(findings.map((f) => f.code), plan.analyzed, analyze, noStats.map(qualified));
     const out = { summary, findings, plan: { analyzed: plan.analyzed, nodes, ...(plan.planningMs !== undefined ? { planning_ms: plan.planningMs } : {}), ...(plan.executionMs !== undefined ? { execution_ms: plan.executionMs } : {}) } };

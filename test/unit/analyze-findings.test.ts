@@ -1,7 +1,9 @@
-/** Findings that need an analyzed plan the test servers cannot easily produce: from PostgreSQL EXPLAIN JSON. */
+/** Findings from hand-made plans (PostgreSQL EXPLAIN JSON) the test servers cannot easily produce, and the text readers they rely on. */
 import { describe, expect, it } from 'vitest';
 import { normalizePgPlan } from '../../src/engines/postgres/explain.js';
 import { analyzePlan } from '../../src/tools/analyze/findings.js';
+import { hiddenIndexedColumn } from '../../src/tools/analyze/predicates.js';
+import { statementFacts } from '../../src/tools/analyze/statement.js';
 import type { TableDetail } from '../../src/engines/types.js';
 
 const table = (name: string, rows: number, columns: string[]): TableDetail => ({
@@ -31,5 +33,46 @@ describe('analyzePlan', () => {
     expect(analyzePlan({ root: wide, analyzed: false }, new Map([['public.t', table('t', 100000, ['a'])]]), ids)).toEqual([]);
     const small = normalizePgPlan({ 'Node Type': 'Seq Scan', 'Relation Name': 't', Schema: 'public', Filter: '(t.a = 1)', 'Plan Rows': 1 });
     expect(analyzePlan({ root: small, analyzed: false }, new Map([['public.t', table('t', 500, ['a'])]]), ids)).toEqual([]);
+  });
+});
+
+describe('statementFacts', () => {
+  it('reads SELECT *, LIMIT and grouping at the top level only', () => {
+    expect(statementFacts('SELECT * FROM t')).toMatchObject({ isSelect: true, selectStar: true, hasLimit: false, grouped: false });
+    expect(statementFacts('select t.*, u.x from t join u on true')).toMatchObject({ selectStar: true });
+    expect(statementFacts('SELECT count(*) FROM t')).toMatchObject({ selectStar: false, grouped: true });
+    expect(statementFacts("SELECT a FROM t WHERE b = 'limit 5' -- limit 1")).toMatchObject({ hasLimit: false });
+    expect(statementFacts('SELECT a FROM t WHERE id IN (SELECT id FROM u LIMIT 5)')).toMatchObject({ hasLimit: false });
+    expect(statementFacts('WITH x AS (SELECT * FROM t) SELECT a FROM x FETCH FIRST 3 ROWS ONLY')).toMatchObject({ selectStar: false, hasLimit: true });
+    expect(statementFacts('SELECT a, b, count(*) FROM t GROUP BY a, lower(b) ORDER BY 1')).toMatchObject({ grouped: true, groupKeys: ['a', 'lower(b)'] });
+    expect(statementFacts('UPDATE t SET a = 1')).toMatchObject({ isSelect: false });
+  });
+});
+
+describe('hiddenIndexedColumn', () => {
+  it('finds functions, casts and leading wildcards as PostgreSQL, MySQL and SQLite print them', () => {
+    const idx = (name: string, col: string) => ({ name, columns: [col], include: [], unique: false, primary: false, method: 'btree', predicate: null, valid: true });
+    const indexes = [idx('t_email', 'email'), idx('t_created', 'created_at')];
+    expect(hiddenIndexedColumn("(lower(t.email) = 'a'::text)", indexes)).toMatchObject({ column: 'email', kind: 'function' });
+    expect(hiddenIndexedColumn("((t.created_at)::date = '2024-01-01'::date)", indexes)).toMatchObject({ column: 'created_at', kind: 'cast' });
+    expect(hiddenIndexedColumn("cast(`db`.`t`.`created_at` as date) = '2024-01-01'", indexes)).toMatchObject({ column: 'created_at', kind: 'cast' });
+    expect(hiddenIndexedColumn("date(`db`.`t`.`created_at`) = '2024-01-01'", indexes)).toMatchObject({ column: 'created_at', kind: 'function' });
+    expect(hiddenIndexedColumn("`db`.`t`.`email` like '%x'", indexes)).toMatchObject({ column: 'email', kind: 'leading_wildcard' });
+    expect(hiddenIndexedColumn("(t.email ~~ '%x'::text)", indexes)).toMatchObject({ column: 'email', kind: 'leading_wildcard' });
+    expect(hiddenIndexedColumn("(t.email = lower('A'))", indexes)).toBeUndefined();
+    expect(hiddenIndexedColumn("(t.email ~~ 'abc%'::text)", indexes)).toBeUndefined();
+    expect(hiddenIndexedColumn("(lower(t.other) = 'a'::text)", indexes)).toBeUndefined();
+  });
+});
+
+describe('nested loops', () => {
+  it('reports a large outer side over an inner full scan, not over an index lookup', () => {
+    const plan = (inner: Record<string, unknown>) => normalizePgPlan({ 'Node Type': 'Nested Loop', 'Plan Rows': 1000, 'Join Filter': '(a.k = b.k)', Plans: [{ 'Node Type': 'Seq Scan', 'Relation Name': 'a', Schema: 'public', 'Plan Rows': 200000 }, inner] });
+    const tables = new Map([['public.a', table('a', 200000, ['k'])], ['public.b', table('b', 5000, ['k', 'v'])]]);
+    const scan = analyzePlan({ root: plan({ 'Node Type': 'Materialize', 'Plan Rows': 5000, Plans: [{ 'Node Type': 'Seq Scan', 'Relation Name': 'b', Schema: 'public', 'Plan Rows': 5000 }] }), analyzed: false }, tables, ids);
+    expect(scan.map((f) => f.code)).toEqual(['NESTED_LOOP_LARGE_OUTER']);
+    expect(scan[0]!.fix).toContain('CREATE INDEX ON public.b (k)');
+    const lookup = analyzePlan({ root: plan({ 'Node Type': 'Index Scan', 'Relation Name': 'b', Schema: 'public', 'Index Name': 'b_k', 'Index Cond': '(b.k = a.k)', 'Plan Rows': 1 }), analyzed: false }, tables, ids);
+    expect(lookup).toEqual([]);
   });
 });

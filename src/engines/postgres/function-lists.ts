@@ -22,10 +22,14 @@ export const PURE_FUNCTIONS: ReadonlySet<string> = words(STRINGS, NUMBERS, TIME,
 /** STABLE in pg_proc, yet each call assigns a transaction id (a write to pg_xact). */
 export const DENIED_FUNCTIONS: ReadonlySet<string> = words('txid_current pg_current_xact_id txid_current_if_assigned pg_current_xact_id_if_assigned');
 
-/** Built-in operators. A user-defined operator may call any function, so others are refused. */
-export const PURE_OPERATORS: ReadonlySet<string> = words(
-  '= <> != < > <= >= + - * / % ^ || ~~ !~~ ~~* !~~* ~ ~* !~ !~* && @> <@ -> ->> #> #>> ? ?| ?& @? @@ @@@ <-> |/ ||/ @ & | # << >> <<= >>= -|- &< &> <<| |>> &<| |&> <^ >^ ?# ?- ?| ?-| ?|| ## !!',
-);
+/**
+ * Built-in operators, and the parser's names for BETWEEN (compared with the type's own < and >).
+ * A user-defined operator may call any function, so others are refused.
+ */
+export const PURE_OPERATORS: ReadonlySet<string> = new Set([
+  ...words('= <> != < > <= >= + - * / % ^ || ~~ !~~ ~~* !~~* ~ ~* !~ !~* && @> <@ -> ->> #> #>> ? ?| ?& @? @@ @@@ <-> |/ ||/ @ & | # << >> <<= >>= -|- &< &> <<| |>> &<| |&> <^ >^ ?# ?- ?| ?-| ?|| ## !!'),
+  'BETWEEN', 'NOT BETWEEN', 'BETWEEN SYMMETRIC', 'NOT BETWEEN SYMMETRIC',
+]);
 
 /** Name as called, minus a pg_catalog qualifier (built-ins live there). */
 export function bareBuiltin(name: string): string | undefined {

@@ -12,69 +12,25 @@
 import type { PlanNode, PlanResult } from '../../engines/plan.js';
 import { walkPlan } from '../../engines/plan.js';
 import type { TableDetail } from '../../engines/types.js';
+import { columnsIn, describeNode, fmt, LARGE_TABLE_ROWS, PROPOSE, qualified, SELECTIVE_FRACTION, ESTIMATE_FACTOR, ESTIMATE_MIN_ROWS, tableKey, type Context, type Evidence, type Finding, type Ids } from './common.js';
+import { nestedLoopLargeOuter } from './joins.js';
+import { indexNotUsable } from './predicates.js';
+import { missingLimit, selectStarWide, usingTemporary } from './result.js';
+import { NO_FACTS, type StatementFacts } from './statement.js';
 
-export const LARGE_TABLE_ROWS = 10_000;
-export const SELECTIVE_FRACTION = 0.1;
-export const ESTIMATE_FACTOR = 10;
-export const ESTIMATE_MIN_ROWS = 1_000;
+export { columnsIn, describeNode, LARGE_TABLE_ROWS, qualified, tableKey, type Finding } from './common.js';
 
-export type Severity = 'critical' | 'warning' | 'info';
-export type Evidence = Record<string, string | number | null>;
-
-export interface Finding {
-  code: string;
-  severity: Severity;
-  message: string;
-  /** The plan node's id in the output plan and its one-line description. */
-  node: string;
-  node_id: number;
-  evidence: Evidence;
-  fix: string;
-}
-
-const PROPOSE = 'propose_index (coming) or';
-
-export function tableKey(schema: string | undefined, name: string): string {
-  return `${schema ?? ''}.${name}`.toLowerCase();
-}
-
-export function qualified(node: PlanNode): string {
-  return node.schema && node.schema !== 'main' ? `${node.schema}.${node.relation}` : String(node.relation);
-}
-
-export function describeNode(node: PlanNode): string {
-  const where = node.relation ? ` on ${qualified(node)}` : '';
-  const index = node.index ? ` using ${node.index}` : '';
-  return node.label.startsWith('SCAN') || node.label.startsWith('SEARCH') ? node.label : `${node.label}${where}${index}`;
-}
-
-/** Columns of the table named in a condition's text, in order of appearance. */
-export function columnsIn(text: string | undefined, table: TableDetail | undefined): string[] {
-  if (!text || !table) return [];
-  const known = new Map(table.columns.map((c) => [c.name.toLowerCase(), c.name]));
-  const found: string[] = [];
-  // drop string literals, then take identifiers (quoted or bare), the last part of a dotted name
-  const stripped = text.replace(/'(?:[^']|'')*'/g, ' ');
-  for (const m of stripped.matchAll(/[`"]?([A-Za-z_][A-Za-z0-9_$]*)[`"]?(?![`"]?\s*\.)/g)) {
-    const col = known.get(m[1]!.toLowerCase());
-    if (col && !found.includes(col)) found.push(col);
-  }
-  return found;
-}
-
-const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(2));
-
-interface Ids {
-  id(node: PlanNode): number;
-}
-
-export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableDetail>, ids: Ids): Finding[] {
+export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableDetail>, ids: Ids, facts: StatementFacts = NO_FACTS): Finding[] {
   const findings: Finding[] = [];
   const lastAnalyzed = new Map((plan.relations ?? []).map((r) => [tableKey(r.schema, r.name), r.lastAnalyzed]));
   const fullScanNodes = new Set<PlanNode>();
   const tableOf = (n: PlanNode) => (n.relation ? tables.get(tableKey(n.schema, n.relation)) : undefined);
   const rowsOf = (n: PlanNode) => tableOf(n)?.row_estimate ?? null;
   const base = (n: PlanNode) => ({ node: describeNode(n), node_id: ids.id(n) });
+  const ctx: Context = { plan, facts, tableOf, rowsOf, base };
+  // under a LIMIT a node stops early: fewer actual rows than estimated is the plan working
+  const underLimit = new Set<PlanNode>();
+  for (const { node } of walkPlan(plan.root)) if (node.op === 'limit' || underLimit.has(node)) for (const c of node.children) underLimit.add(c);
 
   for (const { node } of walkPlan(plan.root)) {
     const table = tableOf(node);
@@ -83,7 +39,11 @@ export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableD
     if (node.op === 'seq_scan' && node.relation && node.filter && tableRows !== null && tableRows >= LARGE_TABLE_ROWS) {
       const returned = node.actualRows ?? node.estRows;
       const fraction = returned === undefined ? undefined : returned / Math.max(tableRows, 1);
-      if (fraction === undefined || fraction <= SELECTIVE_FRACTION) {
+      const unusable = fraction === undefined || fraction <= SELECTIVE_FRACTION ? indexNotUsable(node, ctx) : undefined;
+      if (unusable) {
+        findings.push(unusable);
+        fullScanNodes.add(node);
+      } else if (fraction === undefined || fraction <= SELECTIVE_FRACTION) {
         const cols = columnsIn(node.filter, table);
         const existing = table?.indexes.find((i) => i.valid && cols.some((c) => i.columns[0]?.toLowerCase() === c.toLowerCase()));
         const evidence: Evidence = {
@@ -133,6 +93,11 @@ export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableD
       }
     }
 
+    const join = nestedLoopLargeOuter(node, ctx);
+    if (join) findings.push(join);
+    const temporary = usingTemporary(node, ctx);
+    if (temporary) findings.push(temporary);
+
     if (node.sortSpill) {
       findings.push({
         code: 'SORT_SPILL',
@@ -149,7 +114,8 @@ export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableD
       const act = node.actualRows;
       const hi = Math.max(est, act);
       const ratio = hi / Math.max(Math.min(est, act), 1);
-      if (hi >= ESTIMATE_MIN_ROWS && ratio >= ESTIMATE_FACTOR && !findings.some((f) => f.code === 'ESTIMATE_OFF' && f.evidence.table === qualified(node))) {
+      const stoppedEarly = underLimit.has(node) && act < est;
+      if (hi >= ESTIMATE_MIN_ROWS && ratio >= ESTIMATE_FACTOR && !stoppedEarly && !findings.some((f) => f.code === 'ESTIMATE_OFF' && f.evidence.table === qualified(node))) {
         const analyzedAt = lastAnalyzed.get(tableKey(node.schema, node.relation));
         findings.push({
           code: 'ESTIMATE_OFF',
@@ -181,6 +147,9 @@ export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableD
       }
     }
   }
+  const limit = missingLimit(ctx);
+  if (limit) findings.push(limit);
+  findings.push(...selectStarWide(ctx));
   return findings;
 }
 

@@ -150,4 +150,6 @@ export const LEGIT_READS = (s: string): { sql: string; params?: (string | number
   { sql: `SELECT current_setting('server_version'), version(), current_user, current_database()` },
   { sql: `SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = '${s}.orders'::regclass` },
   { sql: `SELECT CASE WHEN total > 10 THEN 'big' ELSE 'small' END, COALESCE(note, '-'), NULLIF(id, 3) FROM ${s}.orders` },
+  { sql: `SELECT id FROM ${s}.orders WHERE total BETWEEN 5 AND 10 AND id NOT BETWEEN 3 AND 4 AND id BETWEEN SYMMETRIC 20 AND 1` },
+  { sql: `SELECT id FROM ${s}.orders WHERE note SIMILAR TO 'note 1%' AND id IS DISTINCT FROM 7 AND id IN (1, 2, 3) AND note ILIKE 'NOTE%'` },
 ];

@@ -1,0 +1,7 @@
+/** Every prompt the server offers, in listing order. */
+import { optimizeQuery } from './optimize-query.js';
+import type { PromptDef } from './types.js';
+
+export type { PromptDef } from './types.js';
+
+export const PROMPTS: readonly PromptDef[] = [optimizeQuery];

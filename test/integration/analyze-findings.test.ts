@@ -1,0 +1,158 @@
+/**
+ * The analyze_query findings about joins, predicates and results, on real planners: a wide
+ * 50,000-row table with indexes on email and created_at, a small table of ranges (a join no hash
+ * or merge join can serve), and a well-indexed query with a LIMIT that must give no finding.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { connect, type Harness } from '../helpers/mcp.js';
+import { SERVERS, skipUnlessReachable, type Scratch } from '../helpers/databases.js';
+
+interface Finding { code: string; severity: string; message: string; node: string; evidence: Record<string, unknown>; fix: string }
+const findings = (r: CallToolResult) => (r.structuredContent as { findings: Finding[] } | undefined)?.findings ?? [];
+const text = (r: CallToolResult) => (r.content[0] as { text: string }).text;
+const codes = (r: CallToolResult) => findings(r).map((f) => f.code);
+const find = (r: CallToolResult, code: string) => findings(r).find((f) => f.code === code);
+
+const ROWS = 50_000;
+const EXTRA = Array.from({ length: 14 }, (_, i) => `c${i + 1}`);
+
+const skipPg = await skipUnlessReachable('postgres');
+describe.skipIf(skipPg)('analyze_query findings on PostgreSQL', () => {
+  let scratch: Scratch;
+  let mcp: Harness;
+  let t: string;
+  let r: string;
+  const call = (sql: string, analyze = false) => mcp.call('analyze_query', { sql, analyze });
+
+  beforeAll(async () => {
+    scratch = await SERVERS.postgres.scratch();
+    t = `${scratch.schema}.customers`;
+    r = `${scratch.schema}.ranges`;
+    await scratch.exec(`CREATE TABLE ${t} (id int PRIMARY KEY, email text, created_at timestamp, score int, ${EXTRA.map((c) => `${c} int`).join(', ')})`);
+    await scratch.exec(`INSERT INTO ${t} SELECT g, 'user' || g || '@example.com', timestamp '2024-01-01' + g * interval '1 minute', g % 1000, ${EXTRA.map(() => 'g').join(', ')} FROM generate_series(1, ${ROWS}) g`);
+    await scratch.exec(`CREATE INDEX customers_email ON ${t} (email)`);
+    await scratch.exec(`CREATE INDEX customers_created ON ${t} (created_at)`);
+    await scratch.exec(`CREATE TABLE ${r} (lo int, hi int)`);
+    await scratch.exec(`INSERT INTO ${r} SELECT g * 10, g * 10 + 5 FROM generate_series(1, 50) g`);
+    await scratch.exec(`ANALYZE ${t}`);
+    await scratch.exec(`ANALYZE ${r}`);
+    mcp = await connect([scratch.source()]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await mcp?.close();
+    await scratch?.drop();
+  });
+
+  it('INDEX_NOT_USABLE: a function, a cast or a leading wildcard on an indexed column, naming the index', async () => {
+    const lower = await call(`SELECT id FROM ${t} WHERE lower(email) = 'user42@example.com'`);
+    const f = find(lower, 'INDEX_NOT_USABLE');
+    expect(f, text(lower)).toBeDefined();
+    expect(f!.evidence).toMatchObject({ column: 'email', index: 'customers_email', predicate: 'function' });
+    expect(f!.fix).toContain(`CREATE INDEX ON ${t} ((lower(email)))`);
+    expect(codes(lower)).not.toContain('FULL_SCAN_LARGE_TABLE'); // the more precise finding replaces it
+
+    const cast = await call(`SELECT id FROM ${t} WHERE created_at::date = '2024-01-02'`);
+    expect(find(cast, 'INDEX_NOT_USABLE')?.evidence, text(cast)).toMatchObject({ column: 'created_at', index: 'customers_created', predicate: 'cast' });
+    expect(find(cast, 'INDEX_NOT_USABLE')!.fix).toMatch(/created_at >= .* AND created_at </);
+
+    const like = await call(`SELECT id FROM ${t} WHERE email LIKE '%42@example.com'`);
+    expect(find(like, 'INDEX_NOT_USABLE')?.evidence, text(like)).toMatchObject({ column: 'email', predicate: 'leading_wildcard' });
+  });
+
+  it('NESTED_LOOP_LARGE_OUTER: a range join loops 50,000 times over a full scan', async () => {
+    const res = await call(`SELECT c.id, x.lo FROM ${t} c JOIN ${r} x ON c.score >= x.lo AND c.score <= x.hi`);
+    const f = find(res, 'NESTED_LOOP_LARGE_OUTER');
+    expect(f, text(res)).toBeDefined();
+    expect(Number(f!.evidence.outer_rows)).toBeGreaterThanOrEqual(10_000);
+    expect(f!.fix).toMatch(/CREATE INDEX ON \S+ \(/);
+  });
+
+  it('MISSING_LIMIT_LARGE_RESULT for 50,000 rows without LIMIT (estimated and analyzed), not for an aggregate', async () => {
+    const res = await call(`SELECT id, email FROM ${t} WHERE id > 0`);
+    expect(find(res, 'MISSING_LIMIT_LARGE_RESULT')?.evidence.rows, text(res)).toBeGreaterThanOrEqual(ROWS * 0.9);
+    const analyzed = await call(`SELECT id, email FROM ${t} WHERE id > 0`, true);
+    expect(find(analyzed, 'MISSING_LIMIT_LARGE_RESULT')?.evidence).toMatchObject({ rows: ROWS, estimated: 'no' });
+    expect(codes(await call(`SELECT count(*) FROM ${t}`))).toEqual([]);
+    expect(codes(await call(`SELECT score, count(*) FROM ${t} GROUP BY score`))).not.toContain('MISSING_LIMIT_LARGE_RESULT');
+  });
+
+  it('SELECT_STAR_WIDE for SELECT * of an 18-column table, as info', async () => {
+    const res = await call(`SELECT * FROM ${t} WHERE id = 5`);
+    expect(codes(res), text(res)).toEqual(['SELECT_STAR_WIDE']);
+    expect(find(res, 'SELECT_STAR_WIDE')).toMatchObject({ severity: 'info', evidence: { columns: 18 } });
+    expect(find(res, 'SELECT_STAR_WIDE')!.fix).toContain('SELECT id, email, created_at, ...');
+  });
+
+  it('a well-indexed query with a LIMIT gives no finding', async () => {
+    const res = await call(`SELECT id, email FROM ${t} WHERE email >= 'user4' ORDER BY email LIMIT 20`);
+    expect(codes(res), text(res)).toEqual([]);
+    const analyzed = await call(`SELECT c.id, c.email FROM ${t} c WHERE c.created_at >= '2024-01-02' ORDER BY c.created_at LIMIT 10`, true);
+    expect(codes(analyzed), text(analyzed)).toEqual([]);
+  });
+});
+
+const skipMy = await skipUnlessReachable('mysql');
+describe.skipIf(skipMy)('analyze_query findings on MariaDB', () => {
+  let scratch: Scratch;
+  let mcp: Harness;
+
+  beforeAll(async () => {
+    scratch = await SERVERS.mysql.scratch();
+    await scratch.exec(`CREATE TABLE ${scratch.schema}.orders (id int PRIMARY KEY, customer int, status varchar(10))`);
+    await scratch.exec(`INSERT INTO ${scratch.schema}.orders SELECT seq, seq % 5000, ELT(1 + seq % 3, 'new', 'paid', 'sent') FROM seq_1_to_${ROWS}`);
+    await scratch.exec(`ANALYZE TABLE ${scratch.schema}.orders`);
+    mcp = await connect([scratch.source()]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await mcp?.close();
+    await scratch?.drop();
+  });
+
+  it('USING_TEMPORARY for a GROUP BY over 50,000 rows with no index in its order, and nothing once indexed', async () => {
+    const sql = `SELECT customer, count(*) FROM ${scratch.schema}.orders GROUP BY customer`;
+    const res = await mcp.call('analyze_query', { sql });
+    const f = find(res, 'USING_TEMPORARY');
+    expect(f, text(res)).toBeDefined();
+    expect(Number(f!.evidence.input_rows)).toBeGreaterThanOrEqual(ROWS * 0.5);
+    expect(f!.fix).toContain(`CREATE INDEX ON ${scratch.schema}.orders (customer)`);
+    expect(codes(res)).not.toContain('MISSING_LIMIT_LARGE_RESULT'); // grouped: the top's count is not the result's
+
+    await scratch.exec(`CREATE INDEX orders_customer ON ${scratch.schema}.orders (customer)`);
+    const fine = await mcp.call('analyze_query', { sql: `${sql} LIMIT 10` });
+    expect(codes(fine), text(fine)).toEqual([]);
+  });
+});
+
+const skipLite = await skipUnlessReachable('sqlite');
+describe.skipIf(skipLite)('analyze_query findings on SQLite', () => {
+  let scratch: Scratch;
+  let mcp: Harness;
+
+  beforeAll(async () => {
+    scratch = await SERVERS.sqlite.scratch();
+    await scratch.exec(`CREATE TABLE users (id integer PRIMARY KEY, email text)`);
+    await scratch.exec(`WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < ${ROWS}) INSERT INTO users SELECT n, 'user' || n || '@example.com' FROM g`);
+    await scratch.exec(`CREATE INDEX users_email ON users (email)`);
+    await scratch.exec(`ANALYZE`);
+    mcp = await connect([scratch.source()]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await mcp?.close();
+    await scratch?.drop();
+  });
+
+  it('INDEX_NOT_USABLE for lower(email) and a leading-wildcard LIKE; MISSING_LIMIT_LARGE_RESULT for the whole table', async () => {
+    const fn = await mcp.call('analyze_query', { sql: `SELECT id FROM users WHERE lower(email) = 'user42@example.com'` });
+    expect(find(fn, 'INDEX_NOT_USABLE')?.evidence, text(fn)).toMatchObject({ column: 'email', index: 'users_email', predicate: 'function' });
+    const like = await mcp.call('analyze_query', { sql: `SELECT id FROM users WHERE email LIKE '%42@example.com' LIMIT 5` });
+    expect(find(like, 'INDEX_NOT_USABLE')?.evidence, text(like)).toMatchObject({ column: 'email', predicate: 'leading_wildcard' });
+    const all = await mcp.call('analyze_query', { sql: `SELECT id, email FROM users` });
+    expect(codes(all), text(all)).toEqual(['MISSING_LIMIT_LARGE_RESULT']);
+    expect(codes(await mcp.call('analyze_query', { sql: `SELECT count(*) FROM users` }))).toEqual([]);
+    expect(codes(await mcp.call('analyze_query', { sql: `SELECT id, email FROM users WHERE email = 'user7@example.com' LIMIT 1` }))).toEqual([]);
+  });
+});
