@@ -13,6 +13,7 @@ import { ApprovalError, ApprovalStore, localPerson, type StoredChange } from '..
 import { interpolateEnv } from '../config/load.js';
 import { defaultStateDir } from '../config/state-dir.js';
 import { UsageError } from './audit-location.js';
+import { dispatch } from './dispatch.js';
 
 export const USAGE = `Usage:
   dba-mcp approvals list [--all] [--state-dir DIR | --config FILE]
@@ -143,35 +144,6 @@ function decide(decision: 'approved' | 'rejected'): (argv: string[]) => number {
   };
 }
 
-const SUBCOMMANDS: Record<string, (argv: string[]) => number> = {
-  list,
-  show,
-  approve: decide('approved'),
-  reject: decide('rejected'),
-};
-
-export async function run(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process[name === undefined ? 'stderr' : 'stdout'].write(USAGE);
-    return name === undefined ? 2 : 0;
-  }
-  const sub = Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
-  if (!sub) {
-    process.stderr.write(`dba-mcp approvals: unknown command "${name}"\n${USAGE}`);
-    return 2;
-  }
-  try {
-    return sub(rest);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e instanceof ApprovalError) {
-      process.stderr.write(`dba-mcp approvals ${name}: ${e.message}\n`);
-      return 1;
-    }
-    const known = e.name === 'UsageError' || e.code?.startsWith('ERR_PARSE_ARGS') || e.code === 'EACCES';
-    if (!known) throw err;
-    process.stderr.write(`dba-mcp approvals ${name}: ${e.message}\nRun dba-mcp approvals --help for usage.\n`);
-    return 2;
-  }
+export function run(argv: string[]): Promise<number> {
+  return dispatch({ name: 'approvals', usage: USAGE, commands: { list, show, approve: decide('approved'), reject: decide('rejected') }, refused: (e) => e instanceof ApprovalError }, argv);
 }
