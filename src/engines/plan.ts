@@ -47,6 +47,11 @@ export interface PlanNode {
   sortSpill?: { method: string; spaceKb?: number };
   /** Analyzed: shared buffers hit and read (PostgreSQL BUFFERS). */
   buffers?: { hit: number; read: number };
+  /**
+   * This node starts a subquery the engine runs once per outer row (PostgreSQL SubPlan, MySQL/MariaDB
+   * DEPENDENT SUBQUERY, SQLite CORRELATED ... SUBQUERY): its name as the engine gives it.
+   */
+  correlated?: string;
   children: PlanNode[];
 }
 

@@ -185,7 +185,18 @@ export interface EngineAdapter {
   listTables(filter?: TableFilter): Promise<TableSummary[]>;
   /** Full detail for the named relations, in the order asked; unknown names are left out. */
   describeTables(refs: readonly TableRef[]): Promise<TableDetail[]>;
+  /** Optimizer statistics of some columns of one table, where the engine keeps them; columns without any are left out. */
+  columnStats?(table: TableRef, columns: readonly string[]): Promise<ColumnStats[]>;
   close(): Promise<void>;
+}
+
+export interface ColumnStats {
+  column: string;
+  /** Distinct values (estimated), null when unknown. */
+  distinct: number | null;
+  /** Fraction of rows that are NULL, null when unknown. */
+  null_fraction: number | null;
+  most_common?: string[];
 }
 
 export interface EngineDeps {

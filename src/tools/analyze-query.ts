@@ -1,18 +1,18 @@
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
 import { withCallComment } from '../audit/call-comment.js';
-import type { CellValue, TableDetail, TableRef } from '../engines/types.js';
+import type { CellValue, ColumnStats, TableDetail, TableRef } from '../engines/types.js';
 import { walkPlan } from '../engines/plan.js';
 import { defineTool } from './define-tool.js';
 import { CellSchema } from './schemas.js';
-import { analyzePlan, LARGE_TABLE_ROWS, qualified, tableKey } from './analyze/findings.js';
+import { analyzePlan, columnsIn, LARGE_TABLE_ROWS, qualified, tableKey } from './analyze/findings.js';
 import { flattenPlan, renderAnalysis } from './analyze/render.js';
 import { statementFacts } from './analyze/statement.js';
 
 const EvidenceSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 
 const FindingSchema = z.object({
-  code: z.string().describe('FULL_SCAN_LARGE_TABLE, INDEX_NOT_USABLE, SORT_WITHOUT_INDEX, SORT_SPILL, ESTIMATE_OFF, ROWS_REMOVED_BY_FILTER, NESTED_LOOP_LARGE_OUTER, USING_TEMPORARY, MISSING_LIMIT_LARGE_RESULT, SELECT_STAR_WIDE'),
+  code: z.string().describe('FULL_SCAN_LARGE_TABLE, INDEX_NOT_USABLE, SORT_WITHOUT_INDEX, SORT_SPILL, ESTIMATE_OFF, ROWS_REMOVED_BY_FILTER, NESTED_LOOP_LARGE_OUTER, CORRELATED_SUBQUERY, USING_TEMPORARY, MISSING_LIMIT_LARGE_RESULT, SELECT_STAR_WIDE'),
   severity: z.enum(['critical', 'warning', 'info']),
   message: z.string(),
   node: z.string().describe('The plan node, as one line'),
@@ -48,7 +48,7 @@ export const analyzeQuery = defineTool({
   name: 'analyze_query',
   title: 'Explain and diagnose a query',
   description:
-    'Show the plan of one SQL statement and what is wrong with it: full scans of large tables under a selective filter, filters that hide an indexed column (function, cast, leading-wildcard LIKE), big sorts without an index, ' +
+    'Show the plan of one SQL statement and what is wrong with it: full scans of large tables under a selective filter, filters that hide an indexed column (function, cast, leading-wildcard LIKE, a text column compared with a number, an OR across columns), subqueries re-run once per outer row, big sorts without an index, ' +
     'sorts spilling to disk, estimates far from reality (stale statistics), rows read only to be thrown away, nested loops over a large outer side without an inner index, MySQL temporary tables over large inputs, large results without LIMIT, SELECT * of wide tables. Each finding carries evidence (plan and catalog numbers) and a concrete fix. ' +
     'analyze=false (default) only plans the statement, so an INSERT/UPDATE/DELETE can be explained where the engine allows it without running it. ' +
     'analyze=true runs the statement (reads only) in a read-only transaction that is rolled back, for actual rows and times (PostgreSQL; MariaDB ANALYZE). ' +
@@ -88,7 +88,8 @@ export const analyzeQuery = defineTool({
     const details: TableDetail[] = refs.size ? await ctx.engine.describeTables([...refs.values()]) : [];
     const tables = new Map(details.map((t) => [tableKey(t.schema, t.name), t]));
     const { nodes, ids } = flattenPlan(plan);
-    const findings = analyzePlan(plan, tables, { id: (n) => ids.get(n) ?? -1 }, statementFacts(sql));
+    const stats = await filterColumnStats(ctx.engine.columnStats?.bind(ctx.engine), plan.root, tables);
+    const findings = analyzePlan(plan, tables, { id: (n) => ids.get(n) ?? -1 }, statementFacts(sql), stats);
     const noStats = [...walkPlan(plan.root)].map((w) => w.node).filter((n) => n.relation && n.op === 'seq_scan' && tables.get(tableKey(n.schema, n.relation))?.row_estimate == null);
     const summary = summarize(findings.map((f) => f.code), plan.analyzed, analyze, noStats.map(qualified));
     const out = { summary, findings, plan: { analyzed: plan.analyzed, nodes, ...(plan.planningMs !== undefined ? { planning_ms: plan.planningMs } : {}), ...(plan.executionMs !== undefined ? { execution_ms: plan.executionMs } : {}) } };
@@ -96,6 +97,36 @@ export const analyzeQuery = defineTool({
   },
   render: (out) => renderAnalysis(out),
 });
+
+/** The engine's statistics of the filtered columns of full scans over large tables; none when the engine keeps none or the lookup fails. */
+async function filterColumnStats(
+  columnStats: ((table: TableRef, columns: readonly string[]) => Promise<ColumnStats[]>) | undefined,
+  root: Parameters<typeof walkPlan>[0],
+  tables: ReadonlyMap<string, TableDetail>,
+): Promise<Map<string, ColumnStats[]>> {
+  const out = new Map<string, ColumnStats[]>();
+  if (!columnStats) return out;
+  const wanted = new Map<string, { ref: TableRef; columns: Set<string> }>();
+  for (const { node } of walkPlan(root)) {
+    const table = node.relation ? tables.get(tableKey(node.schema, node.relation)) : undefined;
+    if (!table || node.op !== 'seq_scan' || !node.filter || (table.row_estimate ?? 0) < LARGE_TABLE_ROWS) continue;
+    const key = tableKey(table.schema, table.name);
+    const entry = wanted.get(key) ?? { ref: { schema: table.schema, name: table.name }, columns: new Set<string>() };
+    for (const c of columnsIn(node.filter, table)) entry.columns.add(c);
+    wanted.set(key, entry);
+  }
+  await Promise.all(
+    [...wanted].map(async ([key, { ref, columns }]) => {
+      if (columns.size === 0) return;
+      try {
+        out.set(key, await columnStats(ref, [...columns]));
+      } catch {
+        // statistics are evidence only: a failed lookup leaves them out
+      }
+    }),
+  );
+  return out;
+}
 
 function summarize(codes: string[], analyzed: boolean, askedAnalyze: boolean, noStats: string[]): string {
   const notes: string[] = [];

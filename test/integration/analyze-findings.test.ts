@@ -61,6 +61,31 @@ describe.skipIf(skipPg)('analyze_query findings on PostgreSQL', () => {
     expect(find(like, 'INDEX_NOT_USABLE')?.evidence, text(like)).toMatchObject({ column: 'email', predicate: 'leading_wildcard' });
   });
 
+  it('INDEX_NOT_USABLE: an OR across columns and a text column compared with a number, with pg_stats in the evidence', async () => {
+    const or = await call(`SELECT id FROM ${t} WHERE email = 'user42@example.com' OR score = 5`);
+    const f = find(or, 'INDEX_NOT_USABLE');
+    expect(f?.evidence, text(or)).toMatchObject({ predicate: 'or_across_columns', indexed_columns: 'email', unindexed_columns: 'score', distinct: 1000 });
+    expect(f!.fix).toContain(`CREATE INDEX ON ${t} (score);`);
+    expect(f!.fix).toContain('UNION ALL');
+
+    const mismatch = await call(`SELECT id FROM ${t} WHERE email::numeric = 42`);
+    const m = find(mismatch, 'INDEX_NOT_USABLE');
+    expect(m?.evidence, text(mismatch)).toMatchObject({ predicate: 'type_mismatch', column: 'email', column_type: 'text', index: 'customers_email', distinct: ROWS, null_fraction: 0 });
+    expect(m!.fix).toContain("email = '42'");
+  });
+
+  it('CORRELATED_SUBQUERY: a SubPlan run once per row of a 50,000-row scan (estimated and analyzed)', async () => {
+    const sql = `SELECT c.id, (SELECT count(*) FROM ${r} x WHERE x.lo = c.score) AS n FROM ${t} c WHERE c.id > 0 LIMIT 20000`;
+    const res = await call(sql);
+    const f = find(res, 'CORRELATED_SUBQUERY');
+    expect(f, text(res)).toMatchObject({ severity: 'critical', evidence: { subquery: 'SubPlan 1', inner_table: r, correlation: expect.stringContaining('score') } });
+    expect(Number(f!.evidence.executions)).toBeGreaterThanOrEqual(10_000);
+    expect(f!.fix).toMatch(/JOIN.*LATERAL.*EXISTS/);
+    expect(f!.fix).toContain(`CREATE INDEX ON ${r} (lo)`);
+    const analyzed = await call(sql, true);
+    expect(find(analyzed, 'CORRELATED_SUBQUERY')?.evidence, text(analyzed)).toMatchObject({ executions: 20_000, executions_from: 'actual loops' });
+  });
+
   it('NESTED_LOOP_LARGE_OUTER: a range join loops 50,000 times over a full scan', async () => {
     const res = await call(`SELECT c.id, x.lo FROM ${t} c JOIN ${r} x ON c.score >= x.lo AND c.score <= x.hi`);
     const f = find(res, 'NESTED_LOOP_LARGE_OUTER');
@@ -100,8 +125,9 @@ describe.skipIf(skipMy)('analyze_query findings on MariaDB', () => {
 
   beforeAll(async () => {
     scratch = await SERVERS.mysql.scratch();
-    await scratch.exec(`CREATE TABLE ${scratch.schema}.orders (id int PRIMARY KEY, customer int, status varchar(10))`);
-    await scratch.exec(`INSERT INTO ${scratch.schema}.orders SELECT seq, seq % 5000, ELT(1 + seq % 3, 'new', 'paid', 'sent') FROM seq_1_to_${ROWS}`);
+    await scratch.exec(`CREATE TABLE ${scratch.schema}.orders (id int PRIMARY KEY, customer int, status varchar(10), code varchar(12))`);
+    await scratch.exec(`INSERT INTO ${scratch.schema}.orders SELECT seq, seq % 5000, ELT(1 + seq % 3, 'new', 'paid', 'sent'), CAST(seq AS CHAR) FROM seq_1_to_${ROWS}`);
+    await scratch.exec(`CREATE INDEX orders_code ON ${scratch.schema}.orders (code)`);
     await scratch.exec(`ANALYZE TABLE ${scratch.schema}.orders`);
     mcp = await connect([scratch.source()]);
   }, 60_000);
@@ -123,6 +149,23 @@ describe.skipIf(skipMy)('analyze_query findings on MariaDB', () => {
     await scratch.exec(`CREATE INDEX orders_customer ON ${scratch.schema}.orders (customer)`);
     const fine = await mcp.call('analyze_query', { sql: `${sql} LIMIT 10` });
     expect(codes(fine), text(fine)).toEqual([]);
+  });
+
+  it('INDEX_NOT_USABLE for a VARCHAR column compared with a number, with the index cardinality as distinct', async () => {
+    const res = await mcp.call('analyze_query', { sql: `SELECT id, customer FROM ${scratch.schema}.orders WHERE code = 42` });
+    const f = find(res, 'INDEX_NOT_USABLE');
+    expect(f?.evidence, text(res)).toMatchObject({ predicate: 'type_mismatch', column: 'code', index: 'orders_code' });
+    expect(Number(f!.evidence.distinct)).toBeGreaterThanOrEqual(ROWS * 0.5);
+    expect(f!.fix).toContain("code = '42'");
+  });
+
+  it('CORRELATED_SUBQUERY for a DEPENDENT SUBQUERY over 50,000 outer rows', async () => {
+    const o = `${scratch.schema}.orders`;
+    const res = await mcp.call('analyze_query', { sql: `SELECT o.id, (SELECT count(*) FROM ${o} WHERE orders.status = o.code) AS n FROM ${o} o` });
+    const f = find(res, 'CORRELATED_SUBQUERY');
+    expect(f, text(res)).toMatchObject({ severity: 'critical', evidence: { subquery: 'DEPENDENT SUBQUERY 2' } });
+    expect(Number(f!.evidence.executions)).toBeGreaterThanOrEqual(ROWS * 0.5);
+    expect(f!.fix).toContain(`CREATE INDEX ON ${o} (status)`);
   });
 });
 
@@ -154,5 +197,14 @@ describe.skipIf(skipLite)('analyze_query findings on SQLite', () => {
     expect(codes(all), text(all)).toEqual(['MISSING_LIMIT_LARGE_RESULT']);
     expect(codes(await mcp.call('analyze_query', { sql: `SELECT count(*) FROM users` }))).toEqual([]);
     expect(codes(await mcp.call('analyze_query', { sql: `SELECT id, email FROM users WHERE email = 'user7@example.com' LIMIT 1` }))).toEqual([]);
+  });
+
+  it('CORRELATED_SCALAR_SUBQUERY over a 50,000-row scan, and sqlite_stat1 distinct in a full-scan finding', async () => {
+    const res = await mcp.call('analyze_query', { sql: `SELECT id, (SELECT count(*) FROM users v WHERE v.email = users.email) AS n FROM users LIMIT 10` });
+    const f = find(res, 'CORRELATED_SUBQUERY');
+    expect(f, text(res)).toMatchObject({ severity: 'warning', evidence: { subquery: 'CORRELATED SCALAR SUBQUERY 1', outer_table: 'users', executions: ROWS } });
+    expect(f!.fix).toContain('JOIN');
+    const fn = await mcp.call('analyze_query', { sql: `SELECT id FROM users WHERE lower(email) = 'user42@example.com'` });
+    expect(find(fn, 'INDEX_NOT_USABLE')?.evidence, text(fn)).toMatchObject({ distinct: ROWS });
   });
 });

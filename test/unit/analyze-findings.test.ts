@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { normalizePgPlan } from '../../src/engines/postgres/explain.js';
 import { analyzePlan } from '../../src/tools/analyze/findings.js';
-import { hiddenIndexedColumn } from '../../src/tools/analyze/predicates.js';
+import { hiddenIndexedColumn, orAcrossColumns, typeMismatch } from '../../src/tools/analyze/predicates.js';
+import { normalizeMysqlPlan } from '../../src/engines/mysql/explain.js';
+import { sqliteNode } from '../../src/engines/sqlite/explain.js';
 import { statementFacts } from '../../src/tools/analyze/statement.js';
 import type { TableDetail } from '../../src/engines/types.js';
 
@@ -74,5 +76,37 @@ describe('nested loops', () => {
     expect(scan[0]!.fix).toContain('CREATE INDEX ON public.b (k)');
     const lookup = analyzePlan({ root: plan({ 'Node Type': 'Index Scan', 'Relation Name': 'b', Schema: 'public', 'Index Name': 'b_k', 'Index Cond': '(b.k = a.k)', 'Plan Rows': 1 }), analyzed: false }, tables, ids);
     expect(lookup).toEqual([]);
+  });
+});
+
+describe('column statistics and subqueries', () => {
+  const my = (attached: string) => normalizeMysqlPlan({ query_block: { select_id: 1, table: { table_name: 't', access_type: 'ALL', rows: 100000, filtered: 100, attached_condition: attached } } }, 'db');
+  const tables = new Map([['db.t', { ...table('t', 100000, ['a', 'b']), schema: 'db' }]]);
+
+  it('calls an equality selective from distinct values when MySQL gives filtered=100, and not when the column has few values', () => {
+    const many = analyzePlan({ root: my('t.a = 5'), analyzed: false }, tables, ids, undefined, new Map([['db.t', [{ column: 'a', distinct: 5000, null_fraction: 0.1 }]]]));
+    expect(many.map((f) => f.code)).toEqual(['FULL_SCAN_LARGE_TABLE']);
+    expect(many[0]!.evidence).toMatchObject({ distinct: 5000, null_fraction: 0.1, selectivity: '0.020% (from 5,000 distinct values of a)' });
+    const few = analyzePlan({ root: my('t.a = 5'), analyzed: false }, tables, ids, undefined, new Map([['db.t', [{ column: 'a', distinct: 3, null_fraction: 0 }]]]));
+    expect(few).toEqual([]);
+  });
+
+  it('reads a MySQL 8 dependent subquery and a SQLite correlated one as correlated, an uncorrelated one not', () => {
+    const doc = { query_block: { select_id: 1, table: { table_name: 't', access_type: 'ALL', rows: 100000, filtered: 100 }, subqueries: [{ dependent: true, cacheable: false, query_block: { select_id: 2, table: { table_name: 'u', access_type: 'ref', key: 'u_a', ref: ['db.t.a'], rows: 3 } } }, { dependent: false, query_block: { select_id: 3, table: { table_name: 'u', access_type: 'ALL', rows: 10 } } }] } };
+    const root = normalizeMysqlPlan(doc, 'db');
+    const found = analyzePlan({ root, analyzed: false }, tables, ids);
+    expect(found.map((f) => f.code)).toEqual(['CORRELATED_SUBQUERY']);
+    expect(found[0]).toMatchObject({ severity: 'warning', evidence: { subquery: 'DEPENDENT SUBQUERY 2', executions: 100000, outer_table: 'db.t' } });
+    expect(sqliteNode('CORRELATED LIST SUBQUERY 3').correlated).toBe('CORRELATED LIST SUBQUERY 3');
+    expect(sqliteNode('LIST SUBQUERY 3').correlated).toBeUndefined();
+  });
+
+  it('finds a text column compared with a number and an OR across columns', () => {
+    const t: TableDetail = { ...table('t', 100000, ['a']), columns: [{ name: 'code', type: 'varchar(12)', nullable: true, default: null, comment: null }, { name: 'n', type: 'int', nullable: true, default: null, comment: null }], indexes: [{ name: 't_code', columns: ['code'], include: [], unique: false, primary: false, method: 'btree', predicate: null, valid: true }] };
+    expect(typeMismatch('`db`.`t`.`code` = 42', t)).toMatchObject({ column: 'code', literal: '42' });
+    expect(typeMismatch("((t.code)::numeric = '42'::numeric)", t)).toMatchObject({ column: 'code', literal: '42', expression: "(t.code)::numeric = '42'::numeric" });
+    expect(typeMismatch("`db`.`t`.`code` = '42'", t)).toBeUndefined();
+    expect(orAcrossColumns("((t.code = 'x'::text) OR (t.n = 5))", t)).toEqual({ columns: ['code', 'n'], indexed: ['code'], missing: ['n'] });
+    expect(orAcrossColumns("((t.code = 'x'::text) OR (t.code = 'y'::text))", t)).toBeUndefined();
   });
 });

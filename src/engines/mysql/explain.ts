@@ -70,6 +70,16 @@ function nodesOf(value: unknown, schema: string | undefined, skip: Set<string> =
       out.push(sort);
     } else if (key === 'temporary_table' || (isObj(v) && v.using_temporary_table === true && key.endsWith('_operation'))) {
       out.push({ op: 'other', label: 'Using temporary', children: nodesOf(v, schema) });
+    } else if (key === 'subqueries' && Array.isArray(v)) {
+      for (const sub of v) {
+        if (!isObj(sub)) continue;
+        // MySQL marks a correlated subquery "dependent": true; MariaDB wraps one in an expression cache
+        const block = isObj(sub.expression_cache) ? sub.expression_cache.query_block : sub.query_block;
+        const dependent = sub.dependent === true || isObj(sub.expression_cache) || (isObj(block) && block.dependent === true);
+        const node: PlanNode = { op: 'other', label: dependent ? 'DEPENDENT SUBQUERY' : 'SUBQUERY', children: nodesOf(block ?? sub, schema) };
+        if (dependent) node.correlated = `DEPENDENT SUBQUERY${isObj(block) && num(block.select_id) !== undefined ? ` ${num(block.select_id)}` : ''}`;
+        out.push(node);
+      }
     } else if (typeof v === 'object' && v !== null) out.push(...nodesOf(v, schema));
   }
   return out;

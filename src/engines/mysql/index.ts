@@ -4,6 +4,7 @@ import { MysqlDriver } from './driver.js';
 import { MysqlIntrospector } from './introspector.js';
 import { runRead } from './read.js';
 import { explainMysql } from './explain.js';
+import { mysqlColumnStats } from './column-stats.js';
 import { executeMysqlChange } from './change.js';
 import { mysqlPosture } from './posture.js';
 import { classify } from './classify.js';
@@ -43,6 +44,7 @@ export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAd
     listSchemas: () => introspector.listSchemas(),
     listTables: (filter) => introspector.listTables(filter),
     describeTables: (refs) => introspector.describeTables(refs),
+    columnStats: (table, columns) => mysqlColumnStats((q) => runRead(driver, q), table, columns),
     close: () => driver.close(),
   };
 }

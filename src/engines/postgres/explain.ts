@@ -39,6 +39,9 @@ export function normalizePgPlan(p: PgPlan): PlanNode {
   const index = str(p['Index Name']);
   const filter = str(p.Filter) ?? str(p['Index Cond']) ?? str(p['Recheck Cond']) ?? str(p['Hash Cond']) ?? str(p['Merge Cond']) ?? str(p['Join Filter']);
   if (schema) node.schema = schema;
+  // a SubPlan runs per outer row; a hashed SubPlan (and an InitPlan) runs once
+  const subplan = str(p['Subplan Name']);
+  if (p['Parent Relationship'] === 'SubPlan' && subplan && !subplan.startsWith('hashed')) node.correlated = subplan;
   if (relation) node.relation = relation;
   if (index) node.index = index;
   if (filter) node.filter = filter;

@@ -3,6 +3,7 @@ import type { EngineAdapter, EngineDeps, Posture, ServerInfo } from '../types.js
 import { PgDriver } from './driver.js';
 import { executePgChange } from './change.js';
 import { explainPostgres } from './explain.js';
+import { pgColumnStats } from './column-stats.js';
 import { PgIntrospector } from './introspector.js';
 import { FunctionJudge } from './function-verdicts.js';
 import { pgPosture } from './posture.js';
@@ -48,6 +49,7 @@ export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAd
     listSchemas: () => introspector.listSchemas(),
     listTables: (filter) => introspector.listTables(filter),
     describeTables: (refs) => introspector.describeTables(refs),
+    columnStats: (table, columns) => pgColumnStats(driver, table, columns),
     close: () => driver.close(),
   };
 }

@@ -28,6 +28,7 @@ export function sqliteNode(detail: string): PlanNode {
     return node;
   }
   if (detail.startsWith('USE TEMP B-TREE')) return { op: 'temp_btree', label: detail, children: [] };
+  if (/^CORRELATED (SCALAR|LIST|ROW)? ?SUBQUERY/.test(detail)) return { op: 'other', label: detail, correlated: detail, children: [] };
   return { op: 'other', label: detail, children: [] };
 }
 

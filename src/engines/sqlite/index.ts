@@ -7,6 +7,7 @@ import { sqlitePosture } from './posture.js';
 import { classifySqlite } from './classify.js';
 import { executeSqliteChange } from './change.js';
 import { explainSqlite } from './explain.js';
+import { sqliteColumnStats } from './column-stats.js';
 
 export function createEngine(source: ResolvedSource, _deps: EngineDeps): EngineAdapter {
   const driver = new SqliteDriver(source);
@@ -28,6 +29,7 @@ export function createEngine(source: ResolvedSource, _deps: EngineDeps): EngineA
     listSchemas: async () => introspector.listSchemas(),
     listTables: async (filter) => introspector.listTables(filter),
     describeTables: async (refs) => introspector.describeTables(refs),
+    columnStats: (table, columns) => sqliteColumnStats((r) => reader.read(r), table, columns),
     close: async () => {
       reader.close();
       driver.close();

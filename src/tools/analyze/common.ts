@@ -1,6 +1,6 @@
 /** What every finding family shares: thresholds, the finding's shape, names and formatting. */
 import type { PlanNode, PlanResult } from '../../engines/plan.js';
-import type { TableDetail } from '../../engines/types.js';
+import type { ColumnStats, TableDetail } from '../../engines/types.js';
 import type { StatementFacts } from './statement.js';
 export const LARGE_TABLE_ROWS = 10_000;
 export const SELECTIVE_FRACTION = 0.1;
@@ -64,6 +64,14 @@ export interface Context {
   tableOf(node: PlanNode): TableDetail | undefined;
   rowsOf(node: PlanNode): number | null;
   base(node: PlanNode): { node: string; node_id: number };
+  /** The engine's statistics of a column of the node's table, when it keeps them. */
+  statsOf(node: PlanNode, column: string): ColumnStats | undefined;
+}
+
+/** distinct / null_fraction of a column for a finding's evidence (null when unknown). */
+export function statsEvidence(ctx: Context, node: PlanNode, column: string | undefined): Evidence {
+  const s = column ? ctx.statsOf(node, column) : undefined;
+  return { distinct: s?.distinct ?? null, null_fraction: s?.null_fraction ?? null };
 }
 
 /** Rows a node gives its parent over all loops: actual when analyzed, else the estimate. */

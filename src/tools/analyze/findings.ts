@@ -5,14 +5,17 @@
  *     statistics: never large; the summary says statistics are missing instead of guessing);
  *   - a filter is SELECTIVE when the rows a scan returns (actual when analyzed, else the
  *     planner's estimate) are at most SELECTIVE_FRACTION of the table's rows; when the engine
- *     has no estimate for the filter (SQLite, MySQL with filtered=100) it is reported as unknown;
+ *     has no estimate for the filter (SQLite, MySQL with filtered=100), an equality on a column
+ *     the engine's statistics give at least SELECTIVE_DISTINCT distinct values is selective (and
+ *     one with fewer, 1/distinct above SELECTIVE_FRACTION, is not); otherwise it is unknown;
  *   - an estimate is OFF when estimated and actual rows per loop differ by ESTIMATE_FACTOR or
  *     more and the larger side is at least ESTIMATE_MIN_ROWS.
  */
 import type { PlanNode, PlanResult } from '../../engines/plan.js';
 import { walkPlan } from '../../engines/plan.js';
-import type { TableDetail } from '../../engines/types.js';
-import { columnsIn, describeNode, fmt, LARGE_TABLE_ROWS, PROPOSE, qualified, SELECTIVE_FRACTION, ESTIMATE_FACTOR, ESTIMATE_MIN_ROWS, tableKey, type Context, type Evidence, type Finding, type Ids } from './common.js';
+import type { ColumnStats, TableDetail } from '../../engines/types.js';
+import { columnsIn, describeNode, fmt, LARGE_TABLE_ROWS, PROPOSE, qualified, SELECTIVE_FRACTION, ESTIMATE_FACTOR, ESTIMATE_MIN_ROWS, statsEvidence, tableKey, type Context, type Evidence, type Finding, type Ids } from './common.js';
+import { correlatedSubquery } from './subqueries.js';
 import { nestedLoopLargeOuter } from './joins.js';
 import { indexNotUsable } from './predicates.js';
 import { missingLimit, selectStarWide, usingTemporary } from './result.js';
@@ -20,25 +23,43 @@ import { NO_FACTS, type StatementFacts } from './statement.js';
 
 export { columnsIn, describeNode, LARGE_TABLE_ROWS, qualified, tableKey, type Finding } from './common.js';
 
-export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableDetail>, ids: Ids, facts: StatementFacts = NO_FACTS): Finding[] {
+export const SELECTIVE_DISTINCT = 100;
+
+/** Columns compared by equality in a filter (col = value, either side). */
+function equalityColumns(filter: string, table: TableDetail | undefined): string[] {
+  const plain = filter.replace(/'(?:[^']|'')*'/g, "''");
+  if (/\bor\b/i.test(plain)) return [];
+  return columnsIn(plain.split(/\band\b/i).filter((part) => /[^<>!]=(?!=)/.test(part) && !/<=|>=/.test(part)).join(' and '), table);
+}
+
+export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableDetail>, ids: Ids, facts: StatementFacts = NO_FACTS, stats: ReadonlyMap<string, readonly ColumnStats[]> = new Map()): Finding[] {
   const findings: Finding[] = [];
   const lastAnalyzed = new Map((plan.relations ?? []).map((r) => [tableKey(r.schema, r.name), r.lastAnalyzed]));
   const fullScanNodes = new Set<PlanNode>();
   const tableOf = (n: PlanNode) => (n.relation ? tables.get(tableKey(n.schema, n.relation)) : undefined);
   const rowsOf = (n: PlanNode) => tableOf(n)?.row_estimate ?? null;
   const base = (n: PlanNode) => ({ node: describeNode(n), node_id: ids.id(n) });
-  const ctx: Context = { plan, facts, tableOf, rowsOf, base };
+  const statsOf = (n: PlanNode, column: string) => (n.relation ? stats.get(tableKey(n.schema, n.relation))?.find((s) => s.column.toLowerCase() === column.toLowerCase()) : undefined);
+  const ctx: Context = { plan, facts, tableOf, rowsOf, base, statsOf };
   // under a LIMIT a node stops early: fewer actual rows than estimated is the plan working
   const underLimit = new Set<PlanNode>();
   for (const { node } of walkPlan(plan.root)) if (node.op === 'limit' || underLimit.has(node)) for (const c of node.children) underLimit.add(c);
+  // inside a correlated subquery a scan's filter names outer columns: CORRELATED_SUBQUERY speaks for it
+  const inCorrelated = new Set<PlanNode>();
+  for (const { node } of walkPlan(plan.root)) if (node.correlated || inCorrelated.has(node)) for (const c of node.children) inCorrelated.add(c);
 
-  for (const { node } of walkPlan(plan.root)) {
+  for (const { node, parent } of walkPlan(plan.root)) {
     const table = tableOf(node);
     const tableRows = rowsOf(node);
+    const correlated = correlatedSubquery(node, parent, ctx);
+    if (correlated) findings.push(correlated);
 
-    if (node.op === 'seq_scan' && node.relation && node.filter && tableRows !== null && tableRows >= LARGE_TABLE_ROWS) {
+    if (node.op === 'seq_scan' && node.relation && node.filter && tableRows !== null && tableRows >= LARGE_TABLE_ROWS && !inCorrelated.has(node)) {
       const returned = node.actualRows ?? node.estRows;
-      const fraction = returned === undefined ? undefined : returned / Math.max(tableRows, 1);
+      // no estimate for the filter: an equality on a column with many distinct values is selective
+      const eqCol = returned === undefined ? equalityColumns(node.filter, table).map((c) => statsOf(node, c)).find((s) => s?.distinct != null && s.distinct > 0) : undefined;
+      const byDistinct = eqCol?.distinct ? (eqCol.distinct >= SELECTIVE_DISTINCT ? 1 / eqCol.distinct : Math.max(1 / eqCol.distinct, SELECTIVE_FRACTION * 2)) : undefined;
+      const fraction = returned === undefined ? byDistinct : returned / Math.max(tableRows, 1);
       const unusable = fraction === undefined || fraction <= SELECTIVE_FRACTION ? indexNotUsable(node, ctx) : undefined;
       if (unusable) {
         findings.push(unusable);
@@ -52,7 +73,8 @@ export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableD
           table_bytes: table?.size_bytes ?? null,
           filter: node.filter.length > 200 ? `${node.filter.slice(0, 200)}...` : node.filter,
           rows_returned: returned ?? null,
-          selectivity: fraction === undefined ? 'unknown (no estimate for this filter)' : `${(fraction * 100).toPrecision(2)}%`,
+          selectivity: fraction === undefined ? 'unknown (no estimate for this filter)' : `${(fraction * 100).toPrecision(2)}%${byDistinct !== undefined && eqCol ? ` (from ${fmt(eqCol.distinct!)} distinct values of ${eqCol.column})` : ''}`,
+          ...statsEvidence(ctx, node, eqCol?.column ?? cols[0]),
         };
         if (node.rowsRemoved !== undefined) evidence.rows_removed_by_filter = node.rowsRemoved * (node.loops ?? 1);
         const colList = cols.join(', ');

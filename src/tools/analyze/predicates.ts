@@ -2,11 +2,13 @@
  * INDEX_NOT_USABLE: a full scan whose filter hides an indexed column from its index: a function
  * or cast around the column (lower(email) = ..., date(created_at) = ..., PostgreSQL
  * created_at::date, CAST(x AS ...)), or a LIKE whose pattern starts with a wildcard. The
- * index is taken from the catalog (its leading column), so the finding names it.
+ * index is taken from the catalog (its leading column), so the finding names it. Also: a text
+ * column compared with a number (the engine converts the column, row by row), and an OR across
+ * different columns that no single index serves.
  */
 import type { PlanNode } from '../../engines/plan.js';
-import type { IndexInfo } from '../../engines/types.js';
-import { fmt, qualified, rowsOut, type Context, type Finding } from './common.js';
+import type { IndexInfo, TableDetail } from '../../engines/types.js';
+import { columnsIn, fmt, PROPOSE, qualified, rowsOut, statsEvidence, type Context, type Finding } from './common.js';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -41,9 +43,97 @@ export function hiddenIndexedColumn(filter: string, indexes: readonly IndexInfo[
   return undefined;
 }
 
+const TEXT_TYPE = /^(text|citext|character varying|varchar|char|character|nvarchar|nchar|bpchar|tinytext|mediumtext|longtext|enum)\b/i;
+const NUMERIC_CAST = '(?:numeric|integer|bigint|smallint|int|real|double precision|decimal|float8|float4|int4|int8)\\b';
+
+/** A text column with an index, compared with a number: PostgreSQL (col)::numeric, MySQL/MariaDB col = 42. */
+export function typeMismatch(filter: string, table: TableDetail): { column: string; index: IndexInfo; expression: string; literal: string } | undefined {
+  for (const index of table.indexes) {
+    const column = index.columns[0];
+    if (!index.valid || !column || !/^[A-Za-z_][\w$]*$/.test(column)) continue;
+    const info = table.columns.find((c) => c.name.toLowerCase() === column.toLowerCase());
+    if (!info || !TEXT_TYPE.test(info.type)) continue;
+    const col = `(?:[\`"]?[A-Za-z_][\\w$]*[\`"]?\\.)*[\`"]?${escape(column)}[\`"]?`;
+    const pg = new RegExp(`\\(${col}\\)::${NUMERIC_CAST}\\s*(?:=|<>|<|>|<=|>=)\\s*'?(-?[\\d.]+)(?:'(?:::[\\w ]+)?)?`, 'i').exec(filter);
+    const my = new RegExp(`(?<![\\w.\`"])${col}\\s*(?:=|<>|!=|<|>|<=|>=|in\\s*\\()\\s*(-?\\d+(?:\\.\\d+)?)(?![\\d'\\w])`, 'i').exec(filter);
+    const m = pg ?? my;
+    if (m) return { column, index, expression: m[0].trim(), literal: m[1]! };
+  }
+  return undefined;
+}
+
+/** An OR whose branches test different columns: one index cannot serve it. */
+export function orAcrossColumns(filter: string, table: TableDetail): { columns: string[]; indexed: string[]; missing: string[] } | undefined {
+  const plain = filter.replace(/'(?:[^']|'')*'/g, "''");
+  if (!/\bor\b/i.test(plain)) return undefined;
+  const branches = plain.split(/\bor\b/i);
+  const columns: string[] = [];
+  for (const b of branches) {
+    const first = columnsIn(b, table)[0];
+    if (!first) return undefined;
+    if (!columns.includes(first)) columns.push(first);
+  }
+  if (columns.length < 2) return undefined;
+  const lead = (c: string) => table.indexes.some((i) => i.valid && i.columns[0]?.toLowerCase() === c.toLowerCase());
+  const indexed = columns.filter(lead);
+  if (indexed.length === 0) return undefined;
+  return { columns, indexed, missing: columns.filter((c) => !lead(c)) };
+}
+
 export function indexNotUsable(node: PlanNode, ctx: Context): Finding | undefined {
   const table = ctx.tableOf(node);
   if (node.op !== 'seq_scan' || !node.filter || !table) return undefined;
+  const filterText = node.filter.length > 200 ? `${node.filter.slice(0, 200)}...` : node.filter;
+  const target0 = qualified(node);
+  const rows0 = ctx.rowsOf(node);
+  const mismatch = typeMismatch(node.filter, table);
+  if (mismatch) {
+    const type = table.columns.find((c) => c.name.toLowerCase() === mismatch.column.toLowerCase())?.type ?? 'text';
+    return {
+      code: 'INDEX_NOT_USABLE',
+      severity: 'warning',
+      message: `Full scan of ${target0}${rows0 !== null ? ` (${fmt(rows0)} rows)` : ''} although ${mismatch.column} has an index (${mismatch.index.name}): the ${type} column is compared with the number ${mismatch.literal}, so every row's value is converted and the index cannot serve it.`,
+      ...ctx.base(node),
+      evidence: {
+        table: target0,
+        table_rows: rows0,
+        column: mismatch.column,
+        column_type: type,
+        index: mismatch.index.name,
+        predicate: 'type_mismatch',
+        expression: mismatch.expression,
+        filter: filterText,
+        rows_returned: rowsOut(node, ctx.plan.analyzed) ?? null,
+        ...statsEvidence(ctx, node, mismatch.column),
+      },
+      fix: `Compare with the column's own type: ${mismatch.column} = '${mismatch.literal}' (a string literal, or a string parameter) so ${mismatch.index.name} applies; if the values are numbers, store them in a numeric column.`,
+    };
+  }
+  const or = orAcrossColumns(node.filter, table);
+  if (or) {
+    const target = target0;
+    const sides = or.columns.map((c) => `SELECT ... FROM ${target} WHERE ${c} = ...`).join(' UNION ALL ');
+    return {
+      code: 'INDEX_NOT_USABLE',
+      severity: 'warning',
+      message: `Full scan of ${target}${rows0 !== null ? ` (${fmt(rows0)} rows)` : ''}: the filter ORs conditions on different columns (${or.columns.join(', ')}), and ${or.missing.length ? `${or.missing.join(', ')} has no index, so no index can serve the OR` : 'the planner did not combine their indexes'}.`,
+      ...ctx.base(node),
+      evidence: {
+        table: target,
+        table_rows: rows0,
+        column: or.columns.join(', '),
+        indexed_columns: or.indexed.join(', '),
+        unindexed_columns: or.missing.join(', ') || null,
+        predicate: 'or_across_columns',
+        filter: filterText,
+        rows_returned: rowsOut(node, ctx.plan.analyzed) ?? null,
+        ...statsEvidence(ctx, node, or.missing[0] ?? or.columns[0]),
+      },
+      fix: or.missing.length
+        ? `Index every column of the OR so the engine can combine the indexes (PostgreSQL BitmapOr, MySQL index_merge): ${PROPOSE} ${or.missing.map((c) => `CREATE INDEX ON ${target} (${c});`).join(' ')} or split the query: ${sides} (UNION, not UNION ALL, if a row can match both).`
+        : `Split the OR into one indexed query per column: ${sides} (UNION if a row can match both), or refresh statistics (ANALYZE) so the planner combines the indexes (BitmapOr / index_merge).`,
+    };
+  }
   const hidden = hiddenIndexedColumn(node.filter, table.indexes);
   if (!hidden) return undefined;
   const target = qualified(node);
@@ -69,8 +159,9 @@ export function indexNotUsable(node: PlanNode, ctx: Context): Finding | undefine
       index_columns: index.columns.join(', '),
       predicate: kind,
       expression,
-      filter: node.filter.length > 200 ? `${node.filter.slice(0, 200)}...` : node.filter,
+      filter: filterText,
       rows_returned: returned ?? null,
+      ...statsEvidence(ctx, node, column),
     },
     fix,
   };

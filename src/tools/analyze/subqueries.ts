@@ -1,0 +1,73 @@
+/**
+ * CORRELATED_SUBQUERY: a subquery the engine runs once per outer row (PostgreSQL SubPlan, MySQL/
+ * MariaDB DEPENDENT SUBQUERY, SQLite CORRELATED SCALAR/LIST SUBQUERY). How often it runs: the
+ * SubPlan's loops when analyzed; else the rows of the step that evaluates it (PostgreSQL: the node
+ * it hangs under; a subquery in that node's filter runs per row read), else the outer tables
+ * beside it (MySQL, SQLite), a full scan without an estimate counting the table's rows.
+ */
+import type { PlanNode } from '../../engines/plan.js';
+import { walkPlan } from '../../engines/plan.js';
+import { columnsIn, fmt, LARGE_TABLE_ROWS, PROPOSE, qualified, rowsOut, type Context, type Finding } from './common.js';
+
+function firstScan(node: PlanNode): PlanNode | undefined {
+  for (const { node: n } of walkPlan(node)) if (n.relation) return n;
+  return undefined;
+}
+
+/** How many times the subquery runs, and the outer table that drives it. */
+function executions(node: PlanNode, parent: PlanNode | undefined, ctx: Context): { runs: number; outer?: PlanNode; how: string } | undefined {
+  if (ctx.plan.analyzed && node.loops !== undefined) {
+    return { runs: node.loops, how: 'actual loops', ...(parent?.relation ? { outer: parent } : {}) };
+  }
+  if (!parent) return undefined;
+  if (parent.relation) {
+    const name = node.correlated?.replace(/^hashed /, '') ?? '';
+    const perRowRead = Boolean(parent.filter && name && parent.filter.includes(name));
+    const tableRows = ctx.rowsOf(parent);
+    const runs = perRowRead ? (tableRows ?? rowsOut(parent, false)) : (rowsOut(parent, false) ?? tableRows ?? undefined);
+    return runs === undefined || runs === null ? undefined : { runs, outer: parent, how: perRowRead ? 'rows read by the outer scan' : 'rows the outer step returns (estimated)' };
+  }
+  let best: { runs: number; outer?: PlanNode; how: string } | undefined;
+  for (const sibling of parent.children) {
+    if (sibling === node || sibling.correlated || /SUBQUERY/.test(sibling.label)) continue;
+    const scan = firstScan(sibling);
+    if (!scan) continue;
+    const runs = rowsOut(sibling, false) ?? rowsOut(scan, false) ?? (scan.op === 'seq_scan' ? ctx.rowsOf(scan) : null) ?? scan.estExamined;
+    if (runs !== undefined && runs !== null && (!best || runs > best.runs)) best = { runs, outer: scan, how: 'rows of the outer table (estimated)' };
+  }
+  return best;
+}
+
+export function correlatedSubquery(node: PlanNode, parent: PlanNode | undefined, ctx: Context): Finding | undefined {
+  if (!node.correlated) return undefined;
+  const found = executions(node, parent, ctx);
+  if (!found || found.runs < LARGE_TABLE_ROWS) return undefined;
+  const inner = firstScan(node);
+  const innerTable = inner ? ctx.tableOf(inner) : undefined;
+  // the correlation column: the first column of the inner table the inner condition names (inner side first)
+  const cols = inner ? columnsIn(inner.filter, innerTable).slice(0, 1) : [];
+  const innerTarget = inner ? qualified(inner) : undefined;
+  const fullInner = inner?.op === 'seq_scan';
+  const outerTarget = found.outer ? qualified(found.outer) : undefined;
+  const indexed = Boolean(innerTable && cols.some((c) => innerTable.indexes.some((i) => i.valid && i.columns[0]?.toLowerCase() === c.toLowerCase())));
+  const indexFix = innerTarget && cols.length && !indexed ? `; and index the correlation column (${PROPOSE} CREATE INDEX ON ${innerTarget} (${cols.join(', ')});)` : '';
+  return {
+    code: 'CORRELATED_SUBQUERY',
+    severity: fullInner ? 'critical' : 'warning',
+    message: `${node.correlated} runs once per outer row: about ${fmt(found.runs)} times${outerTarget ? ` (once per row of ${outerTarget})` : ''}${innerTarget ? `, each time ${fullInner ? 'fully scanning' : 'reading'} ${innerTarget}${fullInner && ctx.rowsOf(inner!) !== null ? ` (${fmt(ctx.rowsOf(inner!)!)} rows)` : ''}` : ''}.`,
+    ...ctx.base(node),
+    evidence: {
+      subquery: node.correlated,
+      executions: found.runs,
+      executions_from: found.how,
+      outer_table: outerTarget ?? null,
+      outer_table_rows: found.outer ? ctx.rowsOf(found.outer) : null,
+      inner_table: innerTarget ?? null,
+      inner_access: inner?.label ?? null,
+      inner_table_rows: inner ? ctx.rowsOf(inner) : null,
+      correlation: inner?.filter ?? null,
+      rows_per_execution: inner ? (rowsOut(inner, ctx.plan.analyzed) !== undefined && ctx.plan.analyzed ? inner.actualRows ?? null : inner.estRows ?? null) : null,
+    },
+    fix: `Rewrite the subquery as a JOIN (aggregate once with GROUP BY ${cols[0] ?? '<correlation column>'} and join on it), a LATERAL join (PostgreSQL) or EXISTS for a yes/no test, so it is not re-run per outer row${indexFix}${indexed ? '; the correlation column is indexed, so the per-row lookups are cheap but still run once per outer row' : ''}.`,
+  };
+}
