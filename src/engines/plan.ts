@@ -81,6 +81,17 @@ export interface ExplainQuery {
 }
 
 /** Depth-first walk over a plan tree, parents before children. */
+/** Names tables the plan calls by their alias by their own name (and schema, when the query gave one). */
+export function resolveAliases(root: PlanNode, aliases: ReadonlyMap<string, { schema?: string; name: string }>): void {
+  if (aliases.size === 0) return;
+  for (const { node } of walkPlan(root)) {
+    const table = node.relation !== undefined ? aliases.get(node.relation) : undefined;
+    if (!table) continue;
+    node.relation = table.name;
+    if (table.schema) node.schema = table.schema;
+  }
+}
+
 export function* walkPlan(node: PlanNode, depth = 0, parent?: PlanNode): Generator<{ node: PlanNode; depth: number; parent: PlanNode | undefined }> {
   yield { node, depth, parent };
   for (const child of node.children) yield* walkPlan(child, depth + 1, node);

@@ -7,8 +7,10 @@
  */
 import { ToolError } from '../../errors.js';
 import type { ExplainQuery, PlanNode, PlanOp, PlanResult } from '../plan.js';
+import { resolveAliases } from '../plan.js';
 import type { MysqlDriver } from './driver.js';
 import { runRead } from './read.js';
+import { tableAliases } from '../../sql/aliases.js';
 
 type Json = Record<string, unknown>;
 
@@ -99,7 +101,9 @@ export async function explainMysql(driver: MysqlDriver, variant: string, schema:
   const cell = res.rows[0]?.[0];
   if (typeof cell !== 'string') throw new ToolError('INTERNAL', 'EXPLAIN FORMAT=JSON returned no plan', 'This is a bug in dba-mcp.');
   const doc = JSON.parse(cell) as Json;
-  const result: PlanResult = { root: normalizeMysqlPlan(doc, schema), analyzed: q.analyze };
+  const root = normalizeMysqlPlan(doc, schema);
+  resolveAliases(root, await tableAliases(q.sql, 'mysql'));
+  const result: PlanResult = { root, analyzed: q.analyze };
   if (isObj(doc.query_block) && q.analyze) {
     const total = num(doc.query_block.r_total_time_ms);
     if (total !== undefined) result.executionMs = total;

@@ -6,8 +6,9 @@
  */
 import { ToolError } from '../../errors.js';
 import type { ExplainQuery, PlanNode, PlanResult } from '../plan.js';
-import { walkPlan } from '../plan.js';
+import { resolveAliases, walkPlan } from '../plan.js';
 import type { QueryResult, ReadQuery } from '../types.js';
+import { tableAliases } from '../../sql/aliases.js';
 
 const SCAN = /^SCAN (?:TABLE )?(\S+)(?: AS (\S+))?(?: USING (COVERING )?INDEX (\S+))?/;
 const SEARCH = /^SEARCH (?:TABLE )?(\S+)(?: AS (\S+))? USING (COVERING )?(?:INTEGER PRIMARY KEY|PRIMARY KEY|INDEX (\S+))(?: \((.*)\))?/;
@@ -74,6 +75,7 @@ export async function explainSqlite(read: (q: ReadQuery) => Promise<QueryResult>
     await read({ sql: 'SELECT 1 FROM sqlite_schema LIMIT 1', maxRows: 1, timeoutMs: q.timeoutMs });
     const res = await read({ sql: `EXPLAIN QUERY PLAN ${q.sql}`, ...(q.params ? { params: q.params } : {}), maxRows: 10_000, timeoutMs: q.timeoutMs, ...(q.signal ? { signal: q.signal } : {}) });
     const root = sqlitePlanTree(res.rows);
+    resolveAliases(root, await tableAliases(q.sql, 'sqlite'));
     annotate(root, q.sql);
     return { root, analyzed: false };
   } catch (err) {

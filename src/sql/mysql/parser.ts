@@ -19,6 +19,6 @@ function load(): Promise<Lib> {
   return loading;
 }
 
-export async function parseMysql(sql: string): Promise<Parsed> {
-  return (await load()).parseWithComments(sql, 'mysql') as unknown as Parsed;
+export async function parseMysql(sql: string, dialect: 'mysql' | 'sqlite' = 'mysql'): Promise<Parsed> {
+  return (await load()).parseWithComments(sql, dialect) as unknown as Parsed;
 }

@@ -37,13 +37,29 @@ export function describeNode(node: PlanNode): string {
   return node.label.startsWith('SCAN') || node.label.startsWith('SEARCH') ? node.label : `${node.label}${where}${index}`;
 }
 
-/** Columns of the table named in a condition's text, in order of appearance. */
+/** The text with every parenthesized subquery `(SELECT ...)` / `(WITH ...)` removed: its columns belong to another scan. */
+export function withoutSubqueries(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(' && /^\(\s*(SELECT|WITH)\b/i.test(text.slice(i, i + 12))) {
+      let depth = 0;
+      for (; i < text.length; i++) {
+        if (text[i] === '(') depth++;
+        else if (text[i] === ')' && --depth === 0) break;
+      }
+      out += '(subquery)';
+    } else out += text[i];
+  }
+  return out;
+}
+
+/** Columns of the table named in a condition's text (outside subqueries), in order of appearance. */
 export function columnsIn(text: string | undefined, table: TableDetail | undefined): string[] {
   if (!text || !table) return [];
   const known = new Map(table.columns.map((c) => [c.name.toLowerCase(), c.name]));
   const found: string[] = [];
-  // drop string literals, then take identifiers (quoted or bare), the last part of a dotted name
-  const stripped = text.replace(/'(?:[^']|'')*'/g, ' ');
+  // drop string literals and subqueries, then take identifiers (quoted or bare), the last part of a dotted name
+  const stripped = withoutSubqueries(text.replace(/'(?:[^']|'')*'/g, ' '));
   for (const m of stripped.matchAll(/[`"]?([A-Za-z_][A-Za-z0-9_$]*)[`"]?(?![`"]?\s*\.)/g)) {
     const col = known.get(m[1]!.toLowerCase());
     if (col && !found.includes(col)) found.push(col);

@@ -14,7 +14,7 @@
 import type { PlanNode, PlanResult } from '../../engines/plan.js';
 import { walkPlan } from '../../engines/plan.js';
 import type { ColumnStats, TableDetail } from '../../engines/types.js';
-import { columnsIn, describeNode, fmt, LARGE_TABLE_ROWS, PROPOSE, qualified, SELECTIVE_FRACTION, ESTIMATE_FACTOR, ESTIMATE_MIN_ROWS, statsEvidence, tableKey, type Context, type Evidence, type Finding, type Ids } from './common.js';
+import { withoutSubqueries, columnsIn, describeNode, fmt, LARGE_TABLE_ROWS, PROPOSE, qualified, SELECTIVE_FRACTION, ESTIMATE_FACTOR, ESTIMATE_MIN_ROWS, statsEvidence, tableKey, type Context, type Evidence, type Finding, type Ids } from './common.js';
 import { correlatedSubquery } from './subqueries.js';
 import { nestedLoopLargeOuter } from './joins.js';
 import { indexNotUsable } from './predicates.js';
@@ -27,7 +27,7 @@ export const SELECTIVE_DISTINCT = 100;
 
 /** Columns compared by equality in a filter (col = value, either side). */
 function equalityColumns(filter: string, table: TableDetail | undefined): string[] {
-  const plain = filter.replace(/'(?:[^']|'')*'/g, "''");
+  const plain = withoutSubqueries(filter.replace(/'(?:[^']|'')*'/g, "''"));
   if (/\bor\b/i.test(plain)) return [];
   return columnsIn(plain.split(/\band\b/i).filter((part) => /[^<>!]=(?!=)/.test(part) && !/<=|>=/.test(part)).join(' and '), table);
 }
@@ -60,11 +60,13 @@ export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableD
       const eqCol = returned === undefined ? equalityColumns(node.filter, table).map((c) => statsOf(node, c)).find((s) => s?.distinct != null && s.distinct > 0) : undefined;
       const byDistinct = eqCol?.distinct ? (eqCol.distinct >= SELECTIVE_DISTINCT ? 1 / eqCol.distinct : Math.max(1 / eqCol.distinct, SELECTIVE_FRACTION * 2)) : undefined;
       const fraction = returned === undefined ? byDistinct : returned / Math.max(tableRows, 1);
-      const unusable = fraction === undefined || fraction <= SELECTIVE_FRACTION ? indexNotUsable(node, ctx) : undefined;
+      // a filter compared with a subquery's result: no index on this table helps, and the subquery has its own finding
+      const judged = !(fraction === undefined && /\(\s*(SELECT|WITH)\b/i.test(node.filter));
+      const unusable = judged && (fraction === undefined || fraction <= SELECTIVE_FRACTION) ? indexNotUsable(node, ctx) : undefined;
       if (unusable) {
         findings.push(unusable);
         fullScanNodes.add(node);
-      } else if (fraction === undefined || fraction <= SELECTIVE_FRACTION) {
+      } else if (judged && (fraction === undefined || fraction <= SELECTIVE_FRACTION)) {
         const cols = columnsIn(node.filter, table);
         const existing = table?.indexes.find((i) => i.valid && cols.some((c) => i.columns[0]?.toLowerCase() === c.toLowerCase()));
         const evidence: Evidence = {
