@@ -8,6 +8,7 @@ import type { ParseResult } from '@pgsql/types';
 import { unparseable, type Classification, type StatementClass, type TableName } from '../types.js';
 import { walk } from '../walk.js';
 import { parsePostgres } from './parser.js';
+import { Lru } from '../lru.js';
 import { classOfStatement, WRITE_NODES } from './statement-kinds.js';
 
 type Node = Record<string, unknown>;
@@ -111,7 +112,28 @@ function outputRefsOf(select: Node): { outputRefs?: string[][] } {
   };
 }
 
+/**
+ * The parser's verdict is a pure function of the text (functions are judged later, against the
+ * catalog), and agents re-run the same parametrized text: verdicts for texts up to 8 kB are kept.
+ */
+const verdicts = new Lru<Classification>(500);
+const CACHEABLE_CHARS = 8192;
+
 export async function classifyPostgres(sql: string): Promise<Classification> {
+  const known = sql.length <= CACHEABLE_CHARS ? verdicts.get(sql) : undefined;
+  if (known) return known;
+  const fresh = await classifyUncached(sql);
+  if (sql.length <= CACHEABLE_CHARS) verdicts.set(sql, freeze(fresh));
+  return fresh;
+}
+
+/** Cached verdicts are shared: nothing may change them. */
+function freeze(c: Classification): Classification {
+  for (const value of Object.values(c)) if (value && typeof value === 'object') Object.freeze(value);
+  return Object.freeze(c);
+}
+
+async function classifyUncached(sql: string): Promise<Classification> {
   let ast: ParseResult;
   try {
     ast = await parsePostgres(sql);
