@@ -14,3 +14,20 @@ describe('MySQL metadata reads outside the parser', () => {
     }
   });
 });
+
+describe('MySQL forms the parser lacks, read safely', () => {
+  it('reads TABLE t with order and limit, and nothing more', () => {
+    expect(metadataRead('TABLE shop.orders ORDER BY id DESC LIMIT 5 OFFSET 10')).toEqual({ type: 'TableStatement', tables: [{ schema: 'shop', name: 'orders' }] });
+    expect(metadataRead('TABLE t; DROP TABLE t')).toBeUndefined();
+    expect(metadataRead('TABLE t WHERE SLEEP(1)')).toBeUndefined();
+  });
+
+  it('lets ROWS EXAMINED through only when what remains is one read', async () => {
+    const { classify } = await import('../../src/engines/mysql/classify.js');
+    expect((await classify('SELECT * FROM t LIMIT 10 ROWS EXAMINED 1000', 'mariadb')).class).toBe('read');
+    const two = await classify('SELECT 1 LIMIT 1 ROWS EXAMINED 5; DROP TABLE t', 'mariadb');
+    expect(two.class === 'read' && two.statementCount === 1).toBe(false);
+    const sleepy = await classify('SELECT SLEEP(5) LIMIT 1 ROWS EXAMINED 5', 'mariadb');
+    expect(sleepy.deniedFunctions).toContain('SLEEP');
+  });
+});

@@ -17,6 +17,8 @@ const MARIADB_ANALYZE = /^\s*ANALYZE\s+(?:FORMAT\s*=\s*JSON\s+)?(?=(?:SELECT|WIT
 const EXPLAIN_EXTENDED = /^(\s*EXPLAIN)\s+(?:EXTENDED|PARTITIONS)(?=\s+(?:SELECT|WITH)\b)/i;
 /** sqlparser-rs lacks GROUP BY ... WITH ROLLUP; the two words hold no quote, comment or separator, so removing them hides nothing. */
 const ROLLUP = /\bWITH\s+ROLLUP\b/gi;
+/** Nor MariaDB's LIMIT ... ROWS EXAMINED n: two words and a number, removed the same way. */
+const ROWS_EXAMINED = /\bROWS\s+EXAMINED\s+\d+\b/gi;
 
 const READ_BODIES = new Set(['Select', 'Query', 'SetOperation', 'Values', 'Table']);
 const WRITES = new Set(['Insert', 'Update', 'Delete', 'Merge', 'LoadData', 'Copy']);
@@ -67,8 +69,9 @@ async function parse(sql: string): Promise<Parsed> {
   try {
     return await parseMysql(sql);
   } catch (err) {
-    if (!ROLLUP.test(sql)) throw err;
-    return parseMysql(sql.replace(ROLLUP, ' '));
+    const simplified = sql.replace(ROLLUP, ' ').replace(ROWS_EXAMINED, ' ');
+    if (simplified === sql) throw err;
+    return parseMysql(simplified);
   }
 }
 

@@ -5,6 +5,7 @@
  *   SHOW CREATE DATABASE|SCHEMA|TABLE|VIEW|PROCEDURE|FUNCTION|TRIGGER|EVENT name
  *   SHOW PROCEDURE|FUNCTION STATUS [LIKE 'pattern']
  *   DESC|DESCRIBE|EXPLAIN table [column]
+ *   TABLE table [ORDER BY column [ASC|DESC]] [LIMIT n [OFFSET n]]     (MySQL 8: SELECT * FROM table)
  */
 import type { TableName } from '../types.js';
 
@@ -16,6 +17,7 @@ const GRAMMARS: { type: string; pattern: RegExp; table?: boolean }[] = [
   { type: 'ShowCreate', pattern: new RegExp(String.raw`^\s*SHOW\s+CREATE\s+(?:DATABASE|SCHEMA|TABLE|VIEW|PROCEDURE|FUNCTION|TRIGGER|EVENT)\s+${NAME}${END}`, 'i') },
   { type: 'ShowStatus', pattern: new RegExp(String.raw`^\s*SHOW\s+(?:PROCEDURE|FUNCTION)\s+STATUS(?:\s+LIKE\s+'(?:[^'\\]|'')*')?${END}`, 'i') },
   { type: 'ExplainTable', pattern: new RegExp(String.raw`^\s*(?:DESC|DESCRIBE|EXPLAIN)\s+${NAME}(?:\s+${IDENT})?${END}`, 'i'), table: true },
+  { type: 'TableStatement', pattern: new RegExp(String.raw`^\s*TABLE\s+${NAME}(?:\s+ORDER\s+BY\s+${IDENT}(?:\s+(?:ASC|DESC))?)?(?:\s+LIMIT\s+\d+(?:\s+OFFSET\s+\d+)?)?${END}`, 'i'), table: true },
 ];
 
 const unquote = (ident: string) => (ident.startsWith('`') ? ident.slice(1, -1).replace(/``/g, '`') : ident);
