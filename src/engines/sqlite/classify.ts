@@ -9,7 +9,7 @@ import type { Classification } from '../../sql/types.js';
 import { unparseable } from '../../sql/types.js';
 import type { SqliteDriver } from './driver.js';
 import { toSqliteToolError } from './errors.js';
-import { programOf, schemaVersion } from './program.js';
+import { programOf, schemaVersion, type SchemaVersion } from './program.js';
 import { Lru } from '../../sql/lru.js';
 
 /** SQLite built-ins are side-effect free, but for these two (both off by default; refused regardless). */
@@ -29,18 +29,19 @@ const verdicts = new WeakMap<SqliteDriver, Lru<Classification>>();
 const CACHEABLE_CHARS = 8192;
 
 export function classifySqlite(driver: SqliteDriver, sql: string, params: readonly unknown[] = []): Classification {
-  if (sql.length > CACHEABLE_CHARS) return classifyUncached(driver, sql, params);
+  const schema = schemaVersion(driver);
+  if (sql.length > CACHEABLE_CHARS) return classifyUncached(driver, sql, params, schema);
   let known = verdicts.get(driver);
   if (!known) verdicts.set(driver, (known = new Lru(500)));
-  const key = `${schemaVersion(driver).version}\u0000${sql}`;
+  const key = `${schema.version}\u0000${sql}`;
   const cached = known.get(key);
   if (cached) return cached;
-  const fresh = classifyUncached(driver, sql, params);
+  const fresh = classifyUncached(driver, sql, params, schema);
   if (!fresh.failure) known.set(key, Object.freeze(fresh));
   return fresh;
 }
 
-function classifyUncached(driver: SqliteDriver, sql: string, params: readonly unknown[]): Classification {
+function classifyUncached(driver: SqliteDriver, sql: string, params: readonly unknown[], schema: SchemaVersion): Classification {
   let verdict: { readonly: boolean; reader: boolean };
   try {
     const stmt = driver.db.prepare(sql);
@@ -57,7 +58,7 @@ function classifyUncached(driver: SqliteDriver, sql: string, params: readonly un
   if (type === 'EXPLAIN') return { ...base, class: 'read', reasons: [], sessionNeutral: true }; // plans only, runs nothing
   let program: ReturnType<typeof programOf>;
   try {
-    program = programOf(driver, sql, params);
+    program = programOf(driver, sql, params, schema);
   } catch (err) {
     const failure = toSqliteToolError(err, driver.file);
     return { ...base, class: 'unknown', reasons: [`its program could not be inspected: ${failure.message}`], sessionNeutral: false, failure: failure.toJSON() };

@@ -44,8 +44,9 @@ export function schemaVersion(driver: SqliteDriver): { databases: { seq: number;
   return { databases, version };
 }
 
-function rootPages(driver: SqliteDriver): RootPages {
-  const { databases, version } = schemaVersion(driver);
+export type SchemaVersion = ReturnType<typeof schemaVersion>;
+
+function rootPages(driver: SqliteDriver, { databases, version }: SchemaVersion): RootPages {
   const cached = cache.get(driver);
   if (cached?.version === version) return cached;
   const byDb = new Map<number, Map<number, Tree>>();
@@ -69,9 +70,9 @@ function columnsOf(driver: SqliteDriver, tree: Tree): string[] {
   return tree.columns;
 }
 
-export function programOf(driver: SqliteDriver, sql: string, params: readonly unknown[]): Program {
+export function programOf(driver: SqliteDriver, sql: string, params: readonly unknown[], schema: SchemaVersion = schemaVersion(driver)): Program {
   const ops = driver.db.prepare(`EXPLAIN ${sql}`).raw(true).all(...params) as unknown[][];
-  const pages = rootPages(driver);
+  const pages = rootPages(driver, schema);
   const tables = new Map<string, TableName>();
   const cursors = new Map<number, Tree>();
   const functions = new Set<string>();
