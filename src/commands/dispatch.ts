@@ -1,6 +1,8 @@
 /**
  * The frame every `dba-mcp <group> <command>` shares: help, unknown commands, and turning
  * expected failures into a message and an exit code (1: refused, 2: usage or environment).
+ * Commands print their answer on stdout: they run instead of the server (src/cli.ts dispatches
+ * them before any transport exists), never beside the stdio transport.
  */
 export type Subcommand = (argv: string[]) => number | Promise<number>;
 

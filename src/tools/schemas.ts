@@ -4,5 +4,3 @@ import { z } from 'zod';
 export const CellSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 export const ColumnMetaSchema = z.object({ name: z.string(), type: z.string() });
-
-export const TableRefSchema = z.object({ schema: z.string(), name: z.string() });

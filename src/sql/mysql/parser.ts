@@ -1,6 +1,8 @@
 /** sqlparser-rs (WASM, pinned to 0.62.0) for MySQL/MariaDB, loaded on first use. Its AST is untyped JSON to us. */
 import type * as SqlparserModule from '@guanmingchiu/sqlparser-ts';
 
+import { loadOnce } from '../load-once.js';
+
 type Lib = typeof SqlparserModule;
 
 export interface Parsed {
@@ -8,16 +10,11 @@ export interface Parsed {
   comments: { commentType: string; content: string }[];
 }
 
-let loading: Promise<Lib> | undefined;
-
-function load(): Promise<Lib> {
-  loading ??= import('@guanmingchiu/sqlparser-ts').then(async (lib) => {
-    await lib.init();
-    return lib;
-  });
-  loading.catch(() => (loading = undefined));
-  return loading;
-}
+const load = loadOnce<Lib>(async () => {
+  const lib = await import('@guanmingchiu/sqlparser-ts');
+  await lib.init();
+  return lib;
+});
 
 export async function parseMysql(sql: string, dialect: 'mysql' | 'sqlite' = 'mysql'): Promise<Parsed> {
   return (await load()).parseWithComments(sql, dialect) as unknown as Parsed;

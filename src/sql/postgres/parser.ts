@@ -3,18 +3,15 @@ import type { ParseResult } from '@pgsql/types';
 
 import type * as LibPgQueryModule from 'libpg-query';
 
+import { loadOnce } from '../load-once.js';
+
 type LibPgQuery = typeof LibPgQueryModule;
 
-let loading: Promise<LibPgQuery> | undefined;
-
-function load(): Promise<LibPgQuery> {
-  loading ??= import('libpg-query').then(async (lib) => {
-    await lib.loadModule();
-    return lib;
-  });
-  loading.catch(() => (loading = undefined));
-  return loading;
-}
+const load = loadOnce<LibPgQuery>(async () => {
+  const lib = await import('libpg-query');
+  await lib.loadModule();
+  return lib;
+});
 
 export async function parsePostgres(sql: string): Promise<ParseResult> {
   return (await load()).parseSync(sql) as ParseResult;
