@@ -9,9 +9,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ChangeStatus, DecisionPath, StoredChange } from './types.js';
+import type { ChangeOutcome, ChangeStatus, DecisionPath, StoredChange } from './types.js';
 
-export type { ChangeStatus, DecisionPath, StoredChange } from './types.js';
+export type { ChangeKind, ChangeOutcome, ChangeStatus, DecisionPath, StoredChange } from './types.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 const ID = /^[a-z2-7]{10}$/;
@@ -195,7 +195,7 @@ export class ApprovalStore {
     return executing;
   }
 
-  finish(id: string, outcome: { rows_affected: number | null; error?: { code: string; message: string } }): StoredChange {
+  finish(id: string, outcome: ChangeOutcome): StoredChange {
     const change = this.get(id);
     if (!change) throw new ApprovalError(`no change ${id}`);
     const done: StoredChange = { ...change, status: outcome.error ? 'failed' : 'executed', outcome: { ...outcome, finished_at: this.now().toISOString() } };

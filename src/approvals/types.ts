@@ -3,9 +3,27 @@ export type ChangeStatus = 'pending' | 'approved' | 'rejected' | 'executing' | '
 
 export type DecisionPath = 'elicitation' | 'cli' | 'http';
 
+/**
+ * What a change is: one SQL statement (request_change; the default when absent), a stored
+ * migration plan (apply_migration), or an action on a server session (cancel_query /
+ * terminate_session). Every kind stores, in `sql`, exactly the text a person is shown and that
+ * runs; `payload` carries what the kind's runner needs besides (a plan id, a pid).
+ */
+export type ChangeKind = 'sql' | 'migration' | 'session_action';
+
+/** What a runner reports: its outcome plus, for multi-step kinds, the steps it ran. */
+export interface ChangeOutcome {
+  rows_affected: number | null;
+  error?: { code: string; message: string };
+  /** Kind-specific detail, e.g. a migration's applied steps. */
+  report?: Record<string, unknown>;
+}
+
 export interface StoredChange {
   v: 1;
   id: string;
+  kind?: ChangeKind;
+  payload?: Record<string, unknown>;
   source: string;
   engine: string;
   /** Exactly the text that runs, byte for byte. */
@@ -22,5 +40,5 @@ export interface StoredChange {
   decision?: { decision: 'approved' | 'rejected' | 'expired'; by: string; path: DecisionPath | 'server'; at: string; sha256: string };
   /** Set once the decision is in the server's audit log (the CLI never writes the log). */
   decision_recorded?: boolean;
-  outcome?: { rows_affected: number | null; error?: { code: string; message: string }; finished_at: string };
+  outcome?: ChangeOutcome & { finished_at: string };
 }

@@ -13,6 +13,10 @@ import type { ResolvedSource } from '../config/load.js';
 import type { EngineName } from './registry.js';
 import type { Classification } from '../sql/types.js';
 import type { ExplainQuery, PlanResult } from './plan.js';
+import type { IndexAdvisorOps } from './index-advisor-types.js';
+import type { MigrationOps } from './migration-types.js';
+import type { BackupOps } from './backup-types.js';
+import type { HealthOps } from './health-types.js';
 
 export type { EngineName };
 
@@ -187,6 +191,14 @@ export interface EngineAdapter {
   describeTables(refs: readonly TableRef[]): Promise<TableDetail[]>;
   /** Optimizer statistics of some columns of one table, where the engine keeps them; columns without any are left out. */
   columnStats?(table: TableRef, columns: readonly string[]): Promise<ColumnStats[]>;
+  /** What-if index planning and the facts propose_index needs (src/engines/index-advisor-types.ts). */
+  readonly indexAdvisor?: IndexAdvisorOps;
+  /** Lock levels, online DDL, pre-checks and dry runs for plan_migration / apply_migration. */
+  readonly migrations?: MigrationOps;
+  /** Backup readiness, creation and restore verification. */
+  readonly backups?: BackupOps;
+  /** Health, workload (top queries) and security checks, and session actions. */
+  readonly health?: HealthOps;
   close(): Promise<void>;
 }
 

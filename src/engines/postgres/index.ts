@@ -1,4 +1,8 @@
 import type { ResolvedSource } from '../../config/load.js';
+import { createIndexAdvisor } from './index-advisor.js';
+import { createMigrations } from './migrations.js';
+import { createBackups } from './backups.js';
+import { createHealth } from './health.js';
 import type { EngineAdapter, EngineDeps, Posture, ServerInfo } from '../types.js';
 import { PgDriver } from './driver.js';
 import { executePgChange } from './change.js';
@@ -50,6 +54,10 @@ export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAd
     listTables: (filter) => introspector.listTables(filter),
     describeTables: (refs) => introspector.describeTables(refs),
     columnStats: (table, columns) => pgColumnStats(driver, table, columns),
+    indexAdvisor: createIndexAdvisor(driver, source, deps),
+    migrations: createMigrations(driver, source, deps),
+    backups: createBackups(driver, source, deps),
+    health: createHealth(driver, source, deps),
     close: () => driver.close(),
   };
 }

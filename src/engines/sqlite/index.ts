@@ -1,4 +1,8 @@
 import type { ResolvedSource } from '../../config/load.js';
+import { createIndexAdvisor } from './index-advisor.js';
+import { createMigrations } from './migrations.js';
+import { createBackups } from './backups.js';
+import { createHealth } from './health.js';
 import type { EngineAdapter, EngineDeps, ServerInfo } from '../types.js';
 import { SqliteDriver } from './driver.js';
 import { SqliteIntrospector } from './introspector.js';
@@ -9,7 +13,7 @@ import { executeSqliteChange } from './change.js';
 import { explainSqlite } from './explain.js';
 import { sqliteColumnStats } from './column-stats.js';
 
-export function createEngine(source: ResolvedSource, _deps: EngineDeps): EngineAdapter {
+export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAdapter {
   const driver = new SqliteDriver(source);
   const introspector = new SqliteIntrospector(driver);
   const reader = new SqliteReader(driver.file);
@@ -30,6 +34,10 @@ export function createEngine(source: ResolvedSource, _deps: EngineDeps): EngineA
     listTables: async (filter) => introspector.listTables(filter),
     describeTables: async (refs) => introspector.describeTables(refs),
     columnStats: (table, columns) => sqliteColumnStats((r) => reader.read(r), table, columns),
+    indexAdvisor: createIndexAdvisor(driver, source, deps),
+    migrations: createMigrations(driver, source, deps),
+    backups: createBackups(driver, source, deps),
+    health: createHealth(driver, source, deps),
     close: async () => {
       reader.close();
       driver.close();
