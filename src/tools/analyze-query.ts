@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
 import { withCallComment } from '../audit/call-comment.js';
+import { isSensitive, type MaskingConfig } from '../guards/masking.js';
 import type { CellValue, ColumnStats, TableDetail, TableRef } from '../engines/types.js';
 import { walkPlan } from '../engines/plan.js';
 import { defineTool } from './define-tool.js';
@@ -88,7 +89,7 @@ export const analyzeQuery = defineTool({
     const details: TableDetail[] = refs.size ? await ctx.engine.describeTables([...refs.values()]) : [];
     const tables = new Map(details.map((t) => [tableKey(t.schema, t.name), t]));
     const { nodes, ids } = flattenPlan(plan);
-    const stats = await filterColumnStats(ctx.engine.columnStats?.bind(ctx.engine), plan.root, tables);
+    const stats = withoutSensitiveValues(await filterColumnStats(ctx.engine.columnStats?.bind(ctx.engine), plan.root, tables), tables, ctx.source.masking);
     const findings = analyzePlan(plan, tables, { id: (n) => ids.get(n) ?? -1 }, statementFacts(sql), stats);
     const noStats = [...walkPlan(plan.root)].map((w) => w.node).filter((n) => n.relation && n.op === 'seq_scan' && tables.get(tableKey(n.schema, n.relation))?.row_estimate == null);
     const summary = summarize(findings.map((f) => f.code), plan.analyzed, analyze, noStats.map(qualified));
@@ -126,6 +127,18 @@ async function filterColumnStats(
     }),
   );
   return out;
+}
+
+/** Most common values are data: a sensitive column's (by the source's masking policy) are left out of the evidence. */
+function withoutSensitiveValues(stats: Map<string, ColumnStats[]>, tables: ReadonlyMap<string, TableDetail>, masking: MaskingConfig): Map<string, ColumnStats[]> {
+  for (const [key, list] of stats) {
+    const table = tables.get(key);
+    stats.set(
+      key,
+      list.map(({ most_common, ...rest }) => (most_common && !isSensitive(masking, { ...(table ? { schema: table.schema, table: table.name } : {}), column: rest.column }) ? { ...rest, most_common } : rest)),
+    );
+  }
+  return stats;
 }
 
 function summarize(codes: string[], analyzed: boolean, askedAnalyze: boolean, noStats: string[]): string {

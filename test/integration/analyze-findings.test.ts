@@ -74,6 +74,21 @@ describe.skipIf(skipPg)('analyze_query findings on PostgreSQL', () => {
     expect(m!.fix).toContain("email = '42'");
   });
 
+  it('pg_stats most common values in the evidence of a full scan, never those of a sensitive column', async () => {
+    const c = `${scratch.schema}.contacts`;
+    await scratch.exec(`CREATE TABLE ${c} AS SELECT g AS id, g % 40 AS kind, 'p' || (g % 40) AS phone FROM generate_series(1, ${ROWS}) g`);
+    await scratch.exec(`ANALYZE ${c}`);
+    const byKind = await call(`SELECT id FROM ${c} WHERE kind = 3`);
+    const kind = find(byKind, 'FULL_SCAN_LARGE_TABLE');
+    expect(kind?.evidence, text(byKind)).toMatchObject({ distinct: 40 });
+    expect(String(kind!.evidence.most_common).split(', ')).toHaveLength(5);
+    const byPhone = await call(`SELECT id FROM ${c} WHERE phone = 'p3'`);
+    const phone = find(byPhone, 'FULL_SCAN_LARGE_TABLE');
+    expect(phone?.evidence, text(byPhone)).toMatchObject({ distinct: 40 });
+    expect(phone!.evidence).not.toHaveProperty('most_common');
+    expect(JSON.stringify(byPhone.structuredContent)).not.toMatch(/\bp(?!3\b)\d+\b/); // only the filter's own constant
+  });
+
   it('CORRELATED_SUBQUERY: a SubPlan run once per row of a 50,000-row scan (estimated and analyzed)', async () => {
     const sql = `SELECT c.id, (SELECT count(*) FROM ${r} x WHERE x.lo = c.score) AS n FROM ${t} c WHERE c.id > 0 LIMIT 20000`;
     const res = await call(sql);

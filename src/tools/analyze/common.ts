@@ -84,10 +84,13 @@ export interface Context {
   statsOf(node: PlanNode, column: string): ColumnStats | undefined;
 }
 
-/** distinct / null_fraction of a column for a finding's evidence (null when unknown). */
+/**
+ * distinct / null_fraction of a column for a finding's evidence (null when unknown), and its most
+ * common values where the engine keeps them (PostgreSQL) and the column is not sensitive.
+ */
 export function statsEvidence(ctx: Context, node: PlanNode, column: string | undefined): Evidence {
   const s = column ? ctx.statsOf(node, column) : undefined;
-  return { distinct: s?.distinct ?? null, null_fraction: s?.null_fraction ?? null };
+  return { distinct: s?.distinct ?? null, null_fraction: s?.null_fraction ?? null, ...(s?.most_common?.length ? { most_common: s.most_common.join(', ') } : {}) };
 }
 
 /** Rows a node gives its parent over all loops: actual when analyzed, else the estimate. */
