@@ -89,6 +89,18 @@ describe.skipIf(skipPg)('analyze_query findings on PostgreSQL', () => {
     expect(JSON.stringify(byPhone.structuredContent)).not.toMatch(/\bp(?!3\b)\d+\b/); // only the filter's own constant
   });
 
+  it('SORT_SPILL for a hash join whose inner side does not fit work_mem (analyzed), with its batches', async () => {
+    const big = `${scratch.schema}.events`;
+    await scratch.exec(`CREATE TABLE ${big} AS SELECT g AS id, g % ${ROWS} AS customer_id, repeat('x', 120) AS pad FROM generate_series(1, 200000) g`);
+    await scratch.exec(`ANALYZE ${big}`);
+    const join = `SELECT a.pad, b.pad FROM ${big} a JOIN ${big} b ON b.id = a.id + 1`;
+    const res = await call(join, true);
+    const f = find(res, 'SORT_SPILL');
+    expect(f?.evidence, text(res)).toMatchObject({ method: expect.stringMatching(/^hash in \d+ batches$/) });
+    expect(Number(/in (\d+) batches/.exec(String(f!.evidence.method))![1])).toBeGreaterThan(1);
+    expect(codes(await call(join))).not.toContain('SORT_SPILL'); // only an analyzed plan shows a spill
+  });
+
   it('CORRELATED_SUBQUERY: a SubPlan run once per row of a 50,000-row scan (estimated and analyzed)', async () => {
     const sql = `SELECT c.id, (SELECT count(*) FROM ${r} x WHERE x.lo = c.score) AS n FROM ${t} c WHERE c.id > 0 LIMIT 20000`;
     const res = await call(sql);
