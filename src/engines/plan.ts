@@ -26,6 +26,8 @@ export interface PlanNode {
   /** Where the engine names it (PostgreSQL VERBOSE; MySQL the source's database; SQLite main). */
   schema?: string;
   relation?: string;
+  /** The name the statement gives the relation (PostgreSQL Alias), when it differs from `relation`. */
+  alias?: string;
   index?: string;
   /** The condition applied at this node, as the engine prints it (filter, index condition, join condition). */
   filter?: string;

@@ -101,6 +101,62 @@ describe.skipIf(skipPg)('analyze_query findings on PostgreSQL', () => {
     expect(codes(await call(join))).not.toContain('SORT_SPILL'); // only an analyzed plan shows a spill
   });
 
+  it('INDEX_NOT_USABLE for the column as a later function argument, inside EXTRACT, and under arithmetic', async () => {
+    const trunc = await call(`SELECT count(*) FROM ${t} WHERE date_trunc('day', created_at) = '2024-01-02'`, true);
+    expect(find(trunc, 'INDEX_NOT_USABLE')?.evidence, text(trunc)).toMatchObject({ column: 'created_at', index: 'customers_created', predicate: 'function' });
+    expect(find(trunc, 'INDEX_NOT_USABLE')!.fix).toMatch(/created_at >= .* AND created_at </);
+    const extract = await call(`SELECT count(*) FROM ${t} WHERE extract(year FROM created_at) = 2024 AND extract(doy FROM created_at) = 3`);
+    expect(find(extract, 'INDEX_NOT_USABLE')?.evidence, text(extract)).toMatchObject({ column: 'created_at', predicate: 'function' });
+    const plus = await call(`SELECT id FROM ${t} WHERE created_at + interval '1 day' < '2024-01-03'`, true);
+    const f = find(plus, 'INDEX_NOT_USABLE');
+    expect(f?.evidence, text(plus)).toMatchObject({ column: 'created_at', predicate: 'arithmetic' });
+    expect(f!.fix).toContain('move the arithmetic to the other side');
+    expect(codes(await call(`SELECT id FROM ${t} WHERE created_at < timestamp '2024-01-03' - interval '1 day'`, true))).toEqual([]); // the rewrite
+  });
+
+  it('FULL_SCAN_LARGE_TABLE for a hash join that reads a whole table to keep a few rows, gone once the join key is indexed', async () => {
+    const v = `${scratch.schema}.visits`;
+    await scratch.exec(`CREATE TABLE ${v} AS SELECT g AS id, 1 + (g * 7) % ${ROWS} AS customer_ref, 'page' || g AS page FROM generate_series(1, ${ROWS}) g`);
+    await scratch.exec(`ANALYZE ${v}`);
+    const sql = `SELECT v.id, v.page FROM ${v} v JOIN ${t} c ON c.id = v.customer_ref WHERE c.email = 'user42@example.com'`;
+    for (const analyze of [false, true]) {
+      const res = await call(sql, analyze);
+      const f = find(res, 'FULL_SCAN_LARGE_TABLE');
+      expect(f?.evidence, text(res)).toMatchObject({ table: v, join_key: 'customer_ref' });
+      expect(f!.fix).toContain(`CREATE INDEX ON ${v} (customer_ref)`);
+    }
+    await scratch.exec(`CREATE INDEX visits_customer_ref ON ${v} (customer_ref)`);
+    await scratch.exec(`ANALYZE ${v}`);
+    expect(codes(await call(sql, true))).toEqual([]);
+  });
+
+  it('SORT_WITHOUT_INDEX for a top-N sort under a LIMIT, judged by the rows it reads, not the few it returns', async () => {
+    for (const analyze of [false, true]) {
+      const res = await call(`SELECT id FROM ${t} ORDER BY score DESC LIMIT 10`, analyze);
+      const f = find(res, 'SORT_WITHOUT_INDEX');
+      expect(Number(f?.evidence.rows_sorted), text(res)).toBeGreaterThanOrEqual(ROWS * 0.9);
+      expect(f!.fix).toContain(`CREATE INDEX ON ${t} (score)`);
+    }
+  });
+
+  it('no FULL_SCAN_LARGE_TABLE when a LIMIT stops a scan whose filter keeps nearly every row', async () => {
+    const res = await call(`SELECT id FROM ${t} WHERE score <> 3 LIMIT 10`, true);
+    expect(codes(res), text(res)).not.toContain('FULL_SCAN_LARGE_TABLE');
+    const selective = await call(`SELECT id FROM ${t} WHERE c3 = 4242 LIMIT 10`, true); // one match: the scan reads on
+    expect(codes(selective), text(selective)).toContain('FULL_SCAN_LARGE_TABLE');
+  });
+
+  it('CORRELATED_SUBQUERY for a few hundred runs when each run reads the large table through an index that does not lead with the correlation column', async () => {
+    const p = `${scratch.schema}.probe`;
+    await scratch.exec(`CREATE TABLE ${p} AS SELECT g AS score FROM generate_series(1, 300) g`);
+    await scratch.exec(`ANALYZE ${p}`);
+    const res = await call(`SELECT p.score, (SELECT max(c.created_at) FROM ${t} c WHERE c.score = p.score) FROM ${p} p`);
+    const f = find(res, 'CORRELATED_SUBQUERY');
+    expect(f?.evidence, text(res)).toMatchObject({ executions: 300 });
+    expect(f!.fix).toContain(`CREATE INDEX ON ${t} (score)`);
+    expect(codes(await call(`SELECT p.score, (SELECT max(c.created_at) FROM ${t} c WHERE c.id = p.score) FROM ${p} p`))).not.toContain('CORRELATED_SUBQUERY'); // a primary-key lookup per run
+  });
+
   it('CORRELATED_SUBQUERY: a SubPlan run once per row of a 50,000-row scan (estimated and analyzed)', async () => {
     const sql = `SELECT c.id, (SELECT count(*) FROM ${r} x WHERE x.lo = c.score) AS n FROM ${t} c WHERE c.id > 0 LIMIT 20000`;
     const res = await call(sql);

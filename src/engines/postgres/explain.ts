@@ -43,6 +43,8 @@ export function normalizePgPlan(p: PgPlan): PlanNode {
   const subplan = str(p['Subplan Name']);
   if (p['Parent Relationship'] === 'SubPlan' && subplan && !subplan.startsWith('hashed')) node.correlated = subplan;
   if (relation) node.relation = relation;
+  const alias = str(p.Alias);
+  if (alias && alias !== relation) node.alias = alias;
   if (index) node.index = index;
   if (filter) node.filter = filter;
   const sortKey = p['Sort Key'];

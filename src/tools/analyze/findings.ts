@@ -16,7 +16,7 @@ import { walkPlan } from '../../engines/plan.js';
 import type { ColumnStats, TableDetail } from '../../engines/types.js';
 import { withoutSubqueries, columnsIn, describeNode, fmt, LARGE_TABLE_ROWS, PROPOSE, qualified, SELECTIVE_FRACTION, ESTIMATE_FACTOR, ESTIMATE_MIN_ROWS, statsEvidence, tableKey, type Context, type Evidence, type Finding, type Ids } from './common.js';
 import { correlatedSubquery } from './subqueries.js';
-import { nestedLoopLargeOuter } from './joins.js';
+import { joinDiscardsLargeScan, nestedLoopLargeOuter } from './joins.js';
 import { indexNotUsable } from './predicates.js';
 import { missingLimit, selectStarWide, usingTemporary } from './result.js';
 import { NO_FACTS, type StatementFacts } from './statement.js';
@@ -54,12 +54,12 @@ export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableD
     const correlated = correlatedSubquery(node, parent, ctx);
     if (correlated) findings.push(correlated);
 
-    if (node.op === 'seq_scan' && node.relation && node.filter && tableRows !== null && tableRows >= LARGE_TABLE_ROWS && !inCorrelated.has(node)) {
+    if (node.op === 'seq_scan' && node.relation && node.filter && tableRows !== null && tableRows >= LARGE_TABLE_ROWS && !inCorrelated.has(node) && !fullScanNodes.has(node)) {
       const returned = node.actualRows ?? node.estRows;
       // no estimate for the filter: an equality on a column with many distinct values is selective
       const eqCol = returned === undefined ? equalityColumns(node.filter, table).map((c) => statsOf(node, c)).find((s) => s?.distinct != null && s.distinct > 0) : undefined;
       const byDistinct = eqCol?.distinct ? (eqCol.distinct >= SELECTIVE_DISTINCT ? 1 / eqCol.distinct : Math.max(1 / eqCol.distinct, SELECTIVE_FRACTION * 2)) : undefined;
-      const fraction = returned === undefined ? byDistinct : returned / Math.max(tableRows, 1);
+      const fraction = returned === undefined ? byDistinct : passedFraction(node, underLimit.has(node), plan.analyzed, tableRows) ?? returned / Math.max(tableRows, 1);
       // a filter compared with a subquery's result: no index on this table helps, and the subquery has its own finding
       const judged = !(fraction === undefined && /\(\s*(SELECT|WITH)\b/i.test(node.filter));
       const unusable = judged && (fraction === undefined || fraction <= SELECTIVE_FRACTION) ? indexNotUsable(node, ctx) : undefined;
@@ -119,6 +119,11 @@ export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableD
 
     const join = nestedLoopLargeOuter(node, ctx);
     if (join) findings.push(join);
+    const discarded = joinDiscardsLargeScan(node, ctx);
+    if (discarded && !fullScanNodes.has(discarded.scan)) {
+      findings.push(discarded.finding);
+      fullScanNodes.add(discarded.scan);
+    }
     const temporary = usingTemporary(node, ctx);
     if (temporary) findings.push(temporary);
 
@@ -177,15 +182,27 @@ export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableD
   return findings;
 }
 
-/** The rows a sort takes in, and the table they come from when a full scan feeds it. */
+/**
+ * The share of the rows a scan read that passed its filter. Analyzed: passed / (passed + removed),
+ * the only honest figure for a scan a LIMIT stopped early; under a LIMIT without that count, the
+ * estimate (which plans the whole scan). Undefined: judge by rows returned against the table.
+ */
+function passedFraction(node: PlanNode, underLimit: boolean, analyzed: boolean, tableRows: number): number | undefined {
+  if (!analyzed) return undefined;
+  if (node.actualRows !== undefined && node.rowsRemoved !== undefined) return node.actualRows / Math.max(node.actualRows + node.rowsRemoved, 1);
+  if (underLimit && node.estRows !== undefined) return node.estRows / Math.max(tableRows, 1);
+  return undefined;
+}
+
+/** The rows a sort takes in (its input, not its output: a top-N sort under a LIMIT returns few), and the table a full scan feeds it from. */
 function sortInput(node: PlanNode, root: PlanNode, rowsOf: (n: PlanNode) => number | null): { rows: number; table?: PlanNode } | undefined {
   const scans = [...walkPlan(node.op === 'temp_btree' ? root : node)].map((w) => w.node).filter((n) => n.relation);
   const scan = scans.find((n) => n.op === 'seq_scan') ?? scans[0];
+  const child = node.children[0];
+  const fromChild = child ? (child.actualRows !== undefined ? child.actualRows * (child.loops ?? 1) : child.estRows) : undefined;
+  if (fromChild !== undefined) return { rows: fromChild, ...(scan ? { table: scan } : {}) };
   const own = node.actualRows ?? node.estRows;
   if (own !== undefined) return { rows: own, ...(scan ? { table: scan } : {}) };
-  const child = node.children[0];
-  const fromChild = child?.actualRows ?? child?.estRows;
-  if (fromChild !== undefined) return { rows: fromChild, ...(scan ? { table: scan } : {}) };
   // No estimates (SQLite): a full scan of a large table feeds the sort, else it is not known to be large.
   if (scan?.op === 'seq_scan') {
     const rows = rowsOf(scan);

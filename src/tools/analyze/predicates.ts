@@ -15,7 +15,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 interface Hidden {
   column: string;
   index: IndexInfo;
-  kind: 'function' | 'cast' | 'leading_wildcard';
+  kind: 'function' | 'cast' | 'leading_wildcard' | 'arithmetic';
   expression: string;
 }
 
@@ -30,7 +30,12 @@ export function hiddenIndexedColumn(filter: string, indexes: readonly IndexInfo[
       ['cast', new RegExp(`\\bcast\\s*\\(\\s*${col}\\s+as\\s+[^)]*\\)`, 'i')],
       ['cast', new RegExp(`\\(${col}\\)::[\\w ]+|(?<![\\w.\`"])${col}::[\\w ]+`, 'i')],
       ['function', new RegExp(`\\b(?!cast\\b|and\\b|or\\b|not\\b|in\\b|any\\b|all\\b)([A-Za-z_][\\w$]*)\\s*\\(\\s*${col}\\s*(?:[),]|::)`, 'i')],
+      // a later argument: date_trunc('day'::text, orders.created_at), date_format(created_at, ...)
+      ['function', new RegExp(`\\b(?!cast\\b|and\\b|or\\b|not\\b|in\\b|any\\b|all\\b)([A-Za-z_][\\w$]*)\\s*\\([^()]*(?:\\([^()]*\\)[^()]*)*,\\s*${col}\\s*[),]`, 'i')],
+      ['function', new RegExp(`\\bextract\\s*\\(\\s*\\w+\\s+from\\s+${col}\\s*\\)`, 'i')],
       ['leading_wildcard', new RegExp(`${col}\\s*(?:\\)\\s*)?(?:~~\\*?|(?:not\\s+)?i?like)\\s*'%`, 'i')],
+      // arithmetic on the column: (created_at + '1 day'::interval) > ..., price * 2 > ...
+      ['arithmetic', new RegExp(`(?<![\\w.\`"])${col}\\s*[-+*/%]\\s*[\\w'(]|[-+*/%]\\s*${col}(?![\\w\`"])`, 'i')],
     ];
     for (const [kind, re] of checks) {
       const m = re.exec(filter);
@@ -138,13 +143,13 @@ export function indexNotUsable(node: PlanNode, ctx: Context): Finding | undefine
   if (!hidden) return undefined;
   const target = qualified(node);
   const { column, index, kind, expression } = hidden;
-  const how = kind === 'leading_wildcard' ? 'a LIKE pattern that starts with a wildcard' : kind === 'cast' ? 'a cast of the column' : 'a function around the column';
+  const how = { leading_wildcard: 'a LIKE pattern that starts with a wildcard', cast: 'a cast of the column', function: 'a function around the column', arithmetic: 'arithmetic on the column' }[kind];
   const bare = expression.replace(/(?:[`"]?[A-Za-z_][\w$]*[`"]?\.)+(?=[`"]?[A-Za-z_])/g, '').trim();
   const exprIndex = /[)\w]$/.test(bare) && (bare.match(/\(/g)?.length ?? 0) === (bare.match(/\)/g)?.length ?? 0) ? `CREATE INDEX ON ${target} ((${bare}))` : 'CREATE INDEX on the same expression';
   const fix =
     kind === 'leading_wildcard'
       ? `A B-tree index cannot find '%...' patterns: anchor the pattern at the start ('abc%') if the search allows it; otherwise a trigram index on PostgreSQL (CREATE EXTENSION pg_trgm; CREATE INDEX ON ${target} USING gin (${column} gin_trgm_ops);), a FULLTEXT index on MySQL/MariaDB.`
-      : `Leave ${column} bare so ${index.name} applies: ${rewrite(column, bare)}; or index the expression itself (${exprIndex}; MariaDB: a virtual column and an index on it).`;
+      : `Leave ${column} bare so ${index.name} applies: ${rewrite(column, bare, kind)}; or index the expression itself (${exprIndex}; MariaDB: a virtual column and an index on it).`;
   const returned = rowsOut(node, ctx.plan.analyzed);
   return {
     code: 'INDEX_NOT_USABLE',
@@ -168,7 +173,8 @@ export function indexNotUsable(node: PlanNode, ctx: Context): Finding | undefine
 }
 
 /** How to write the condition with the column bare, by what was done to it. */
-function rewrite(column: string, expression: string): string {
+function rewrite(column: string, expression: string, kind: Hidden['kind']): string {
+  if (kind === 'arithmetic') return `move the arithmetic to the other side of the comparison (${column} > <value> - interval '1 day' rather than ${column} + interval '1 day' > <value>)`;
   if (/^(lower|upper)\s*\(/i.test(expression)) return `compare ${column} itself with the value as stored (store it normalized, or use a case-insensitive collation/citext)`;
   if (/date|time|year|month|day|trunc/i.test(expression)) return `compare ${column} with a range instead (${column} >= '2024-01-02' AND ${column} < '2024-01-03' rather than date(${column}) = '2024-01-02')`;
   return `convert the constant on the other side instead of the column (${column} = <value of the column's type>)`;

@@ -38,14 +38,26 @@ function executions(node: PlanNode, parent: PlanNode | undefined, ctx: Context):
   return best;
 }
 
+/** Fewer runs matter too when each one reads a large table (a full scan, or an index that does not lead with the correlation column). */
+const HEAVY_MIN_RUNS = 100;
+
+function readsLargeTablePerRun(inner: PlanNode, cols: readonly string[], ctx: Context): boolean {
+  const rows = ctx.rowsOf(inner);
+  if (rows === null || rows < LARGE_TABLE_ROWS) return false;
+  if (inner.op === 'seq_scan') return true;
+  const used = inner.index ? ctx.tableOf(inner)?.indexes.find((i) => i.name === inner.index) : undefined;
+  return Boolean(used && cols.length && !cols.some((c) => used.columns[0]?.toLowerCase() === c.toLowerCase()));
+}
+
 export function correlatedSubquery(node: PlanNode, parent: PlanNode | undefined, ctx: Context): Finding | undefined {
   if (!node.correlated) return undefined;
   const found = executions(node, parent, ctx);
-  if (!found || found.runs < LARGE_TABLE_ROWS) return undefined;
+  if (!found) return undefined;
   const inner = firstScan(node);
   const innerTable = inner ? ctx.tableOf(inner) : undefined;
   // the correlation column: the first column of the inner table the inner condition names (inner side first)
   const cols = inner ? columnsIn(inner.filter, innerTable).slice(0, 1) : [];
+  if (found.runs < LARGE_TABLE_ROWS && !(found.runs >= HEAVY_MIN_RUNS && inner && readsLargeTablePerRun(inner, cols, ctx))) return undefined;
   const innerTarget = inner ? qualified(inner) : undefined;
   const fullInner = inner?.op === 'seq_scan';
   const outerTarget = found.outer ? qualified(found.outer) : undefined;
