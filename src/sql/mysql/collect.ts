@@ -69,7 +69,11 @@ export function collect(root: unknown): Facts {
     }
     if (!isObj(node)) return;
     visitNode(node, key, facts);
-    for (const [k, v] of Object.entries(node)) if (typeof v === 'object' && v !== null) visit(v, k);
+    for (const k in node) {
+      if (k === 'span') continue; // source positions: a third of the tree, and nothing to judge
+      const v = node[k];
+      if (typeof v === 'object' && v !== null) visit(v, k);
+    }
   };
   visit(root, null);
   return facts;
