@@ -53,7 +53,7 @@ function classifyUncached(driver: SqliteDriver, sql: string, params: readonly un
   }
   const type = statementWord(sql);
   const base = { statementType: type, statementCount: 1, functions: [], tables: [], deniedFunctions: [] };
-  if (!verdict.readonly) return { ...base, class: 'write', reasons: [`SQLite reports that ${type} writes`], sessionNeutral: false };
+  if (!verdict.readonly) return { ...base, class: 'write', tables: writtenTables(driver, sql, params, schema), reasons: [`SQLite reports that ${type} writes`], sessionNeutral: false };
   if (!verdict.reader) return { ...base, class: 'admin', reasons: [`${type} returns no rows: it acts on the connection rather than reading`], sessionNeutral: false };
   if (type === 'EXPLAIN') return { ...base, class: 'read', reasons: [], sessionNeutral: true }; // plans only, runs nothing
   let program: ReturnType<typeof programOf>;
@@ -65,4 +65,17 @@ function classifyUncached(driver: SqliteDriver, sql: string, params: readonly un
   }
   const deniedFunctions = program.functions.filter((f) => DENIED_FUNCTIONS.has(f));
   return { ...base, tables: program.tables, functions: program.functions, columnRefs: program.columns, deniedFunctions, class: 'read', reasons: [], sessionNeutral: deniedFunctions.length === 0 };
+}
+
+/**
+ * The tables a write opens (INSERT/UPDATE/DELETE and what their triggers and foreign keys touch),
+ * from its program; none for DDL, whose program works on sqlite_schema, and none when the program
+ * cannot be read: a source with deny_tables then refuses the change (the tables guard fails closed).
+ */
+function writtenTables(driver: SqliteDriver, sql: string, params: readonly unknown[], schema: SchemaVersion): Classification['tables'] {
+  try {
+    return programOf(driver, sql, params, schema).tables;
+  } catch {
+    return [];
+  }
 }

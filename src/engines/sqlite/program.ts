@@ -1,6 +1,6 @@
 /**
  * What a statement will touch, read from SQLite's own compiled program (EXPLAIN runs nothing):
- * every table it opens, views already expanded, every column it reads (Column on a table or
+ * every table it opens to read or write, views already expanded, every column it reads (Column on a table or
  * index cursor) and every function it calls. Root pages map to tables and indexes through
  * sqlite_schema, cached until the schema version changes.
  */
@@ -79,7 +79,7 @@ export function programOf(driver: SqliteDriver, sql: string, params: readonly un
   const columns = new Set<string>();
   for (const op of ops) {
     const opcode = op[OPCODE] as string;
-    if (opcode === 'OpenRead') {
+    if (opcode === 'OpenRead' || opcode === 'OpenWrite') {
       const tree = pages.byDb.get(op[P3] as number)?.get(op[P2] as number);
       if (!tree) continue;
       tables.set(`${tree.schema}.${tree.name}`, { schema: tree.schema, name: tree.name });

@@ -50,7 +50,8 @@ function inspect(root: unknown, findings: Findings, judgeWrites: boolean): void 
     else if (key === 'A_Expr') {
       const op = names(node.name).join('.');
       if (op) findings.functions.add(`operator:${op}`);
-    } else if (key === 'RangeVar') {
+    } else if (key === 'RangeVar' || (key === 'relation' && typeof node.relname === 'string')) {
+      // a FROM item is a wrapped { RangeVar }; the target of INSERT/UPDATE/DELETE/ALTER/CREATE INDEX is a bare one under `relation`
       findings.tables.push({ ...(node.schemaname ? { schema: String(node.schemaname) } : {}), name: String(node.relname) });
     } else if (key === 'CommonTableExpr') findings.cteNames.add(String(node.ctename));
     if (!judgeWrites) return;

@@ -45,6 +45,19 @@ for (const engine of ENGINE_NAMES) {
       expect(cte.structuredContent).toMatchObject({ rows: [[42]] });
     });
 
+    it('refuses a change to a denied table and lets a change to another table through to approval', async () => {
+      const rw = await connect([scratch.source({ deny_tables: ['*.tokens'], mode: 'read-write' })]);
+      try {
+        expect(errorOf(await rw.call('request_change', { sql: `DELETE FROM ${q('tokens')}` }))?.code).toBe('TABLE_DENIED');
+        expect(errorOf(await rw.call('request_change', { sql: `UPDATE ${q('orders')} SET id = 2 WHERE id IN (SELECT 1 FROM ${q('tokens')})` }))?.code).toBe('TABLE_DENIED');
+        const allowed = await rw.call('request_change', { sql: `UPDATE ${q('orders')} SET id = 2 WHERE id = 1` });
+        expect(errorOf(allowed)).toBeUndefined();
+        expect(allowed.structuredContent).toMatchObject({ status: 'pending' });
+      } finally {
+        await rw.close();
+      }
+    });
+
     it('hides the table from describe_schema and the resources', async () => {
       const described = (await mcp.call('describe_schema', { detail: 'names', schema: scratch.schema })).structuredContent as { tables: { name: string }[] };
       expect(described.tables.map((t) => t.name)).not.toContain('tokens');
