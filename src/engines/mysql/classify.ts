@@ -14,14 +14,16 @@ function judge(call: FunctionCall): boolean {
 /** With `behindViews`, the tables views stand for are added (for deny lists); a view that cannot be read makes the statement unknown. */
 export async function classify(sql: string, variant: string, behindViews?: (tables: TableName[]) => Promise<TableName[]>): Promise<Classification> {
   const { calls, ...found } = await classifyMysql(sql, variant);
-  if (found.class !== 'read') return found;
-  if (behindViews) {
+  if (found.class === 'unknown') return found;
+  // a change through an updatable view reaches the tables behind it: deny_tables judges those too
+  if (behindViews && found.tables.length) {
     try {
       found.tables = [...found.tables, ...(await behindViews(found.tables))];
     } catch (err) {
       return { ...found, class: 'unknown', reasons: [(err as Error).message] };
     }
   }
+  if (found.class !== 'read') return found;
   const denied = calls.filter((c) => !judge(c)).map((c) => (c.schema ? `${c.schema}.${c.name}` : `${c.name}${c.name in MYSQL_ARGC ? `/${c.args}` : ''}`));
   return { ...found, deniedFunctions: [...new Set(denied)], sessionNeutral: denied.length === 0 };
 }

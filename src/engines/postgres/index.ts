@@ -21,7 +21,10 @@ import type { Classification } from '../../sql/types.js';
  */
 async function classify(sql: string, judge: FunctionJudge, driver: PgDriver, expandViews: boolean): Promise<Classification> {
   const found = await classifyPostgres(sql);
-  if (found.class !== 'read') return found;
+  if (found.class !== 'read') {
+    // a change through an updatable view reaches the tables behind it: deny_tables judges those too
+    return expandViews && found.class !== 'unknown' && found.tables.length ? { ...found, tables: [...found.tables, ...(await tablesBehindViews(driver, found.tables))] } : found;
+  }
   const [{ denied, allBuiltin }, behind] = await Promise.all([judge.judge(found.functions), expandViews ? tablesBehindViews(driver, found.tables) : []]);
   return { ...found, tables: [...found.tables, ...behind], deniedFunctions: denied, sessionNeutral: allBuiltin };
 }

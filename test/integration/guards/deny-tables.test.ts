@@ -50,6 +50,9 @@ for (const engine of ENGINE_NAMES) {
       try {
         expect(errorOf(await rw.call('request_change', { sql: `DELETE FROM ${q('tokens')}` }))?.code).toBe('TABLE_DENIED');
         expect(errorOf(await rw.call('request_change', { sql: `UPDATE ${q('orders')} SET id = 2 WHERE id IN (SELECT 1 FROM ${q('tokens')})` }))?.code).toBe('TABLE_DENIED');
+        const throughView = errorOf(await rw.call('request_change', { sql: `UPDATE ${q('v1')} SET t = 'x'` }));
+        if (engine === 'sqlite') expect(throughView).toBeDefined(); // a SQLite view cannot be updated without a trigger
+        else expect(throughView?.code).toBe('TABLE_DENIED');
         const allowed = await rw.call('request_change', { sql: `UPDATE ${q('orders')} SET id = 2 WHERE id = 1` });
         expect(errorOf(allowed)).toBeUndefined();
         expect(allowed.structuredContent).toMatchObject({ status: 'pending' });
