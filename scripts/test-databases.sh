@@ -43,9 +43,18 @@ ensure_postgres() {
     log "starting PostgreSQL $v"; pg_ctlcluster --skip-systemctl-redirect "$v" main start || true
     wait_for PostgreSQL pg_ready
   fi
-  if ! psql -h 127.0.0.1 -U postgres -tAc 'SHOW shared_preload_libraries' | grep -q pg_stat_statements; then
-    log "enabling pg_stat_statements (restart)"
-    psql -h 127.0.0.1 -U postgres -qc "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
+  # WAL archiving on (check_backups tests the archiver), with a harmless command that keeps nothing.
+  local archive_command
+  archive_command=$(psql -h 127.0.0.1 -U postgres -tAc "SELECT setting FROM pg_file_settings WHERE name = 'archive_command' AND applied")
+  if [ -z "$archive_command" ] || [ "$archive_command" = false ]; then
+    psql -h 127.0.0.1 -U postgres -qc "ALTER SYSTEM SET archive_command = '/bin/true'" -c 'SELECT pg_reload_conf()' >/dev/null
+  fi
+  local restart=()
+  psql -h 127.0.0.1 -U postgres -tAc 'SHOW shared_preload_libraries' | grep -q pg_stat_statements || restart+=(pg_stat_statements)
+  [ "$(psql -h 127.0.0.1 -U postgres -tAc 'SHOW archive_mode')" = on ] || restart+=(archive_mode)
+  if [ ${#restart[@]} -gt 0 ]; then
+    log "enabling ${restart[*]} (restart)"
+    psql -h 127.0.0.1 -U postgres -qc "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" -c "ALTER SYSTEM SET archive_mode = on"
     pg_ctlcluster --skip-systemctl-redirect "$v" main restart
     wait_for PostgreSQL pg_ready
   fi

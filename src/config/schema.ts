@@ -43,6 +43,16 @@ export const SourceSchema = z
       .describe('Tables no query may read (also through views) and describe_schema hides.'),
     limits: LimitsSchema.prefault({}),
     masking: MaskingSchema.prefault({}),
+    backups: z
+      .object({
+        dir: z.string().min(1).describe('Where create_backup writes and check_backups looks; a relative path is relative to the state dir.'),
+        max_age_hours: z.number().positive().max(24 * 366).default(24).describe('The newest backup (and the newest proven by a restore) must be younger than this.'),
+        scratch_dsn: z.string().min(1).optional().describe('Server (PostgreSQL, MySQL/MariaDB) where verify_backup creates and drops its scratch database; default: the source\'s own server.'),
+        pgbackrest_stanza: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional().describe('PostgreSQL: the pgBackRest stanza of this source, for check_backups (pgbackrest --stanza=... info).'),
+      })
+      .strict()
+      .optional()
+      .describe('Backup checks, creation and restore tests; without it check_backups says no backup dir is configured.'),
   })
   .strict();
 

@@ -4,4 +4,6 @@ import type { PromptDef } from './types.js';
 
 export type { PromptDef } from './types.js';
 
-export const PROMPTS: readonly PromptDef[] = [optimizeQuery];
+import { backupReadiness } from './backup-readiness.js';
+
+export const PROMPTS: readonly PromptDef[] = [optimizeQuery, backupReadiness];

@@ -46,6 +46,8 @@ export interface ToolContext {
    * the client declared the elicitation capability; the model never sees or answers it.
    */
   elicit?: (request: ElicitRequest) => Promise<ElicitAnswer>;
+  /** Reports progress of a long step (notifications/progress); present only when the client sent a progressToken. */
+  progress?: (done: number, total?: number, message?: string) => Promise<void>;
   /** Set by a tool that asked for or ran a change: the pipeline puts it on the call's audit record. */
   approval?: ApprovalInfo;
 }
@@ -88,6 +90,11 @@ interface ToolCommon<I extends Shape, O extends Shape> {
   statement?(args: Record<string, unknown>): { sql: string; params?: readonly CellValue[]; intent?: 'read' | 'explain' } | undefined;
   /** The compact text block sent beside structuredContent. */
   render(out: Out<O>): string;
+  /**
+   * Hints where the access class alone would mislead: a tool that only reads the database but
+   * writes elsewhere (a backup file, a scratch database) is not read-only or idempotent.
+   */
+  annotations?: { readOnlyHint?: boolean; destructiveHint?: boolean; idempotentHint?: boolean };
 }
 
 export interface SourceTool<I extends Shape, O extends Shape> extends ToolCommon<I, O> {

@@ -6,5 +6,8 @@ import { runQuery } from './run-query.js';
 import { analyzeQuery } from './analyze-query.js';
 import { requestChange } from './request-change.js';
 import { getChange } from './get-change.js';
+import { checkBackups } from './check-backups.js';
+import { createBackupTool } from './create-backup.js';
+import { verifyBackupTool } from './verify-backup.js';
 
-export const TOOLS: readonly ToolDef[] = [listSources, describeSchema, runQuery, analyzeQuery, requestChange, getChange] as unknown as readonly ToolDef[];
+export const TOOLS: readonly ToolDef[] = [listSources, describeSchema, runQuery, analyzeQuery, requestChange, getChange, checkBackups, createBackupTool, verifyBackupTool] as unknown as readonly ToolDef[];

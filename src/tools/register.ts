@@ -10,7 +10,7 @@
  * Tools never carry their own try/catch/audit frame.
  */
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type ElicitRequestFormParams, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type ElicitRequestFormParams, type ServerNotification, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { AuditUnavailableError, type AuditEntry } from '../audit/index.js';
 import { asToolError, ToolError } from '../errors.js';
@@ -20,7 +20,7 @@ import { annotationsFor, type ElicitAnswer, type ElicitRequest, type SourceConte
 import { toolJsonSchema } from './json-schema.js';
 import { toErrorResult, toResult } from './result.js';
 
-type Extra = { signal: AbortSignal; sessionId?: string; requestId: string | number };
+type Extra = { signal: AbortSignal; sessionId?: string; requestId: string | number; _meta?: { progressToken?: string | number }; sendNotification?: (n: ServerNotification) => Promise<void> };
 
 /** A person may take a while to read a change before deciding. */
 const ELICIT_TIMEOUT_MS = 10 * 60_000;
@@ -46,7 +46,7 @@ function prepare(def: ToolDef, ids: string[]): Registered {
     description: def.description,
     inputSchema: toolJsonSchema(input, 'input'),
     outputSchema: toolJsonSchema(z.object(def.output), 'output'),
-    annotations: { title: def.title, ...annotationsFor(def.access) },
+    annotations: { title: def.title, ...annotationsFor(def.access), ...def.annotations },
   };
   return { def, input, listing };
 }
@@ -128,11 +128,20 @@ function elicitor(server: Server, extra: Extra): ((request: ElicitRequest) => Pr
   };
 }
 
+/** notifications/progress for this request, only when the client asked for it with a progressToken. */
+function progressReporter(extra: Extra): Pick<ToolContext, 'progress'> {
+  const token = extra._meta?.progressToken;
+  const send = extra.sendNotification;
+  if (token === undefined || !send) return {};
+  return { progress: (progress, total, message) => send({ method: 'notifications/progress', params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) } }).catch(() => {}) };
+}
+
 async function buildContext(def: ToolDef, args: Record<string, unknown>, extra: Extra, server: Server, deps: ServerDeps): Promise<ToolContext | SourceContext> {
   const elicit = elicitor(server, extra);
   const base: ToolContext = {
     approvals: deps.approvals,
     ...(elicit ? { elicit } : {}),
+    ...progressReporter(extra),
     sources: deps.sources,
     audit: () => deps.audit.status(),
     signal: extra.signal,

@@ -83,6 +83,10 @@ describe('demo database (no source configured)', () => {
       expect(tool!.outputSchema?.type).toBe('object');
       expect(tool!.annotations?.readOnlyHint).toBe(true);
     }
+    // a tool that only reads the database but writes a file or a scratch database does not claim to be read-only
+    expect(byName.get('create_backup')?.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: false, destructiveHint: false });
+    expect(byName.get('verify_backup')?.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: false });
+    expect(byName.get('request_change')?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
   });
 
   it('list_sources shows the demo source, sqlite, read-only, ok', async () => {

@@ -1,0 +1,54 @@
+/**
+ * create_backup on MySQL/MariaDB: mariadb-dump (or mysqldump) --single-transaction of the DSN's
+ * database, without CREATE DATABASE or USE (so it restores into whatever schema is chosen). The
+ * row counts come from our own consistent-snapshot read-only transaction opened just before.
+ */
+import type { ResolvedSource } from '../../config/load.js';
+import { ToolError } from '../../errors.js';
+import { programError, runProgram } from '../../backups/process.js';
+import { ticker } from '../../backups/progress.js';
+import type { BackupEnv, DumpResult } from '../backup-types.js';
+import { clientArgs, dumpBin, mysqlConnect, targetOf } from './backup-conn.js';
+import { mysqlTableCounts } from './backup-tables.js';
+import { redactorFor } from './connect.js';
+import { toMysqlToolError } from './errors.js';
+
+async function countInSnapshot(source: ResolvedSource, database: string) {
+  const t = targetOf(source);
+  const conn = await mysqlConnect(source, t, database);
+  try {
+    await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+    return await mysqlTableCounts(conn, database);
+  } finally {
+    await conn.query('ROLLBACK').catch(() => {});
+    await conn.end().catch(() => conn.destroy());
+  }
+}
+
+export async function mysqlDump(source: ResolvedSource, file: string, env: BackupEnv): Promise<DumpResult> {
+  const database = source.parsed.database;
+  if (!database) throw new ToolError('INVALID_ARGUMENT', 'the DSN names no database: create_backup dumps the one database the DSN names', 'Add the database to the DSN path: mysql://user@host:3306/shop.');
+  const bin = dumpBin();
+  const redact = redactorFor(source);
+  let tables;
+  try {
+    tables = await countInSnapshot(source, database);
+  } catch (err) {
+    throw toMysqlToolError(err, { where: targetOf(source).where, redact });
+  }
+  const { args, env: childEnv } = clientArgs(targetOf(source));
+  const progress = ticker(env.progress, tables.length);
+  const res = await runProgram(bin, [...args, '--single-transaction', '--no-create-db', '--no-tablespaces', '--hex-blob', '--triggers', '--verbose', `--result-file=${file}`, '--', database], {
+    env: childEnv,
+    signal: env.signal,
+    onStderrLine: (line) => {
+      const m = /Retrieving table structure for table (.+?)\.\.\./.exec(line);
+      if (m) progress.tick(`dump: ${m[1]}`);
+    },
+  });
+  if (res.code !== 0) throw programError('mariadb-dump', res, redact);
+  await progress.done(`dump: ${tables.length} tables dumped`);
+  const version = (await runProgram(bin, ['--version'])).stdout.trim();
+  return { tool: version || bin, tables, countsFrom: 'a consistent-snapshot transaction opened just before the dump (writes in between would show as differences)' };
+}
