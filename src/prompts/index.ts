@@ -5,5 +5,6 @@ import type { PromptDef } from './types.js';
 export type { PromptDef } from './types.js';
 
 import { backupReadiness } from './backup-readiness.js';
+import { healthReport } from './health-report.js';
 
-export const PROMPTS: readonly PromptDef[] = [optimizeQuery, backupReadiness];
+export const PROMPTS: readonly PromptDef[] = [optimizeQuery, backupReadiness, healthReport];

@@ -9,5 +9,10 @@ import { getChange } from './get-change.js';
 import { checkBackups } from './check-backups.js';
 import { createBackupTool } from './create-backup.js';
 import { verifyBackupTool } from './verify-backup.js';
+import { checkHealth } from './check-health.js';
+import { topQueries } from './top-queries.js';
+import { checkSecurity } from './check-security.js';
+import { cancelQuery } from './cancel-query.js';
+import { terminateSession } from './terminate-session.js';
 
-export const TOOLS: readonly ToolDef[] = [listSources, describeSchema, runQuery, analyzeQuery, requestChange, getChange, checkBackups, createBackupTool, verifyBackupTool] as unknown as readonly ToolDef[];
+export const TOOLS: readonly ToolDef[] = [listSources, describeSchema, runQuery, analyzeQuery, requestChange, getChange, checkBackups, createBackupTool, verifyBackupTool, checkHealth, topQueries, checkSecurity, cancelQuery, terminateSession] as unknown as readonly ToolDef[];

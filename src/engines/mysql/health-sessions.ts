@@ -1,0 +1,61 @@
+/** cancel_query / terminate_session on MySQL/MariaDB: KILL QUERY n / KILL n on a dedicated connection (never the pool). */
+import mysql from 'mysql2/promise';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import type { ResolvedSource } from '../../config/load.js';
+import type { SessionActionKind, SessionActionOps, SessionInfo } from '../health-types.js';
+import { actionMessage, settledAfter } from '../../health/wait.js';
+import { queryText } from '../../health/judge.js';
+import { connectionOptions, redactorFor } from './connect.js';
+import { toMysqlToolError } from './errors.js';
+
+const DESCRIBE_SQL = `
+  SELECT p.ID AS pid, p.USER AS user, p.DB AS \`database\`, p.COMMAND AS command, p.TIME AS time, p.INFO AS query,
+    EXISTS (SELECT 1 FROM information_schema.INNODB_TRX t WHERE t.trx_mysql_thread_id = p.ID) AS in_trx
+  FROM information_schema.PROCESSLIST p WHERE p.ID = ?`;
+
+/** The thread in the same words as PostgreSQL: active (running a statement), idle, idle in transaction. */
+function stateOf(command: string, inTrx: boolean): string {
+  if (command === 'Query') return 'active';
+  if (command === 'Sleep') return inTrx ? 'idle in transaction' : 'idle';
+  return command.toLowerCase();
+}
+
+async function describeOn(conn: Connection, pid: number): Promise<SessionInfo | null> {
+  const [rows] = await conn.query<RowDataPacket[]>(DESCRIBE_SQL, [pid]);
+  const r = rows[0];
+  if (!r) return null;
+  return { pid: Number(r.pid), user: r.user ?? null, database: r.database ?? null, state: stateOf(String(r.command), Number(r.in_trx) === 1), query: queryText(r.query), running_s: r.time === null ? null : Number(r.time), started_at: null };
+}
+
+export function mysqlSessions(source: ResolvedSource, where: string): SessionActionOps {
+  const withConnection = async <T>(fn: (conn: Connection) => Promise<T>): Promise<T> => {
+    let conn: Connection | undefined;
+    try {
+      conn = await mysql.createConnection(connectionOptions(source));
+      (conn as unknown as { connection: NodeJS.EventEmitter }).connection.on('error', () => {}); // a late socket error must not go unhandled
+      return await fn(conn);
+    } catch (err) {
+      throw toMysqlToolError(err, { where, redact: redactorFor(source) });
+    } finally {
+      await conn?.end().catch(() => conn?.destroy());
+    }
+  };
+  const statement = (action: SessionActionKind, pid: number) => `${action === 'cancel' ? 'KILL QUERY' : 'KILL'} ${Math.trunc(pid)}`;
+  return {
+    statement,
+    describe: (pid) => withConnection((c) => describeOn(c, pid)),
+    run: (action, pid) =>
+      withConnection(async (conn) => {
+        const before = await describeOn(conn, pid);
+        if (!before) return { found: false, done: false, before: null, gone_after: null, message: `no session ${pid}: it had ended before the action ran; nothing was done` };
+        try {
+          await conn.query(statement(action, pid)); // exactly the statement the person approved
+        } catch (err) {
+          if ((err as { errno?: number }).errno === 1094) return { found: true, done: false, before, gone_after: null, message: actionMessage(action, pid, false, null) }; // unknown thread id: ended meanwhile
+          throw err;
+        }
+        const gone = await settledAfter(action, before, () => describeOn(conn, pid));
+        return { found: true, done: true, before, gone_after: gone, message: actionMessage(action, pid, true, gone) };
+      }),
+  };
+}

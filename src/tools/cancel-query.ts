@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { renderSessionAction, requestSessionAction, SessionActionOutput } from '../health/session-request.js';
+import { defineTool } from './define-tool.js';
+
+export const cancelQuery = defineTool({
+  name: 'cancel_query',
+  title: 'Cancel a running statement (a person approves it)',
+  description:
+    'Ask to cancel the statement a server session is running (PostgreSQL pg_cancel_backend, MySQL/MariaDB KILL QUERY); the session stays connected. ' +
+    'It never runs directly: it becomes a pending change that runs once, only after a person approves it (a dialog of the client when it supports elicitation, otherwise `dba-mcp approvals approve <id>`). ' +
+    'Take the pid from check_health (long_queries, blocking). Needs a read-write source; SQLite has no sessions.',
+  scope: 'source',
+  access: 'admin',
+  input: {
+    pid: z.number().int().min(1).max(2 ** 53 - 1).describe('The server session id (PostgreSQL pid, MySQL/MariaDB connection id)'),
+    reason: z.string().max(1_000).optional().describe('Why, shown to the person who approves it'),
+  },
+  output: SessionActionOutput,
+  run: ({ pid, reason }, ctx) => requestSessionAction('cancel', pid, reason, ctx),
+  render: renderSessionAction,
+});
