@@ -1,7 +1,9 @@
 /**
  * Tool schemas as JSON Schema that every client dialect accepts. zod writes nullable and
  * primitive-union fields as `type: [..]`; some clients (those mapping onto a single-`type`
- * dialect, such as Gemini's OpenAPI subset) reject that, so each becomes `anyOf` branches.
+ * dialect, such as Gemini's OpenAPI subset) reject that, so each becomes `anyOf` branches. A
+ * record of anything (`additionalProperties: {}`) is written `additionalProperties: true`, which
+ * strict validators (the Inspector's --strict) accept without a warning.
  */
 import { z } from 'zod';
 
@@ -12,6 +14,8 @@ function portable(node: unknown): unknown {
   if (!node || typeof node !== 'object') return node;
   const out: Json = {};
   for (const [key, value] of Object.entries(node)) out[key] = portable(value);
+  const extra = out.additionalProperties;
+  if (extra && typeof extra === 'object' && !Array.isArray(extra) && Object.keys(extra).length === 0) out.additionalProperties = true;
   if (Array.isArray(out.type)) {
     const types = out.type as string[];
     delete out.type;
