@@ -6,6 +6,7 @@ import { runQuery } from './run-query.js';
 import { analyzeQuery } from './analyze-query.js';
 import { requestChange } from './request-change.js';
 import { getChange } from './get-change.js';
+import { proposeIndex } from './propose-index.js';
 import { checkBackups } from './check-backups.js';
 import { createBackupTool } from './create-backup.js';
 import { verifyBackupTool } from './verify-backup.js';
@@ -15,4 +16,4 @@ import { checkSecurity } from './check-security.js';
 import { cancelQuery } from './cancel-query.js';
 import { terminateSession } from './terminate-session.js';
 
-export const TOOLS: readonly ToolDef[] = [listSources, describeSchema, runQuery, analyzeQuery, requestChange, getChange, checkBackups, createBackupTool, verifyBackupTool, checkHealth, topQueries, checkSecurity, cancelQuery, terminateSession] as unknown as readonly ToolDef[];
+export const TOOLS: readonly ToolDef[] = [listSources, describeSchema, runQuery, analyzeQuery, requestChange, getChange, proposeIndex, checkBackups, createBackupTool, verifyBackupTool, checkHealth, topQueries, checkSecurity, cancelQuery, terminateSession] as unknown as readonly ToolDef[];

@@ -21,7 +21,7 @@ export interface Finding {
   fix: string;
 }
 
-export const PROPOSE = 'propose_index (coming) or';
+export const PROPOSE = 'propose_index verifies the best index; a first guess:';
 
 export function tableKey(schema: string | undefined, name: string): string {
   return `${schema ?? ''}.${name}`.toLowerCase();

@@ -1,0 +1,45 @@
+/**
+ * Column statistics the engine does not keep (MySQL/MariaDB without persistent statistics, SQLite
+ * without sqlite_stat1 or for unindexed columns), measured the way the sqlite3 shell's .expert
+ * does: one read-only aggregate over the table on the engine's read path (distinct values and
+ * nulls per column), and the frequencies of the commonest values of columns with few distinct values. Only for tables up to
+ * SAMPLE_MAX_ROWS; bigger ones keep what the engine knows.
+ */
+import type { IndexAdvisorOps, TableStats } from '../../engines/index-advisor-types.js';
+import type { EngineAdapter, TableDetail } from '../../engines/types.js';
+
+export const SAMPLE_MAX_ROWS = 2_000_000;
+/** Columns with at most this many distinct values get the frequencies of their 10 commonest values. */
+const LOW_CARDINALITY = 1000;
+const MOST_COMMON = 10;
+
+export async function sampleColumns(engine: EngineAdapter, ops: IndexAdvisorOps, d: TableDetail, stats: TableStats, columns: readonly string[], timeoutMs: number): Promise<void> {
+  const rows = stats.rows ?? d.row_estimate;
+  if (rows !== null && rows > SAMPLE_MAX_ROWS) return;
+  const table = ops.tableSql(d);
+  const cols = columns.map((c) => ops.keySql({ column: c, columns: [c] }));
+  try {
+    const res = await engine.runRead({
+      sql: `SELECT ${['COUNT(*)', ...cols.map((c) => `COUNT(DISTINCT ${c}), SUM(CASE WHEN ${c} IS NULL THEN 1 ELSE 0 END)`)].join(', ')} FROM ${table}`,
+      maxRows: 1,
+      timeoutMs,
+    });
+    const row = res.rows[0] ?? [];
+    const total = Number(row[0] ?? 0);
+    stats.rows ??= total;
+    for (const [i, c] of columns.entries()) {
+      const distinct = Number(row[1 + 2 * i] ?? 0);
+      const nulls = Number(row[2 + 2 * i] ?? 0);
+      const had = stats.columns.get(c);
+      const mcv = distinct > 0 && distinct <= LOW_CARDINALITY ? await frequencies(engine, table, cols[i]!, total, timeoutMs) : [];
+      stats.columns.set(c, { distinct, nullFraction: total ? nulls / total : null, correlation: had?.correlation ?? null, mcv: had?.mcv.length ? had.mcv : mcv, bounds: had?.bounds ?? [] });
+    }
+  } catch {
+    // statistics are best effort: without them the model uses defaults
+  }
+}
+
+async function frequencies(engine: EngineAdapter, table: string, col: string, total: number, timeoutMs: number): Promise<{ value: string; freq: number }[]> {
+  const res = await engine.runRead({ sql: `SELECT ${col}, COUNT(*) FROM ${table} GROUP BY ${col} ORDER BY 2 DESC`, maxRows: MOST_COMMON, timeoutMs });
+  return res.rows.filter((r) => r[0] !== null).map((r) => ({ value: String(r[0]), freq: total ? Number(r[1]) / total : 0 }));
+}
