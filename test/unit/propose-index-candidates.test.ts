@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pgQueryShape } from '../../src/engines/postgres/index-advisor-shape.js';
-import { sqlparserQueryShape } from '../../src/engines/mysql/index-advisor-shape.js';
+import { sqlparserQueryShape } from '../../src/sql/sqlparser-query-shape.js';
 import type { ColumnFacts, IndexCandidate, QueryShape, TableStats } from '../../src/engines/index-advisor-types.js';
 import type { IndexInfo } from '../../src/engines/types.js';
 import { candidatesFor, type CandidateContext } from '../../src/tools/index-advice/candidates.js';

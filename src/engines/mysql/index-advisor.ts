@@ -11,7 +11,7 @@ import type { EngineDeps, TableRef } from '../types.js';
 import type { MysqlDriver } from './driver.js';
 import { runRead } from './read.js';
 import { mysqlColumnStats } from './column-stats.js';
-import { sqlparserQueryShape } from './index-advisor-shape.js';
+import { sqlparserQueryShape } from '../../sql/sqlparser-query-shape.js';
 import { mysqlIndexUsage } from './index-usage.js';
 
 const quote = (name: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `\`${name.replace(/`/g, '``')}\``);

@@ -8,7 +8,7 @@ import { ToolError } from '../../errors.js';
 import type { ColumnFacts, IndexAdvisorOps, IndexCandidate, KeyTerm, TableStats } from '../index-advisor-types.js';
 import type { EngineDeps, TableRef } from '../types.js';
 import type { SqliteDriver } from './driver.js';
-import { sqlparserQueryShape } from '../mysql/index-advisor-shape.js';
+import { sqlparserQueryShape } from '../../sql/sqlparser-query-shape.js';
 import { SqliteWhatIf } from './index-advisor-session.js';
 import { sqliteIndexUsage } from './index-usage.js';
 

@@ -4,9 +4,9 @@
  * included), ANDed predicates per table, join keys, ORDER BY / GROUP BY, LIMIT, columns read.
  * Used by the MySQL and the SQLite advisors (same parser, different dialect).
  */
-import { ToolError } from '../../errors.js';
-import { parseMysql } from '../../sql/mysql/parser.js';
-import type { KeyTerm, Predicate, PredicateOp, PredicateValue, QueryShape, TableAccess } from '../index-advisor-types.js';
+import { ToolError } from '../errors.js';
+import { parseMysql } from './mysql/parser.js';
+import type { KeyTerm, Predicate, PredicateOp, PredicateValue, QueryShape, TableAccess } from '../engines/index-advisor-types.js';
 
 type Node = Record<string, unknown>;
 const obj = (v: unknown): Node | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : undefined);
