@@ -7,6 +7,7 @@
 import { ToolError } from '../errors.js';
 import { parseMysql } from './mysql/parser.js';
 import type { KeyTerm, Predicate, PredicateOp, PredicateValue, QueryShape, TableAccess } from '../engines/index-advisor-types.js';
+import { resolveColumn, type Ref, type Scope } from './query-scope.js';
 
 type Node = Record<string, unknown>;
 const obj = (v: unknown): Node | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : undefined);
@@ -16,15 +17,6 @@ const OPS: Record<string, PredicateOp> = { Eq: 'eq', Lt: 'range', Gt: 'range', L
 const FLIP: Record<string, string> = { Lt: 'Gt', Gt: 'Lt', LtEq: 'GtEq', GtEq: 'LtEq' };
 const SYMBOL: Record<string, string> = { Eq: '=', Lt: '<', Gt: '>', LtEq: '<=', GtEq: '>=', NotEq: '<>' };
 
-interface Scope {
-  byAlias: Map<string, TableAccess>;
-  parent?: Scope;
-}
-
-interface Ref {
-  access: TableAccess | undefined;
-  column: string;
-}
 
 function identParts(n: Node): string[] | undefined {
   const id = obj(n.Identifier);
@@ -166,22 +158,7 @@ class ShapeBuilder {
   }
 
   resolve(parts: string[], scope: Scope): Ref {
-    const column = parts.at(-1)!;
-    if (parts.length >= 2) {
-      const alias = parts.at(-2)!.toLowerCase();
-      for (let s: Scope | undefined = scope; s; s = s.parent) {
-        const a = s.byAlias.get(alias);
-        if (a) return { access: a, column };
-      }
-      return { access: undefined, column };
-    }
-    for (let s: Scope | undefined = scope; s; s = s.parent) {
-      if (s.byAlias.size === 1 && !this.hasColumn) return { access: [...s.byAlias.values()][0], column };
-      const owners = [...s.byAlias.values()].filter((a) => this.hasColumn?.(a.table.name, column) ?? false);
-      if (owners.length === 1) return { access: owners[0], column };
-      if (s.byAlias.size > 1 || owners.length > 1) return { access: undefined, column };
-    }
-    return { access: undefined, column };
+    return resolveColumn(parts.at(-1)!, parts.length >= 2 ? parts.at(-2)!.toLowerCase() : undefined, scope, this.hasColumn);
   }
 
   term(node: unknown, scope: Scope): { access: TableAccess | undefined; term: KeyTerm | undefined } {

@@ -8,6 +8,7 @@
 import { ToolError } from '../../errors.js';
 import { parsePostgres } from '../../sql/postgres/parser.js';
 import type { KeyTerm, Predicate, PredicateOp, PredicateValue, QueryShape, TableAccess } from '../index-advisor-types.js';
+import { resolveColumn, type Ref, type Scope } from '../../sql/query-scope.js';
 
 type Node = Record<string, unknown>;
 const obj = (v: unknown): Node | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : undefined);
@@ -16,17 +17,6 @@ const sval = (v: unknown): string => String(obj(obj(v)?.String)?.sval ?? '');
 
 const OPS: Record<string, PredicateOp> = { '=': 'eq', '<': 'range', '>': 'range', '<=': 'range', '>=': 'range', '<>': 'neq', '!=': 'neq' };
 const FLIP: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
-
-interface Scope {
-  /** alias -> access */
-  byAlias: Map<string, TableAccess>;
-  parent?: Scope;
-}
-
-interface Ref {
-  access: TableAccess | undefined;
-  column: string;
-}
 
 class ShapeBuilder {
   readonly accesses: TableAccess[] = [];
@@ -148,22 +138,7 @@ class ShapeBuilder {
   resolve(fields: unknown[], scope: Scope): Ref | undefined {
     const names = fields.map(sval);
     if (names.some((n) => n === '')) return undefined; // A_Star
-    const column = names.at(-1)!;
-    if (names.length >= 2) {
-      const alias = names.at(-2)!;
-      for (let s: Scope | undefined = scope; s; s = s.parent) {
-        const a = s.byAlias.get(alias);
-        if (a) return { access: a, column };
-      }
-      return { access: undefined, column };
-    }
-    for (let s: Scope | undefined = scope; s; s = s.parent) {
-      if (s.byAlias.size === 1 && !this.hasColumn) return { access: [...s.byAlias.values()][0], column };
-      const owners = [...s.byAlias.values()].filter((a) => this.hasColumn?.(a.table.name, column) ?? false);
-      if (owners.length === 1) return { access: owners[0], column };
-      if (s.byAlias.size > 1 || owners.length > 1) return { access: undefined, column };
-    }
-    return { access: undefined, column };
+    return resolveColumn(names.at(-1)!, names.length >= 2 ? names.at(-2)! : undefined, scope, this.hasColumn);
   }
 
   /** A key term: a column, or an indexable expression over exactly one column of one table. */
