@@ -75,6 +75,8 @@ function describe(change: StoredChange, store: ApprovalStore): string {
   if (change.decision) lines.push(`  decision:   ${change.decision.decision} by ${change.decision.by} via ${change.decision.path} at ${change.decision.at}`);
   if (change.outcome) {
     lines.push(change.outcome.error ? `  outcome:    failed at ${change.outcome.finished_at}: ${change.outcome.error.code}: ${change.outcome.error.message}` : `  outcome:    executed at ${change.outcome.finished_at}; rows affected: ${change.outcome.rows_affected ?? 'n/a'}`);
+    const report = change.outcome.report as { applied?: { n: number }[]; failed_step?: { n: number } | null; not_run?: number[] } | undefined;
+    if (report?.applied) lines.push(`  steps:      applied ${report.applied.map((a) => a.n).join(', ') || 'none'}${report.failed_step ? `; failed at ${report.failed_step.n}` : ''}${report.not_run?.length ? `; not run ${report.not_run.join(', ')}` : ''}`);
   }
   lines.push('  sql:', ...change.sql.split('\n').map((l) => `    ${l}`));
   return `${lines.join('\n')}\n`;

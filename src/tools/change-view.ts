@@ -20,9 +20,10 @@ export const ChangeViewSchema = {
   rows_affected: z.number().int().nullable().describe('Rows the approved change affected when it ran; null before it ran or for DDL'),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   next_step: z.string().describe('What happens next, and who has to act'),
+  report: z.record(z.string(), z.unknown()).optional().describe('Migrations: the steps applied, the step that failed, the steps not run, and the history table'),
 };
 
-export type ChangeView = { [K in keyof typeof ChangeViewSchema]: z.infer<(typeof ChangeViewSchema)[K]> };
+export type ChangeView = z.infer<z.ZodObject<typeof ChangeViewSchema>>;
 
 function nextStep(change: StoredChange, status: ChangeView['status']): string {
   switch (status) {
@@ -34,6 +35,7 @@ function nextStep(change: StoredChange, status: ChangeView['status']): string {
     case 'executed':
       return 'Done: the change ran once, exactly as shown. It cannot be run again; a new change needs a new request_change and a new approval.';
     case 'failed':
+      if (change.kind === 'migration') return 'The migration stopped at the failed step (see error and report): the steps before it were applied and committed, the rest did not run. Review the report and plan the remaining change again.';
       return 'The change was approved but failed when it ran (see error); nothing was committed by it. A corrected change needs a new request_change.';
     case 'rejected':
       return 'A person rejected the change; it will not run. Do not retry it unchanged unless the user asks.';
@@ -59,6 +61,7 @@ export function viewOf(change: StoredChange, store: ApprovalStore): ChangeView {
     rows_affected: change.outcome?.rows_affected ?? null,
     error: change.outcome?.error ?? null,
     next_step: nextStep(change, status),
+    ...(change.outcome?.report ? { report: change.outcome.report } : {}),
   };
 }
 
@@ -83,6 +86,8 @@ export function renderChange(v: ChangeView): string {
   if (v.decision) lines.push(`decision: ${v.decision.decision} by ${v.decision.by} via ${v.decision.path} at ${v.decision.at}`);
   if (v.status === 'executed') lines.push(`rows affected: ${v.rows_affected ?? 'n/a'}`);
   if (v.error) lines.push(`error: ${v.error.code}: ${v.error.message}`);
+  const applied = v.report?.applied as { n: number; purpose: string }[] | undefined;
+  if (applied) lines.push(`applied steps: ${applied.map((a) => a.n).join(', ') || 'none'}${v.report?.failed_step ? `; failed at step ${(v.report.failed_step as { n: number }).n}` : ''}; history: ${String(v.report?.history_table)}`);
   lines.push(v.next_step);
   return lines.join('\n');
 }

@@ -25,7 +25,7 @@ describe('prompts', () => {
     mcp = await connect([]);
     expect(mcp.client.getServerCapabilities()?.prompts).toBeDefined();
     const { prompts } = await mcp.client.listPrompts();
-    expect(prompts.map((p) => p.name)).toEqual(['optimize_query', 'backup_readiness', 'health_report']);
+    expect(prompts.map((p) => p.name)).toEqual(['optimize_query', 'review_migration', 'backup_readiness', 'health_report']);
     expect(prompts[0]!.arguments).toEqual([
       expect.objectContaining({ name: 'sql', required: true }),
       expect.objectContaining({ name: 'source', required: false }),

@@ -2,8 +2,19 @@ import type { ResolvedSource } from '../../config/load.js';
 import type { MigrationOps } from '../migration-types.js';
 import type { EngineDeps } from '../types.js';
 import type { PgDriver } from './driver.js';
+import { analyzePostgres } from './migration-analyze.js';
+import { applyPg, composePg, dryRunPg, PG_HISTORY_TABLE, recordPgHistory } from './migration-run.js';
 
-/** The postgres side of plan_migration / apply_migration (#7); undefined until built. */
-export function createMigrations(_driver: PgDriver, _source: ResolvedSource, _deps: EngineDeps): MigrationOps | undefined {
-  return undefined;
+/** The PostgreSQL side of plan_migration / apply_migration (#7). */
+export function createMigrations(driver: PgDriver, source: ResolvedSource, _deps: EngineDeps): MigrationOps | undefined {
+  return {
+    analyze: (sql) => analyzePostgres(driver, sql),
+    timeouts: { lock: true, statement: true },
+    compose: composePg,
+    dryRun: (steps, t) => dryRunPg(source, driver.where, steps, t),
+    apply: (steps, onStep) => applyPg(source, driver.where, steps, onStep),
+    recordHistory: (row) => recordPgHistory(source, driver.where, row),
+    quoteIdent: (name) => `"${name.replace(/"/g, '""')}"`,
+    historyTable: PG_HISTORY_TABLE,
+  };
 }

@@ -2,8 +2,20 @@ import type { ResolvedSource } from '../../config/load.js';
 import type { MigrationOps } from '../migration-types.js';
 import type { EngineDeps } from '../types.js';
 import type { SqliteDriver } from './driver.js';
+import { analyzeSqlite } from './migration-analyze.js';
+import { q } from './migration-rebuild.js';
+import { applySqlite, composeSqlite, dryRunSqlite, recordSqliteHistory, SQLITE_HISTORY_TABLE } from './migration-run.js';
 
-/** The sqlite side of plan_migration / apply_migration (#7); undefined until built. */
-export function createMigrations(_driver: SqliteDriver, _source: ResolvedSource, _deps: EngineDeps): MigrationOps | undefined {
-  return undefined;
+/** The SQLite side of plan_migration / apply_migration (#7). */
+export function createMigrations(driver: SqliteDriver, _source: ResolvedSource, _deps: EngineDeps): MigrationOps | undefined {
+  return {
+    analyze: (sql) => analyzeSqlite(driver, sql),
+    timeouts: { lock: true, statement: false },
+    compose: composeSqlite,
+    dryRun: async (steps, t) => dryRunSqlite(driver.file, steps, t),
+    apply: async (steps, onStep) => applySqlite(driver.file, steps, onStep),
+    recordHistory: async (row) => recordSqliteHistory(driver.file, row),
+    quoteIdent: q,
+    historyTable: SQLITE_HISTORY_TABLE,
+  };
 }

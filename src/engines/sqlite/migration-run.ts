@@ -1,0 +1,115 @@
+/**
+ * Running SQLite migration steps on a read-write connection opened for them (the engine's own
+ * connections are read-only). SQLite DDL is transactional, so the dry run runs every step in one
+ * transaction, a savepoint each, and rolls it back. busy_timeout is SQLite's lock timeout; there
+ * is no statement timeout.
+ */
+import Database from 'better-sqlite3';
+import type { DryRunReport, HistoryRow, RunnableStep, StepDraft, StepOutcome, StepTimeouts } from '../migration-types.js';
+import { toSqliteToolError } from './errors.js';
+
+export const SQLITE_HISTORY_TABLE = 'dba_mcp_migrations';
+
+export function composeSqlite(step: StepDraft, t: StepTimeouts): string[] {
+  const busy = `PRAGMA busy_timeout = ${Math.max(1, Math.round(t.lock_timeout_ms))}`;
+  return step.transactional ? [busy, 'BEGIN IMMEDIATE', ...step.body, 'COMMIT'] : [busy, ...step.body];
+}
+
+function open(file: string, t: StepTimeouts): Database.Database {
+  return new Database(file, { fileMustExist: true, timeout: Math.max(1, t.lock_timeout_ms) });
+}
+
+/** Runs one statement; PRAGMA foreign_key_check fails when it returns rows. */
+function run(db: Database.Database, sql: string): number | null {
+  const stmt = db.prepare(sql);
+  if (stmt.reader) {
+    const rows = stmt.all();
+    if (/^\s*pragma\s+foreign_key_check\b/i.test(sql) && rows.length) throw new Error(`foreign_key_check found ${rows.length} row(s) whose parent is missing, e.g. ${JSON.stringify(rows[0])}`);
+    return null;
+  }
+  const res = stmt.run();
+  return /^\s*(insert|update|delete|replace)\b/i.test(sql) ? res.changes : null;
+}
+
+export function dryRunSqlite(file: string, steps: readonly RunnableStep[], t: StepTimeouts): DryRunReport {
+  let db: Database.Database;
+  try {
+    db = open(file, t);
+  } catch (err) {
+    throw toSqliteToolError(err, file);
+  }
+  const report: DryRunReport = { outcome: 'rolled-back', reason: null, steps: [] };
+  try {
+    if (steps.some((s) => s.statements.some((x) => /^pragma\s+foreign_keys\s*=\s*off/i.test(x)))) db.pragma('foreign_keys = OFF');
+    db.exec('BEGIN IMMEDIATE');
+    for (const step of steps) {
+      if (step.dry_run_body.length === 0) {
+        report.steps.push({ n: step.n, ok: true, error: 'skipped: cannot run inside a transaction' });
+        continue;
+      }
+      db.exec('SAVEPOINT dba_mcp_step');
+      try {
+        for (const sql of step.dry_run_body) run(db, sql);
+        db.exec('RELEASE dba_mcp_step');
+        report.steps.push({ n: step.n, ok: true });
+      } catch (err) {
+        db.exec('ROLLBACK TO dba_mcp_step');
+        report.steps.push({ n: step.n, ok: false, error: (err as Error).message });
+        report.outcome = 'failed';
+        report.reason = `step ${step.n} failed: ${(err as Error).message}`;
+        break;
+      }
+    }
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    db.close();
+  }
+  return report;
+}
+
+export function applySqlite(file: string, steps: readonly RunnableStep[], onStep: (s: StepOutcome) => void): StepOutcome[] {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { fileMustExist: true, timeout: 5_000 });
+  } catch (err) {
+    throw toSqliteToolError(err, file);
+  }
+  const done: StepOutcome[] = [];
+  try {
+    for (const step of steps) {
+      const started = performance.now();
+      let rows: number | null = null;
+      try {
+        for (const sql of step.statements) {
+          const n = run(db, sql);
+          if (n !== null) rows = (rows ?? 0) + n;
+        }
+        done.push({ n: step.n, ok: true, ms: Math.round(performance.now() - started), rows_affected: rows });
+      } catch (err) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        if (step.statements.some((x) => /^pragma\s+foreign_keys\s*=\s*off/i.test(x))) db.pragma('foreign_keys = ON');
+        const e = toSqliteToolError(err, file);
+        done.push({ n: step.n, ok: false, ms: Math.round(performance.now() - started), rows_affected: rows, error: { code: e.code, message: e.message } });
+      }
+      onStep(done.at(-1)!);
+      if (!done.at(-1)!.ok) break;
+    }
+  } finally {
+    db.close();
+  }
+  return done;
+}
+
+export function recordSqliteHistory(file: string, row: HistoryRow): void {
+  const db = new Database(file, { fileMustExist: true, timeout: 5_000 });
+  try {
+    db.exec(`CREATE TABLE IF NOT EXISTS ${SQLITE_HISTORY_TABLE} (id TEXT PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, steps TEXT NOT NULL,
+      requested_by TEXT, approved_by TEXT, started TEXT NOT NULL, finished TEXT, outcome TEXT NOT NULL)`);
+    db.prepare(`INSERT INTO ${SQLITE_HISTORY_TABLE} (id, name, sha256, steps, requested_by, approved_by, started, finished, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET finished = excluded.finished, outcome = excluded.outcome`).run(row.id, row.name, row.sha256, row.steps, row.requested_by, row.approved_by, row.started.toISOString(), row.finished?.toISOString() ?? null, row.outcome);
+  } catch (err) {
+    throw toSqliteToolError(err, file);
+  } finally {
+    db.close();
+  }
+}
