@@ -61,7 +61,7 @@ export function requireBinary(spec: BinarySpec, env: NodeJS.ProcessEnv = process
   if (found) return found;
   const roots = (spec.versionedRoots ?? []).map((r) => `${r}/<version>/bin`);
   throw new ToolError(
-    'UNSUPPORTED_BY_ENGINE',
+    'PROGRAM_NOT_FOUND',
     `${spec.names.join(' or ')} is not installed on the machine running dba-mcp (looked on PATH${roots.length ? ` and in ${roots.join(', ')}` : ''})`,
     `Install it: ${spec.install}. Then call this tool again (no restart needed).`,
   );

@@ -43,7 +43,7 @@ export function backupSetupOf(ctx: SourceContext): BackupSetup | undefined {
 export function requireBackupSetup(ctx: SourceContext): BackupSetup {
   const setup = backupSetupOf(ctx);
   if (!setup) {
-    throw new ToolError('INVALID_ARGUMENT', `source "${ctx.source.id}" has no backup dir configured`, `Add to the source in the config file: backups: { dir: /var/backups/${ctx.source.id}, max_age_hours: 24 } (a relative dir is under the state dir).`);
+    throw new ToolError('NOT_CONFIGURED', `source "${ctx.source.id}" has no backup dir configured`, `Add to the source in the config file: backups: { dir: /var/backups/${ctx.source.id}, max_age_hours: 24 } (a relative dir is under the state dir).`);
   }
   return setup;
 }

@@ -101,7 +101,7 @@ describe.each(ENGINES)('backups on %s', (engine) => {
     expect(out.dir).toBeNull();
     expect(check(out, 'backup_dir')).toMatchObject({ status: 'fail', message: expect.stringContaining('no backup dir configured') });
     expect(check(out, want.serverCheck)).toBeDefined();
-    expect(errorOf(await mcp.call('create_backup', {}))).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('no backup dir configured') });
+    expect(errorOf(await mcp.call('create_backup', {}))).toMatchObject({ code: 'NOT_CONFIGURED', message: expect.stringContaining('no backup dir configured') });
   });
 
   it.skipIf(skips[engine])('creates a backup with its manifest, proves it by a restore, and then check_backups is ok', async () => {

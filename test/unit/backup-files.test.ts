@@ -155,6 +155,7 @@ describe('finding client programs', () => {
       err = e as ToolError;
     }
     expect(err).toBeInstanceOf(ToolError);
+    expect(err!.code).toBe('PROGRAM_NOT_FOUND');
     expect(err!.message).toBe('mariadb-dump or mysqldump is not installed on the machine running dba-mcp (looked on PATH and in /opt/none/<version>/bin)');
     expect(err!.hint).toContain('apt-get install mariadb-client');
   });
