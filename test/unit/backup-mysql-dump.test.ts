@@ -1,6 +1,9 @@
 /** What verify_backup lets the mariadb client run from a dump: only what stays in the scratch schema. */
 import { describe, expect, it } from 'vitest';
-import { escapeIn, isDumpHead } from '../../src/engines/mysql/backup-file.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { completion, escapeIn, isDumpHead } from '../../src/engines/mysql/backup-file.js';
 
 const STAYS = [
   'DROP TABLE IF EXISTS `t`;',
@@ -35,5 +38,17 @@ describe('mariadb-dump files', () => {
     expect(isDumpHead(Buffer.from('/*M!999999\\- enable the sandbox mode */ \n-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB'))).toBe(true);
     expect(isDumpHead(Buffer.from('-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)'))).toBe(true);
     expect(isDumpHead(Buffer.from('SELECT 1;'))).toBe(false);
+  });
+
+  it('knows a complete dump by its last line, whatever the hour (mysqldump pads it with a space)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-mcp-dump-'));
+    const file = path.join(dir, 'd.sql');
+    const body = '-- MariaDB dump 10.19\nCREATE TABLE `t` (id int);\n';
+    for (const [ending, complete] of [['-- Dump completed on 2026-11-25  0:03:02\n', true], ['-- Dump completed on 2026-11-24 23:41:07\n', true], ['-- Dump completed\n', true], ['INSERT INTO `t` VALUES (1', false]] as const) {
+      fs.writeFileSync(file, body + ending);
+      expect(completion(file).ok, ending).toBe(complete);
+    }
+    expect(completion(file).message).toContain('cut short');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -10,7 +10,7 @@ import readline from 'node:readline';
 import type { Evidence } from '../backup-types.js';
 
 const HEADER = /^(\/\*M!999999\\- enable the sandbox mode \*\/\s*\n)?-- (MariaDB|MySQL) dump /;
-const COMPLETED = /-- Dump completed(?: on (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d))?\s*$/;
+const COMPLETED = /-- Dump completed(?: on (\d{4}-\d\d-\d\d +\d{1,2}:\d\d:\d\d))?\s*$/; // mysqldump pads the hour with a space: "2026-11-25  0:03:02"
 const LEAVES_SCHEMA = /^\s*(\/\*!\d*\s*)?(USE\s|(CREATE|DROP)\s+(DATABASE|SCHEMA)\b)/i;
 const NAME = '(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)';
 /** A write target qualified by a schema: `db`.`t` after TABLE(S), INTO, VIEW, TRIGGER, UPDATE, DELETE FROM, or a trigger's ON. */
