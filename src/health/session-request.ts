@@ -5,8 +5,8 @@
  * runs it on a dedicated connection. Like request_change, nothing the model sends approves it.
  */
 import { z } from 'zod';
-import { awaitOutcome, runApproved } from '../approvals/execute.js';
-import { ApprovalError, type StoredChange } from '../approvals/store.js';
+import { decideAtClient } from '../approvals/decide-at-client.js';
+import type { StoredChange } from '../approvals/store.js';
 import type { SessionActionKind, SessionInfo } from '../engines/health-types.js';
 import { ToolError } from '../errors.js';
 import { ChangeViewSchema, viewOf, type ChangeView } from '../tools/change-view.js';
@@ -53,12 +53,6 @@ function approvalMessage(change: StoredChange, action: SessionActionKind, sessio
   ].join('\n');
 }
 
-const DECISION_SCHEMA = {
-  type: 'object' as const,
-  properties: { decision: { type: 'string', enum: ['approve', 'reject'], title: 'Run this?', description: 'approve runs the statement above once; reject discards it' } },
-  required: ['decision'],
-};
-
 const OUTCOME_WAIT_MS = 30_000;
 
 export function sessionView(change: StoredChange, ctx: SourceContext, session: SessionInfo | null): SessionActionView {
@@ -85,27 +79,8 @@ export async function requestSessionAction(action: SessionActionKind, pid: numbe
   ctx.approval = { id: change.id, decision: 'requested' };
   if (!ctx.elicit) return sessionView(change, ctx, session);
 
-  let answer: Awaited<ReturnType<NonNullable<SourceContext['elicit']>>>;
-  try {
-    answer = await ctx.elicit({ message: approvalMessage(change, action, session, ctx), requestedSchema: DECISION_SCHEMA });
-  } catch (err) {
-    ctx.logger.warn({ change: change.id, err: (err as Error).message }, 'elicitation failed; the session action stays pending');
-    return sessionView(ctx.approvals.get(change.id) ?? change, ctx, session);
-  }
-  const approved = answer.action === 'accept' && answer.content?.decision === 'approve';
-  const by = ctx.client ? `${ctx.client.name} ${ctx.client.version} (person at the client)` : 'person at the client';
-  let decided: StoredChange;
-  try {
-    decided = ctx.approvals.decide(change.id, approved ? 'approved' : 'rejected', by, 'elicitation', { sha256: change.sha256, recorded: true });
-  } catch (err) {
-    if (!(err instanceof ApprovalError)) throw err;
-    return sessionView(ctx.approvals.get(change.id) ?? change, ctx, session);
-  }
-  ctx.approval = { id: change.id, decided_by: by, path: 'elicitation', decision: approved ? 'approved' : 'rejected' };
-  if (!approved) return sessionView(decided, ctx, session);
-  const resolve = async (id: string) => (id === ctx.source.id ? { source: ctx.source, engine: ctx.engine } : undefined);
-  const ran = (await runApproved(ctx.approvals, change.id, resolve)) ?? (await awaitOutcome(ctx.approvals, change.id, OUTCOME_WAIT_MS)) ?? decided;
-  return sessionView(ran, ctx, session);
+  const question = { message: approvalMessage(change, action, session, ctx), title: 'Run this?', meaning: 'approve runs the statement above once; reject discards it' };
+  return sessionView(await decideAtClient(change, ctx, question, { waitMs: OUTCOME_WAIT_MS }), ctx, session);
 }
 
 export function renderSessionAction(out: SessionActionView): string {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { awaitOutcome, runApproved } from '../approvals/execute.js';
-import { ApprovalError, type StoredChange } from '../approvals/store.js';
+import { decideAtClient } from '../approvals/decide-at-client.js';
+import type { StoredChange } from '../approvals/store.js';
 import { readProofs } from '../backups/proofs.js';
 import { ToolError } from '../errors.js';
 import { planHash, plansDir, readPlan } from '../migrations/plan-store.js';
@@ -50,38 +50,9 @@ function approvalMessage(change: StoredChange, plan: StoredPlan, ctx: SourceCont
   ].join('\n');
 }
 
-const DECISION_SCHEMA = {
-  type: 'object' as const,
-  properties: { decision: { type: 'string', enum: ['approve', 'reject'], title: 'Apply this migration?', description: 'approve runs the steps above once; reject discards them' } },
-  required: ['decision'],
-};
-
-async function decideByElicitation(change: StoredChange, plan: StoredPlan, ctx: SourceContext): Promise<StoredChange> {
-  let answer;
-  try {
-    answer = await ctx.elicit!({ message: approvalMessage(change, plan, ctx), requestedSchema: DECISION_SCHEMA });
-  } catch (err) {
-    ctx.logger.warn({ change: change.id, err: (err as Error).message }, 'elicitation failed; the migration stays pending');
-    return ctx.approvals.get(change.id) ?? change;
-  }
-  const approved = answer.action === 'accept' && answer.content?.decision === 'approve';
-  const by = ctx.client ? `${ctx.client.name} ${ctx.client.version} (person at the client)` : 'person at the client';
-  let decided: StoredChange;
-  try {
-    decided = ctx.approvals.decide(change.id, approved ? 'approved' : 'rejected', by, 'elicitation', { sha256: change.sha256, recorded: true });
-  } catch (err) {
-    if (!(err instanceof ApprovalError)) throw err;
-    return ctx.approvals.get(change.id) ?? change;
-  }
-  ctx.approval = { id: change.id, decided_by: by, path: 'elicitation', decision: approved ? 'approved' : 'rejected' };
-  if (!approved) return decided;
-  const resolve = async (id: string) => (id === ctx.source.id ? { source: ctx.source, engine: ctx.engine } : undefined);
-  const stop = onMigrationProgress(change.id, (done, total, message) => void ctx.progress?.(done, total, message));
-  try {
-    return (await runApproved(ctx.approvals, change.id, resolve)) ?? (await awaitOutcome(ctx.approvals, change.id, OUTCOME_WAIT_MS)) ?? decided;
-  } finally {
-    stop();
-  }
+function decideByElicitation(change: StoredChange, plan: StoredPlan, ctx: SourceContext): Promise<StoredChange> {
+  const question = { message: approvalMessage(change, plan, ctx), title: 'Apply this migration?', meaning: 'approve runs the steps above once; reject discards them' };
+  return decideAtClient(change, ctx, question, { waitMs: OUTCOME_WAIT_MS, whileRunning: () => onMigrationProgress(change.id, (done, total, message) => void ctx.progress?.(done, total, message)) });
 }
 
 export const applyMigration = defineTool({

@@ -20,7 +20,7 @@ export const ChangeViewSchema = {
   rows_affected: z.number().int().nullable().describe('Rows the approved change affected when it ran; null before it ran or for DDL'),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   next_step: z.string().describe('What happens next, and who has to act'),
-  report: z.record(z.string(), z.unknown()).optional().describe('Migrations: the steps applied, the step that failed, the steps not run, and the history table'),
+  report: z.record(z.string(), z.unknown()).optional().describe('Migrations: the steps applied, the step that failed, the steps not run, and the history table; session actions: whether the session was found and what happened to it'),
 };
 
 export type ChangeView = z.infer<z.ZodObject<typeof ChangeViewSchema>>;
@@ -35,6 +35,7 @@ function nextStep(change: StoredChange, status: ChangeView['status']): string {
     case 'executed':
       return 'Done: the change ran once, exactly as shown. It cannot be run again; a new change needs a new request_change and a new approval.';
     case 'failed':
+      if (change.kind === 'session_action') return 'The session action was approved but did not complete (see error and report). Check the session with check_health; a new cancel_query or terminate_session needs a new approval.';
       if (change.kind === 'migration') return 'The migration stopped at the failed step (see error and report): the steps before it were applied and committed, the rest did not run. Review the report and plan the remaining change again.';
       return 'The change was approved but failed when it ran (see error); nothing was committed by it. A corrected change needs a new request_change.';
     case 'rejected':
@@ -88,6 +89,7 @@ export function renderChange(v: ChangeView): string {
   if (v.error) lines.push(`error: ${v.error.code}: ${v.error.message}`);
   const applied = v.report?.applied as { n: number; purpose: string }[] | undefined;
   if (applied) lines.push(`applied steps: ${applied.map((a) => a.n).join(', ') || 'none'}${v.report?.failed_step ? `; failed at step ${(v.report.failed_step as { n: number }).n}` : ''}; history: ${String(v.report?.history_table)}`);
+  if (typeof v.report?.message === 'string') lines.push(`result: ${v.report.message}`);
   lines.push(v.next_step);
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { awaitOutcome, runApproved } from '../approvals/execute.js';
-import { ApprovalError, type StoredChange } from '../approvals/store.js';
+import { decideAtClient } from '../approvals/decide-at-client.js';
+import type { StoredChange } from '../approvals/store.js';
 import type { TableName } from '../sql/types.js';
 import { ChangeViewSchema, dryRunText, renderChange, riskText, viewOf } from './change-view.js';
 import { defineTool, type SourceContext } from './define-tool.js';
@@ -24,12 +24,6 @@ function approvalMessage(change: StoredChange, ctx: SourceContext): string {
     'Approve to run it now; reject to discard it.',
   ].join('\n');
 }
-
-const DECISION_SCHEMA = {
-  type: 'object' as const,
-  properties: { decision: { type: 'string', enum: ['approve', 'reject'], title: 'Run this change?', description: 'approve runs the SQL above once; reject discards it' } },
-  required: ['decision'],
-};
 
 const OUTCOME_WAIT_MS = 60_000;
 
@@ -66,27 +60,8 @@ export const requestChange = defineTool({
     ctx.approval = { id: change.id, decision: 'requested' };
     if (!ctx.elicit) return viewOf(change, ctx.approvals);
 
-    let answer: Awaited<ReturnType<NonNullable<SourceContext['elicit']>>>;
-    try {
-      answer = await ctx.elicit({ message: approvalMessage(change, ctx), requestedSchema: DECISION_SCHEMA });
-    } catch (err) {
-      ctx.logger.warn({ change: change.id, err: (err as Error).message }, 'elicitation failed; the change stays pending');
-      return viewOf(ctx.approvals.get(change.id) ?? change, ctx.approvals);
-    }
-    const approved = answer.action === 'accept' && answer.content?.decision === 'approve';
-    const by = ctx.client ? `${ctx.client.name} ${ctx.client.version} (person at the client)` : 'person at the client';
-    let decided: StoredChange;
-    try {
-      decided = ctx.approvals.decide(change.id, approved ? 'approved' : 'rejected', by, 'elicitation', { sha256: change.sha256, recorded: true });
-    } catch (err) {
-      if (!(err instanceof ApprovalError)) throw err;
-      return viewOf(ctx.approvals.get(change.id) ?? change, ctx.approvals); // decided elsewhere meanwhile (the CLI), or expired
-    }
-    ctx.approval = { id: change.id, decided_by: by, path: 'elicitation', decision: approved ? 'approved' : 'rejected' };
-    if (!approved) return viewOf(decided, ctx.approvals);
-    const resolve = async (id: string) => (id === ctx.source.id ? { source: ctx.source, engine: ctx.engine } : undefined);
-    const ran = (await runApproved(ctx.approvals, change.id, resolve)) ?? (await awaitOutcome(ctx.approvals, change.id, OUTCOME_WAIT_MS)) ?? decided;
-    return viewOf(ran, ctx.approvals);
+    const question = { message: approvalMessage(change, ctx), title: 'Run this change?', meaning: 'approve runs the SQL above once; reject discards it' };
+    return viewOf(await decideAtClient(change, ctx, question, { waitMs: OUTCOME_WAIT_MS }), ctx.approvals);
   },
   render: renderChange,
 });

@@ -126,6 +126,9 @@ for (const engine of ENGINES) {
       const engineOf = await harness.sources.engine(harness.sources.resolve('db'));
       const ran = await runApproved(store, out.id, async () => ({ source: harness!.sources.resolve('db'), engine: engineOf }));
       expect(ran).toMatchObject({ status: 'failed', outcome: { error: { code: 'SESSION_NOT_FOUND' }, report: { found: false } } });
+      const shown = await harness.call('get_change', { id: out.id });
+      expect((shown.content[0] as { text: string }).text).toContain(`result: ${String(ran!.outcome!.report!.message)}`);
+      expect(shown.structuredContent).toMatchObject({ next_step: expect.stringContaining('new cancel_query or terminate_session') });
     });
 
     it('refuses a stored statement that does not match its action and pid', async () => {
