@@ -14,33 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { loadConfig, type ResolvedSource } from '../../src/config/load.js';
 import { connect, errorOf, type Harness } from '../helpers/mcp.js';
+import type { Advice } from '../../src/tools/index-advice/advise.js';
 import { PG_URL, skipUnlessReachable } from '../helpers/databases.js';
 
-interface Proposal {
-  table: string;
-  columns: string[];
-  include: string[];
-  where: string | null;
-  method: string;
-  kind: string;
-  ddl: string;
-  cost_before: number | null;
-  cost_after: number | null;
-  improvement: number | null;
-  size_bytes: number | null;
-  queries_helped: number[];
-  verified_by: string;
-  confidence: string;
-  rationale: string;
-}
-interface Out {
-  summary: string;
-  verification: { method: string; notes: string[] };
-  queries: { n: number; sql: string; planned_sql?: string; cost: number | null }[];
-  proposals: Proposal[];
-  no_change: { query: number; sql: string; reason: string }[];
-  drop_candidates: { table: string; index: string; kind: string; covered_by: string | null; reason: string }[];
-}
+/** The tool's structuredContent: its summary and the advice. */
+type Out = Advice & { summary: string };
 
 const out = (r: CallToolResult) => r.structuredContent as unknown as Out;
 const text = (r: CallToolResult) => (r.content[0] as { text: string }).text;

@@ -10,6 +10,7 @@ import type { DryRunReport, HistoryRow, RunnableStep, StepDraft, StepOutcome, St
 import { connectionOptions, endpointOf, redactorFor } from './connect.js';
 import { toMysqlToolError } from './errors.js';
 import type { Variant } from './session.js';
+import { runSteps } from '../../migrations/run-steps.js';
 
 export const MYSQL_HISTORY_TABLE = 'dba_mcp_migrations';
 
@@ -38,31 +39,22 @@ export async function applyMysql(source: ResolvedSource, steps: readonly Runnabl
   const conn = await connect(source).catch((err: unknown) => {
     throw toMysqlToolError(err, errorContext(source, ''));
   });
-  const done: StepOutcome[] = [];
   try {
-    for (const step of steps) {
-      const started = performance.now();
-      let rows: number | null = null;
-      let current = '';
-      try {
-        for (const sql of step.statements) {
-          current = sql;
+    return await runSteps(
+      steps,
+      {
+        run: async (sql) => {
           const [res] = await conn.query(sql);
-          if (/^\s*(insert|update|delete|replace)\b/i.test(sql) && !Array.isArray(res)) rows = (rows ?? 0) + (res as ResultSetHeader).affectedRows;
-        }
-        done.push({ n: step.n, ok: true, ms: Math.round(performance.now() - started), rows_affected: rows });
-      } catch (err) {
-        await conn.query('ROLLBACK').catch(() => {});
-        const e = toMysqlToolError(err, errorContext(source, current));
-        done.push({ n: step.n, ok: false, ms: Math.round(performance.now() - started), rows_affected: rows, error: { code: e.code, message: e.message } });
-      }
-      onStep(done.at(-1)!);
-      if (!done.at(-1)!.ok) break;
-    }
+          return /^\s*(insert|update|delete|replace)\b/i.test(sql) && !Array.isArray(res) ? (res as ResultSetHeader).affectedRows : null;
+        },
+        recover: () => conn.query('ROLLBACK').then(() => undefined, () => undefined),
+        error: (err, sql) => toMysqlToolError(err, errorContext(source, sql)),
+      },
+      onStep,
+    );
   } finally {
     await conn.end().catch(() => conn.destroy());
   }
-  return done;
 }
 
 export async function recordMysqlHistory(source: ResolvedSource, row: HistoryRow): Promise<void> {

@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { ResolvedSource } from '../../config/load.js';
 import type { DryRunReport, HistoryRow, RunnableStep, StepDraft, StepOutcome, StepTimeouts } from '../migration-types.js';
 import { toPgToolError } from './errors.js';
+import { runSteps } from '../../migrations/run-steps.js';
 
 export const PG_HISTORY_TABLE = 'dba_mcp_migrations';
 
@@ -76,29 +77,22 @@ export async function applyPg(source: ResolvedSource, where: string, steps: read
   const client = await connect(source).catch((err: unknown) => {
     throw toPgToolError(err, where);
   });
-  const done: StepOutcome[] = [];
   try {
-    for (const step of steps) {
-      const started = performance.now();
-      let rows: number | null = null;
-      try {
-        for (const sql of step.statements) {
+    return await runSteps(
+      steps,
+      {
+        run: async (sql) => {
           const res = await client.query(sql);
-          if (['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(res.command)) rows = (rows ?? 0) + (res.rowCount ?? 0);
-        }
-        done.push({ n: step.n, ok: true, ms: Math.round(performance.now() - started), rows_affected: rows });
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        const e = toPgToolError(err, where);
-        done.push({ n: step.n, ok: false, ms: Math.round(performance.now() - started), rows_affected: rows, error: { code: e.code, message: e.message } });
-      }
-      onStep(done.at(-1)!);
-      if (!done.at(-1)!.ok) break;
-    }
+          return ['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(res.command) ? (res.rowCount ?? 0) : null;
+        },
+        recover: () => client.query('ROLLBACK').then(() => undefined, () => undefined),
+        error: (err) => toPgToolError(err, where),
+      },
+      onStep,
+    );
   } finally {
     await client.end().catch(() => {});
   }
-  return done;
 }
 
 export async function recordPgHistory(source: ResolvedSource, where: string, row: HistoryRow): Promise<void> {

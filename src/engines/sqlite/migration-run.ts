@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import type { DryRunReport, HistoryRow, RunnableStep, StepDraft, StepOutcome, StepTimeouts } from '../migration-types.js';
 import { toSqliteToolError } from './errors.js';
+import { runSteps } from '../../migrations/run-steps.js';
 
 export const SQLITE_HISTORY_TABLE = 'dba_mcp_migrations';
 
@@ -67,37 +68,29 @@ export function dryRunSqlite(file: string, steps: readonly RunnableStep[], t: St
   return report;
 }
 
-export function applySqlite(file: string, steps: readonly RunnableStep[], onStep: (s: StepOutcome) => void): StepOutcome[] {
+export async function applySqlite(file: string, steps: readonly RunnableStep[], onStep: (s: StepOutcome) => void): Promise<StepOutcome[]> {
   let db: Database.Database;
   try {
     db = new Database(file, { fileMustExist: true, timeout: 5_000 });
   } catch (err) {
     throw toSqliteToolError(err, file);
   }
-  const done: StepOutcome[] = [];
   try {
-    for (const step of steps) {
-      const started = performance.now();
-      let rows: number | null = null;
-      try {
-        for (const sql of step.statements) {
-          const n = run(db, sql);
-          if (n !== null) rows = (rows ?? 0) + n;
-        }
-        done.push({ n: step.n, ok: true, ms: Math.round(performance.now() - started), rows_affected: rows });
-      } catch (err) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        if (step.statements.some((x) => /^pragma\s+foreign_keys\s*=\s*off/i.test(x))) db.pragma('foreign_keys = ON');
-        const e = toSqliteToolError(err, file);
-        done.push({ n: step.n, ok: false, ms: Math.round(performance.now() - started), rows_affected: rows, error: { code: e.code, message: e.message } });
-      }
-      onStep(done.at(-1)!);
-      if (!done.at(-1)!.ok) break;
-    }
+    return await runSteps(
+      steps,
+      {
+        run: (sql) => run(db, sql),
+        recover: (step) => {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          if (step.statements.some((x) => /^pragma\s+foreign_keys\s*=\s*off/i.test(x))) db.pragma('foreign_keys = ON');
+        },
+        error: (err) => toSqliteToolError(err, file),
+      },
+      onStep,
+    );
   } finally {
     db.close();
   }
-  return done;
 }
 
 export function recordSqliteHistory(file: string, row: HistoryRow): void {
