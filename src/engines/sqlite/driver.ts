@@ -9,6 +9,8 @@ import { toSqliteToolError } from './errors.js';
 
 export class SqliteDriver {
   #db: Database.Database | undefined;
+  /** Our own catalog statements, prepared once per connection (they are run on every classification). */
+  readonly #prepared = new Map<string, Database.Statement>();
   readonly file: string;
 
   constructor(source: ResolvedSource) {
@@ -31,13 +33,19 @@ export class SqliteDriver {
   /** Runs one of our own catalog statements. */
   all<R>(sql: string, ...params: unknown[]): R[] {
     try {
-      return this.db.prepare(sql).all(...params) as R[];
+      let stmt = this.#prepared.get(sql);
+      if (!stmt) {
+        stmt = this.db.prepare(sql);
+        if (this.#prepared.size < 64) this.#prepared.set(sql, stmt);
+      }
+      return stmt.all(...params) as R[];
     } catch (err) {
       throw toSqliteToolError(err, this.file);
     }
   }
 
   close(): void {
+    this.#prepared.clear();
     this.#db?.close();
     this.#db = undefined;
   }

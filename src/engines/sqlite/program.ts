@@ -40,7 +40,7 @@ const cache = new WeakMap<SqliteDriver, RootPages>();
 /** Every attached database with its schema version: changes whenever any schema does. */
 export function schemaVersion(driver: SqliteDriver): { databases: { seq: number; name: string }[]; version: string } {
   const databases = driver.all<{ seq: number; name: string }>('SELECT seq, name FROM pragma_database_list');
-  const version = databases.map((d) => `${d.seq}:${String(driver.db.pragma(`"${d.name.replace(/"/g, '""')}".schema_version`, { simple: true }))}`).join(',');
+  const version = databases.map((d) => `${d.seq}:${String(Object.values(driver.all<Record<string, unknown>>(`PRAGMA "${d.name.replace(/"/g, '""')}".schema_version`)[0] ?? {})[0])}`).join(',');
   return { databases, version };
 }
 
