@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the real database servers the tests use are installed, running and prepared:
-# PostgreSQL 15 with HypoPG and pg_stat_statements on 127.0.0.1:5432, MariaDB on 127.0.0.1:3306.
+# PostgreSQL 15 with HypoPG and pg_stat_statements on 127.0.0.1:5432, MariaDB on 127.0.0.1:3306
+# with performance_schema and binary logging on.
 # Idempotent: safe to run again. Needs root for apt-get and for starting the servers.
 set -euo pipefail
 
@@ -62,14 +63,79 @@ ensure_postgres() {
     || psql -h 127.0.0.1 -U postgres -qc 'CREATE DATABASE test'
 }
 
+# performance_schema with statement digests (top_queries, the unused_indexes check, propose_index
+# workload "top") and binary logging (check_backups' point-in-time recovery checks), as a drop-in.
+MARIA_CONF_DIR=/etc/mysql/mariadb.conf.d
+MARIA_TEST_CNF=$MARIA_CONF_DIR/99-dba-mcp-test.cnf
+MARIA_BINLOG_EXPIRY=604800
+maria_test_cnf() {
+  cat <<EOF
+# Written by dba-mcp scripts/test-databases.sh (the test servers); rewritten when it differs.
+[mysqld]
+performance_schema = ON
+performance-schema-consumer-statements-digest = ON
+server_id = 1
+log_bin = mariadb-bin
+binlog_format = ROW
+binlog_expire_logs_seconds = $MARIA_BINLOG_EXPIRY
+max_binlog_size = 64M
+# Durable binary log (check_backups warns otherwise).
+sync_binlog = 1
+# With binary logging on, CREATE FUNCTION/TRIGGER would need SUPER (tests and restores create them).
+log_bin_trust_function_creators = ON
+EOF
+}
+maria_var() { mariadb -h127.0.0.1 -uroot -N -e "SELECT @@GLOBAL.$1"; }
+maria_stopped() { ! start-stop-daemon --status --exec /usr/sbin/mariadbd; }
+
+start_mariadb() {
+  mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+  wait_for MariaDB maria_ready
+}
+
+write_mariadb_config() {
+  mkdir -p "$MARIA_CONF_DIR"
+  if [ "$(cat "$MARIA_TEST_CNF" 2>/dev/null)" != "$(maria_test_cnf)" ]; then
+    log "writing $MARIA_TEST_CNF"; maria_test_cnf >"$MARIA_TEST_CNF"
+  fi
+  # Debian's my.cnf includes the directory; a trimmed one may not.
+  if ! my_print_defaults --mysqld | grep -qx -- '--performance_schema=ON'; then
+    log "including $MARIA_CONF_DIR/ from /etc/mysql/my.cnf"
+    printf '\n!includedir %s/\n' "$MARIA_CONF_DIR" >>/etc/mysql/my.cnf
+  fi
+}
+
+# A running server started before the drop-in: restart it for what needs a restart, SET GLOBAL the rest.
+apply_mariadb_config() {
+  local restart=()
+  [ "$(maria_var performance_schema)" = 1 ] || restart+=(performance_schema)
+  [ "$(maria_var log_bin)" = 1 ] || restart+=(log_bin)
+  if [ ${#restart[@]} -gt 0 ]; then
+    log "enabling ${restart[*]} (MariaDB restart)"
+    mariadb-admin -h127.0.0.1 -uroot shutdown
+    wait_for "MariaDB shutdown" maria_stopped
+    start_mariadb
+  fi
+  local setting name value
+  for setting in binlog_format=ROW binlog_expire_logs_seconds=$MARIA_BINLOG_EXPIRY sync_binlog=1 log_bin_trust_function_creators=1; do
+    name=${setting%%=*} value=${setting#*=}
+    [ "$(maria_var "$name")" = "$value" ] || { log "SET GLOBAL $name = $value"; mariadb -h127.0.0.1 -uroot -e "SET GLOBAL $name = $value"; }
+  done
+  mariadb -h127.0.0.1 -uroot -e "UPDATE performance_schema.setup_consumers SET ENABLED = 'YES' WHERE NAME = 'statements_digest' AND ENABLED <> 'YES'"
+  # The statements above were digested: the table the tests read is filling.
+  [ "$(mariadb -h127.0.0.1 -uroot -N -e 'SELECT COUNT(*) > 0 FROM performance_schema.events_statements_summary_by_digest')" = 1 ] \
+    || { log "performance_schema collects no statement digests"; return 1; }
+}
+
 ensure_mariadb() {
   command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || apt_install mariadb-server
+  write_mariadb_config
   if ! maria_ready; then
     log "starting MariaDB"
-    mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
-    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
-    wait_for MariaDB maria_ready
+    start_mariadb
   fi
+  apply_mariadb_config
   mariadb -h127.0.0.1 -uroot -e 'CREATE DATABASE IF NOT EXISTS test'
 }
 

@@ -64,12 +64,19 @@ export function listBackups(dir: string, sourceId: string, isBackupFile: (head: 
       path: file,
       name,
       size_bytes: stat.size,
-      created_at: isManifest(manifest) ? new Date(manifest.created_at) : stat.mtime,
+      created_at: (isManifest(manifest) && validDate(manifest.created_at)) || stat.mtime,
       ...(isManifest(manifest) ? { manifest } : {}),
       ...(manifest && 'error' in manifest ? { manifest_error: manifest.error } : {}),
     });
   }
   return found.sort((a, b) => b.created_at.getTime() - a.created_at.getTime());
+}
+
+/** A date read back from a file (a manifest's created_at), or undefined when it is not one. */
+function validDate(value: unknown): Date | undefined {
+  if (typeof value !== 'string') return undefined;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 /** The backup named by the caller (a file name in the dir, never a path elsewhere), or the newest. */

@@ -9,13 +9,16 @@ import path from 'node:path';
 import { z } from 'zod';
 import { writeJsonAtomic } from './manifest.js';
 
+/** A timestamp read back from a proof file: one that is not a date makes the file no proof (never a fresh one). */
+const Timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');
+
 export const ProofSchema = z.object({
   v: z.literal(1),
   source: z.string(),
   backup: z.string().describe('The backup file name'),
-  backup_created_at: z.string(),
+  backup_created_at: Timestamp,
   sha256: z.string().nullable(),
-  verified_at: z.string(),
+  verified_at: Timestamp,
   ok: z.boolean(),
   reason: z.string().nullable(),
   restore_ms: z.number().nullable(),

@@ -32,6 +32,20 @@ export class TablePolicy {
     const name = table.name.toLowerCase();
     return this.#patterns.some((p) => (p.name === null || p.name === name) && (p.schema === null || schema === undefined || p.schema === schema));
   }
+
+  /**
+   * Whether a statement text that cannot be parsed (other sessions' statements, possibly cut
+   * short) names something this list denies: the table's name as a word (quoted or not), or for
+   * `schema.*` the schema followed by a dot. Errs towards yes.
+   */
+  mentionedIn(text: string): boolean {
+    const word = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return this.#patterns.some((p) => {
+      if (p.name === null && p.schema === null) return true;
+      const re = p.name !== null ? new RegExp(`(^|[^\\w$])"?${word(p.name)}"?([^\\w$]|$)`, 'i') : new RegExp(`(^|[^\\w$])"?${word(p.schema!)}"?\\s*\\.`, 'i');
+      return re.test(text);
+    });
+  }
 }
 
 const policies = new WeakMap<readonly string[], TablePolicy>();

@@ -21,11 +21,15 @@ export function selectChecks(available: ReadonlyMap<string, HealthCheck>, asked:
   return [...new Set(asked)];
 }
 
+/** The database itself cannot be reached: no check can say anything, so the call fails with the reason. */
+const UNREACHABLE = new Set(['CONNECTION_FAILED', 'AUTH_FAILED', 'DATABASE_NOT_FOUND']);
+
 async function runOne(id: string, check: HealthCheck, opts: HealthCheckOptions): Promise<HealthFinding> {
   try {
     return { id, ...(await check(opts)) };
   } catch (err) {
     if (opts.signal?.aborted) throw err;
+    if (isToolError(err) && UNREACHABLE.has(err.code)) throw err;
     const reason = isToolError(err) ? `${err.code}: ${err.message}` : (err as Error).message;
     const fix = isToolError(err) && err.code === 'PERMISSION_DENIED' ? 'Grant the login the monitoring role or privileges this check reads (check_security shows the DDL of a least-privilege login that can).' : null;
     return { id, status: 'skipped', message: `could not run: ${reason}`, evidence: {}, fix };

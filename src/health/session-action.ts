@@ -7,10 +7,11 @@
 import type { RunTarget } from '../approvals/runners.js';
 import type { ChangeOutcome, StoredChange } from '../approvals/types.js';
 import type { SessionActionKind } from '../engines/health-types.js';
+import { hideDeniedQueries } from './deny-texts.js';
 
 const refuse = (code: string, message: string): ChangeOutcome => ({ rows_affected: null, error: { code, message } });
 
-export async function runSessionAction(change: StoredChange, { engine }: RunTarget): Promise<ChangeOutcome> {
+export async function runSessionAction(change: StoredChange, { engine, source }: RunTarget): Promise<ChangeOutcome> {
   const action = change.payload?.action as SessionActionKind | undefined;
   const pid = change.payload?.pid;
   if ((action !== 'cancel' && action !== 'terminate') || typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid < 1) {
@@ -20,7 +21,7 @@ export async function runSessionAction(change: StoredChange, { engine }: RunTarg
   if (!sessions) return refuse('UNSUPPORTED_BY_ENGINE', `${engine.name} has no server sessions; nothing was run`);
   if (sessions.statement(action, pid) !== change.sql) return refuse('STATEMENT_NOT_ALLOWED', 'the stored SQL is not the statement for this action and pid; it was not run');
   const result = await sessions.run(action, pid);
-  const report = { action, pid, ...result };
+  const report = hideDeniedQueries({ action, pid, ...result }, source.deny_tables); // the session's statement, before and after, is stored and shown by get_change
   if (!result.found) return { rows_affected: null, error: { code: 'SESSION_NOT_FOUND', message: result.message }, report };
   if (!result.done) return { rows_affected: null, error: { code: 'SESSION_ACTION_REFUSED', message: result.message }, report };
   return { rows_affected: null, report };

@@ -11,6 +11,7 @@ import type { SessionActionKind, SessionInfo } from '../engines/health-types.js'
 import { ToolError } from '../errors.js';
 import { ChangeViewSchema, viewOf, type ChangeView } from '../tools/change-view.js';
 import type { SourceContext } from '../tools/define-tool.js';
+import { hideDeniedQueries } from './deny-texts.js';
 import { healthOf } from './thresholds.js';
 
 const SessionSchema = z.object({
@@ -62,7 +63,8 @@ export function sessionView(change: StoredChange, ctx: SourceContext, session: S
 export async function requestSessionAction(action: SessionActionKind, pid: number, reason: string | undefined, ctx: SourceContext): Promise<SessionActionView> {
   const sessions = healthOf(ctx.engine, action === 'cancel' ? 'cancel_query' : 'terminate_session').sessions;
   if (!sessions) throw new ToolError('UNSUPPORTED_BY_ENGINE', `${ctx.engine.name} has no server sessions to ${action}`, 'SQLite runs inside the process that opened it: there is no session to cancel or terminate.');
-  const session = await sessions.describe(pid);
+  const described = await sessions.describe(pid);
+  const session = described && hideDeniedQueries(described, ctx.source.deny_tables);
   if (!session) throw new ToolError('INVALID_ARGUMENT', `no session with id ${pid} on ${ctx.source.id}`, 'check_health (long_queries, idle_in_transaction, blocking) lists sessions with their pids; it may have ended already.');
   const note = `a session action cannot be rehearsed; at request time session ${pid} was ${session.state ?? 'in an unknown state'} (user ${session.user ?? '?'})`;
   const change = ctx.approvals.create({

@@ -9,6 +9,7 @@ import type { Hazard, MigrationAnalysis, MigrationOps, RunnableStep, StatementAn
 import { tableKey } from '../engines/migration-types.js';
 import type { EngineAdapter, TableRef, TableSummary } from '../engines/types.js';
 import { ToolError } from '../errors.js';
+import { tablePolicy } from '../guards/table-policy.js';
 import { runCheck, type CheckResult } from './data-checks.js';
 import { formatSeconds, isLarge, workSeconds } from './estimate.js';
 import { newPlanId, PLAN_TTL_MS, planHash, writePlan } from './plan-store.js';
@@ -140,10 +141,28 @@ function applicability(analysis: MigrationAnalysis): PlanOutput['apply'] {
   return refused ? { allowed: false, reason: `statement ${refused.index + 1}: ${refused.runnable!.reason}` } : { allowed: true, reason: null };
 }
 
-async function dryRun(ops: MigrationOps, source: ResolvedSource, steps: RunnableStep[], wanted: boolean, apply: PlanOutput['apply']): Promise<PlanOutput['dry_run']> {
+/** deny_tables, as request_change judges a change: a statement touching a denied table (or whose tables cannot be named) is neither dry-run nor applied. */
+async function deniedTables(engine: EngineAdapter, source: ResolvedSource, analysis: MigrationAnalysis, apply: PlanOutput['apply']): Promise<PlanOutput['apply']> {
+  const policy = tablePolicy(source.deny_tables);
+  if (!apply.allowed || policy.empty) return apply;
+  for (const s of analysis.statements) {
+    const c = await engine.classify(s.sql);
+    const denied = c.tables.filter((t) => policy.denies(t));
+    if (denied.length) return { allowed: false, reason: `statement ${s.index + 1} touches ${denied.map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name)).join(', ')}, which this source's deny_tables keeps out of reach` };
+    if (c.tables.length === 0) return { allowed: false, reason: `statement ${s.index + 1}: the tables it touches could not be determined, and this source has deny_tables` };
+  }
+  return apply;
+}
+
+async function dryRun(ops: MigrationOps, engine: EngineAdapter, analysis: MigrationAnalysis, source: ResolvedSource, steps: RunnableStep[], wanted: boolean, apply: PlanOutput['apply']): Promise<PlanOutput['dry_run']> {
   if (!wanted) return { outcome: 'not-run', reason: 'dry_run=false was asked', steps: [] };
   if (!apply.allowed) return { outcome: 'not-run', reason: apply.reason, steps: [] };
   if (source.mode !== 'read-write') return { outcome: 'not-run', reason: `source "${source.id}" is read-only: a dry run executes the steps (in a transaction that is rolled back), which needs mode: read-write`, steps: [] };
+  // A rollback undoes the rows, not what such a function does (signal a session, read a file, reach another server).
+  for (const s of analysis.statements) {
+    const unsafe = (await engine.classify(s.sql)).deniedFunctions;
+    if (unsafe.length) return { outcome: 'not-run', reason: `statement ${s.index + 1} calls ${unsafe.join(', ')}, whose effects a rollback does not undo: not rehearsed`, steps: [] };
+  }
   // Bounded, so that the dry run itself never holds a lock on a large table for long.
   return ops.dryRun(steps, { lock_timeout_ms: DRY_RUN_LOCK_TIMEOUT_MS, statement_timeout_ms: Math.min(source.limits.statement_timeout_ms, DRY_RUN_STATEMENT_TIMEOUT_MS) });
 }
@@ -176,8 +195,8 @@ export async function planMigration(req: PlanRequest, deps: PlanDeps): Promise<S
   const hazards = [...views.flatMap((v) => v.hazards), ...whole.map((h) => ({ code: h.code, severity: h.severity, message: h.message, safer: h.safer, statement: null }))].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   const steps = buildSteps(ops, analysis, views, req, source);
   const text = stepsText(steps);
-  const apply = applicability(analysis);
-  const dry = await dryRun(ops, source, steps, req.dryRun, apply);
+  const apply = await deniedTables(engine, source, analysis, applicability(analysis));
+  const dry = await dryRun(ops, engine, analysis, source, steps, req.dryRun, apply);
   const now = deps.now?.() ?? new Date();
   const id = newPlanId();
   const sha256 = planHash(source.id, text);

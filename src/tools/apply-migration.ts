@@ -17,7 +17,8 @@ function loadPlan(id: string, ctx: SourceContext): StoredPlan {
   const plan = readPlan(plansDir(ctx.approvals), id);
   if (!plan) throw new ToolError('INVALID_ARGUMENT', `no plan ${id}`, 'Pass the plan_id plan_migration returned; plans live in the state directory of this server.');
   if (plan.source !== ctx.source.id) throw new ToolError('INVALID_ARGUMENT', `plan ${id} is for source "${plan.source}", not "${ctx.source.id}"`, `Call apply_migration with source "${plan.source}".`);
-  if (Date.parse(plan.expires_at) <= Date.now()) throw new ToolError('INVALID_ARGUMENT', `plan ${id} expired at ${plan.expires_at}`, 'The schema may have changed since: plan the migration again.');
+  // an expiry that is not a date counts as expired (fail closed)
+  if (!(Date.parse(plan.expires_at) > Date.now())) throw new ToolError('INVALID_ARGUMENT', `plan ${id} expired at ${plan.expires_at}`, 'The schema may have changed since: plan the migration again.');
   if (stepsText(plan.steps) !== plan.steps_text || planHash(plan.source, plan.steps_text) !== plan.sha256) {
     throw new ToolError('INVALID_ARGUMENT', `plan ${id} does not match its sha256: it was changed after it was made`, 'Plan the migration again.');
   }
@@ -31,7 +32,7 @@ function requireBackupProof(plan: StoredPlan, ctx: SourceContext): void {
   if (!plan.destructive || !backups) return;
   const proof = readProofs(path.dirname(ctx.approvals.dir), ctx.source.id).find((p) => p.ok);
   const ageHours = proof ? (Date.now() - Date.parse(proof.verified_at)) / 3_600_000 : Infinity;
-  if (ageHours > backups.max_age_hours) {
+  if (!(ageHours <= backups.max_age_hours)) { // a verified_at that is not a date (NaN) is no proof
     throw new ToolError('STATEMENT_NOT_ALLOWED', `plan ${plan.id} has irreversible steps and source "${ctx.source.id}" has no backup proven by a restore in the last ${backups.max_age_hours} h`, 'Take a backup and verify it (create_backup, verify_backup), then call apply_migration again.');
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { healthOf, thresholdsOf } from '../health/thresholds.js';
 import { runHealthChecks, selectChecks } from '../health/run-checks.js';
+import { hideDeniedQueries } from '../health/deny-texts.js';
 import { renderHealth } from '../health/render.js';
 import { plural } from '../health/judge.js';
 import { defineTool } from './define-tool.js';
@@ -38,7 +39,7 @@ export const checkHealth = defineTool({
     const report = await runHealthChecks(health.checks, ids, { thresholds: thresholdsOf(ctx.source), signal: ctx.signal });
     const count = (s: string) => report.checks.filter((c) => c.status === s).length;
     const summary = `${report.status}: ${plural(report.checks.length, 'check')} on ${ctx.source.id} (${ctx.engine.name}): ${count('fail')} fail, ${count('warn')} warn, ${count('ok')} ok, ${count('skipped')} skipped.`;
-    return { status: report.status, summary, checks: report.checks };
+    return { status: report.status, summary, checks: hideDeniedQueries(report.checks, ctx.source.deny_tables) };
   },
   render: renderHealth,
 });

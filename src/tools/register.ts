@@ -13,6 +13,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type ElicitRequestFormParams, type ServerNotification, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { AuditUnavailableError, type AuditEntry } from '../audit/index.js';
+import { withCallSignal } from '../call-signal.js';
 import { asToolError, ToolError } from '../errors.js';
 import { denialError, runGuards, type Verdict } from '../guards/index.js';
 import type { ServerDeps } from '../server.js';
@@ -87,13 +88,15 @@ async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extr
     ctx = await buildContext(tool.def, args, extra, server, deps);
     entry.client = ctx.client;
     if ('source' in ctx) entry.source = ctx.source.id;
-    verdicts = await runGuards(tool.def, args, ctx);
+    const callCtx = ctx;
+    verdicts = await withCallSignal(extra.signal, () => runGuards(tool.def, args, callCtx));
     const denied = verdicts.find((v) => v.decision === 'deny');
     if (denied) {
       entry.outcome = 'denied';
       throw denialError(denied);
     }
-    const out = await (tool.def.run as (a: unknown, c: ToolContext | SourceContext) => Promise<Record<string, unknown>>)(args, ctx);
+    // the call's signal reaches the drivers' catalog queries too: a cancelled call stops them
+    const out = await withCallSignal(extra.signal, () => (tool.def.run as (a: unknown, c: ToolContext | SourceContext) => Promise<Record<string, unknown>>)(args, callCtx));
     entry.rowCount = typeof out.row_count === 'number' ? out.row_count : undefined;
     entry.truncated = typeof out.truncated === 'boolean' ? out.truncated : undefined;
     return toResult(out, (tool.def.render as (o: unknown) => string)(out));

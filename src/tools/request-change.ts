@@ -47,7 +47,11 @@ export const requestChange = defineTool({
   statement: (args) => ({ sql: args.sql as string }),
   async run({ sql, reason }, ctx) {
     const classification = ctx.statement!.classification; // set by the statement guard, which allowed one write or DDL
-    const dry = await ctx.engine.executeChange(sql, { timeoutMs: ctx.limits.statement_timeout_ms, dryRun: true, classification });
+    // A rollback undoes the rows, not what such a function does (signal a session, read a file, reach another server): not rehearsed.
+    const unsafe = classification.deniedFunctions;
+    const dry = unsafe.length
+      ? { rowsAffected: null, dryRun: 'not-possible' as const, note: `not rehearsed: it calls ${unsafe.join(', ')}, whose effects a rollback does not undo` }
+      : await ctx.engine.executeChange(sql, { timeoutMs: ctx.limits.statement_timeout_ms, dryRun: true, classification });
     const change = ctx.approvals.create({
       source: ctx.source.id,
       engine: ctx.engine.name,

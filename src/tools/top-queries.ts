@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
+import { hideDeniedQueries } from '../health/deny-texts.js';
 import { healthOf } from '../health/thresholds.js';
 import { defineTool } from './define-tool.js';
 
@@ -41,7 +42,7 @@ export const topQueries = defineTool({
     const next_step = result.available
       ? 'For a costly statement, call analyze_query with its text (replace $1/? placeholders with typical values) to see its plan and findings; propose_index for an index.'
       : 'Enable the statistics as the note says (a person with admin rights), then call top_queries again after some traffic.';
-    return { ...result, order_by, next_step };
+    return { ...result, queries: hideDeniedQueries(result.queries, ctx.source.deny_tables), order_by, next_step };
   },
   render(out) {
     if (!out.available) return `top_queries: ${out.source} is not available. ${out.note ?? ''}\n${out.next_step}`;

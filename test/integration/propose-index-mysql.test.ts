@@ -3,17 +3,21 @@
  * so proposals come from statistics and say so (verified_by heuristic); DDL is online
  * (ALGORITHM=INPLACE, LOCK=NONE); "no index" answers; no proposal that an existing index (or its
  * prefix) already gives; redundant and duplicate indexes reported; workload mode over
- * performance_schema, or a clear message when it is off.
+ * real performance_schema digests, or a clear message when it is off.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { connect, errorOf, type Harness } from '../helpers/mcp.js';
-import { SERVERS, skipUnlessReachable, type Scratch } from '../helpers/databases.js';
+import mysql from 'mysql2/promise';
+import { MYSQL_URL, SERVERS, skipUnlessReachable, type Scratch } from '../helpers/databases.js';
+import { ensureDigestRoom, skipUnlessMysqlFeature, skipUnlessMysqlFeatureOff } from '../helpers/mysql-features.js';
+import { healthSource } from '../fixtures/health/source.js';
 
 interface Out {
+  queries: { n: number; sql: string; planned_sql?: string; cost: number | null }[];
   verification: { method: string; notes: string[] };
   proposals: { table: string; columns: string[]; kind: string; ddl: string; verified_by: string; queries_helped: number[] }[];
-  no_change: { query: number; reason: string }[];
+  no_change: { query: number; sql: string; reason: string }[];
   drop_candidates: { index: string; kind: string; covered_by: string | null }[];
 }
 const out = (r: CallToolResult) => r.structuredContent as unknown as Out;
@@ -33,6 +37,7 @@ const setup = (db: string) => [
 ];
 
 const skip = await skipUnlessReachable('mysql');
+const digestsOff = !skip && (await skipUnlessMysqlFeature('performance_schema'));
 
 describe.skipIf(skip)('propose_index on MySQL/MariaDB', () => {
   let scratch: Scratch;
@@ -90,13 +95,47 @@ describe.skipIf(skip)('propose_index on MySQL/MariaDB', () => {
     expect(kinds).toMatchObject({ orders_customer_created_2: 'duplicate', orders_customer: 'redundant_prefix' });
   });
 
-  it('reads performance_schema digests for workload: "top", or says how to turn it on', async () => {
-    const on = Number(await scratch.scalar('SELECT @@performance_schema')) === 1;
-    const res = await mcp.call('propose_index', { workload: 'top' });
-    if (on) expect(res.isError === true ? errorOf(res)?.code : 'ok').toMatch(/ok|INVALID_ARGUMENT/);
-    else {
-      expect(errorOf(res)?.code).toBe('UNSUPPORTED_BY_ENGINE');
-      expect(errorOf(res)?.hint).toMatch(/performance_schema = ON/);
+  it.skipIf(digestsOff)('workload: "top" proposes from the real performance_schema digests of this database, leaving out what dba-mcp itself reads', async () => {
+    const admin = await mysql.createConnection({ uri: MYSQL_URL });
+    const app = await mysql.createConnection({ uri: scratch.dsn });
+    try {
+      await ensureDigestRoom(admin);
+      for (let i = 0; i < 10; i++) await app.query('SELECT * FROM payments WHERE order_id = ?', [i * 3 + 1]);
+      for (let i = 0; i < 5; i++) await app.query(`SELECT id FROM orders WHERE status = 'pending' ORDER BY created_at LIMIT 20`);
+      for (let i = 0; i < 3; i++) await app.query('SELECT id FROM customers WHERE email IN (?, ?, ?)', ['user1@example.com', 'user2@example.com', `user${i}@example.com`]);
+    } finally {
+      await app.end();
+      await admin.end();
+    }
+    const o = await ok({ workload: 'top', workload_limit: 50 });
+    expect(o.verification.method).toBe('heuristic');
+    const on = (table: string) => o.proposals.find((p) => p.table === `${scratch.schema}.${table}`);
+    // placeholders compared with a column get a real value of it for EXPLAIN (MariaDB prints STATUS as a keyword)
+    expect(on('payments'), JSON.stringify(o)).toMatchObject({ columns: ['order_id'], verified_by: 'heuristic', queries_helped: [expect.any(Number)] });
+    expect(on('orders')?.columns.map((c) => c.toLowerCase()), JSON.stringify(o)).toEqual(['status', 'created_at']);
+    // the digest's collapsed list, IN (...), read as one value
+    expect(on('customers')?.columns, JSON.stringify(o)).toEqual(['email']);
+    const payments = o.queries.find((q) => q.n === on('payments')!.queries_helped[0]);
+    expect(payments?.sql).toBe('SELECT * FROM `payments` WHERE `order_id` = ?');
+    expect(payments?.planned_sql).toMatch(/^SELECT \* FROM `payments` WHERE `order_id` = '\d+'$/);
+    expect(o.queries.find((q) => q.n === on('customers')!.queries_helped[0])?.sql).toBe('SELECT ID FROM `customers` WHERE `email` IN (?)');
+    // not dba-mcp's own reads (its column sampling in this database, its catalog reads)
+    const seen = [...o.queries.map((q) => q.sql), ...o.no_change.map((c) => c.sql)];
+    expect(seen.filter((q) => /dba_mcp_|DISTINCT|`mysql` \.|information_schema/i.test(q))).toEqual([]);
+    expect(o.no_change.filter((c) => /unparseable|not compared with a column/.test(c.reason))).toEqual([]);
+    for (const p of o.proposals) expect(p.ddl).toMatch(/^ALTER TABLE .* ADD INDEX .*, ALGORITHM=INPLACE, LOCK=NONE;$/);
+  });
+});
+
+describe.skipIf(skip || (await skipUnlessMysqlFeatureOff('performance_schema', 'propose_index workload with performance_schema OFF')))('propose_index workload on MySQL/MariaDB with performance_schema OFF', () => {
+  it('refuses workload: "top" with UNSUPPORTED_BY_ENGINE and says how to turn performance_schema on', async () => {
+    const mcp = await connect([healthSource(MYSQL_URL)]);
+    try {
+      const err = errorOf(await mcp.call('propose_index', { workload: 'top' }));
+      expect(err).toMatchObject({ code: 'UNSUPPORTED_BY_ENGINE', message: expect.stringContaining('performance_schema is off') });
+      expect(err?.hint).toMatch(/performance_schema = ON/);
+    } finally {
+      await mcp.close();
     }
   });
 });

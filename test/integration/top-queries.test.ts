@@ -1,4 +1,4 @@
-/** top_queries on real engines: pg_stat_statements missing, then created; MariaDB with performance_schema off. */
+/** top_queries on real engines: pg_stat_statements missing, then created; MariaDB digests with performance_schema on (and the wording when it is off). */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -7,6 +7,7 @@ import mysql from 'mysql2/promise';
 import { healthSource } from '../fixtures/health/source.js';
 import { connect, errorOf, type Harness } from '../helpers/mcp.js';
 import { MYSQL_URL, PG_URL, skipUnlessReachable } from '../helpers/databases.js';
+import { ensureDigestRoom, skipUnlessMysqlFeature, skipUnlessMysqlFeatureOff } from '../helpers/mysql-features.js';
 
 interface Top {
   available: boolean;
@@ -25,6 +26,7 @@ const top = (r: CallToolResult) => {
 
 const skipPg = await skipUnlessReachable('postgres');
 const skipMysql = await skipUnlessReachable('mysql');
+const skipDigestsOff = !skipMysql && (await skipUnlessMysqlFeature('performance_schema'));
 
 describe.skipIf(skipPg)('top_queries on PostgreSQL', () => {
   const database = `dba_hl_top_${randomBytes(3).toString('hex')}`;
@@ -85,24 +87,71 @@ describe.skipIf(skipPg)('top_queries on PostgreSQL', () => {
   });
 });
 
-describe.skipIf(skipMysql)('top_queries on MySQL/MariaDB', () => {
+describe.skipIf(skipMysql || skipDigestsOff)('top_queries on MariaDB/MySQL with performance_schema ON', () => {
+  const database = `dba_pf_top_${randomBytes(3).toString('hex')}`;
+  const dsn = MYSQL_URL.replace(/\/[^/]*$/, `/${database}`);
+  let admin: mysql.Connection;
+  let db: mysql.Connection;
+  let h: Harness;
+
+  beforeAll(async () => {
+    admin = await mysql.createConnection({ uri: MYSQL_URL });
+    await ensureDigestRoom(admin);
+    await admin.query(`CREATE DATABASE ${database}`);
+    db = await mysql.createConnection({ uri: dsn });
+    await db.query('CREATE TABLE items (id int PRIMARY KEY, price int)');
+    await db.query('INSERT INTO items SELECT seq, seq % 97 FROM seq_1_to_5000');
+    h = await connect([healthSource(dsn, {}, 'db')]);
+  });
+
+  afterAll(async () => {
+    await h?.close();
+    await db?.end().catch(() => {});
+    await admin?.query(`DROP DATABASE IF EXISTS ${database}`).catch(() => {});
+    await admin?.end().catch(() => {});
+  });
+
+  it('lists the costliest statements of this database from the digests, normalized, with calls, times and rows, and points to analyze_query', async () => {
+    for (let i = 0; i < 20; i++) await db.query('SELECT count(*) AS n FROM items WHERE price = ?', [i]);
+    for (let i = 0; i < 3; i++) await db.query('SELECT sum(a.price) AS s FROM items a CROSS JOIN items b WHERE a.id < 300 AND b.id < 300');
+    const byTotal = top(await h.call('top_queries', { limit: 5 }));
+    expect(byTotal).toMatchObject({ available: true, source: 'performance_schema.events_statements_summary_by_digest' });
+    expect(byTotal.note).toMatch(/milliseconds/);
+    expect(byTotal.queries.length).toBeGreaterThan(0);
+    expect(byTotal.queries.length).toBeLessThanOrEqual(5);
+    const cross = byTotal.queries.find((q) => q.query.includes('CROSS JOIN'));
+    expect(cross, JSON.stringify(byTotal.queries)).toMatchObject({ calls: 3, rows: 3, extra: expect.objectContaining({ db: database, rows_examined: expect.any(Number) }) });
+    // literals normalized away; the statement's own text otherwise
+    expect(cross!.query).toMatch(/`a` \. `id` < \?/);
+    expect(cross!.query).not.toContain('300');
+    expect(cross!.total_ms).toBeGreaterThan(0);
+    expect(cross!.mean_ms).toBeCloseTo(cross!.total_ms / 3, 1);
+    expect(Number(cross!.extra.rows_examined)).toBeGreaterThan(0);
+    const totals = byTotal.queries.map((q) => q.total_ms);
+    expect([...totals].sort((a, b) => b - a)).toEqual(totals);
+    expect(byTotal.queries.every((q) => q.extra.db === database), 'only this database\'s statements').toBe(true);
+    expect(byTotal.next_step).toContain('analyze_query');
+
+    const byCalls = top(await h.call('top_queries', { order_by: 'calls', limit: 3 }));
+    expect(byCalls.queries[0]).toMatchObject({ calls: 20, rows: 20 });
+    expect(byCalls.queries[0]!.query).toMatch(/`price` = \?/);
+    expect(byCalls.queries.some((q) => /performance_schema/i.test(q.query))).toBe(false);
+    const rendered = (await h.call('top_queries', { order_by: 'calls', limit: 3 })).content[0] as { text: string };
+    expect(rendered.text).toMatch(/^Top 3 statements by calls \(performance_schema\.events_statements_summary_by_digest/);
+    expect(rendered.text).toContain('20 calls, 20 rows');
+  });
+});
+
+describe.skipIf(skipMysql || (await skipUnlessMysqlFeatureOff('performance_schema', 'top_queries with performance_schema OFF')))('top_queries on MariaDB/MySQL with performance_schema OFF', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await connect([healthSource(MYSQL_URL, {}, 'db')]);
   });
   afterAll(async () => h?.close());
 
-  it('says when performance_schema is off and how to enable it; lists digests when it is on', async () => {
-    const probe = await mysql.createConnection({ uri: MYSQL_URL });
-    const [rows] = await probe.query('SELECT @@performance_schema AS ps');
-    await probe.end();
+  it('says performance_schema is off and how to enable it', async () => {
     const r = top(await h.call('top_queries', {}));
-    expect(r.source).toBe('performance_schema.events_statements_summary_by_digest');
-    if (Number((rows as { ps: number }[])[0]!.ps) === 1) {
-      expect(r.available).toBe(true);
-      return;
-    }
-    expect(r.available).toBe(false);
+    expect(r).toMatchObject({ available: false, source: 'performance_schema.events_statements_summary_by_digest', queries: [] });
     expect(r.note).toMatch(/performance_schema is OFF/);
     expect(r.note).toMatch(/performance_schema=ON under \[mysqld\]/);
     expect(r.note).toMatch(/restart/);

@@ -7,12 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ageHours, describeAge, hoursSince } from '../../backups/files.js';
 import { guardedCheck } from '../../backups/readiness.js';
+import { asToolError } from '../../errors.js';
 import type { BackupCheck, BackupEnv } from '../backup-types.js';
 import type { MysqlDriver } from './driver.js';
 
 type Vars = Record<string, string>;
 
-const NAMES = ['log_bin', 'binlog_format', 'binlog_row_image', 'binlog_expire_logs_seconds', 'expire_logs_days', 'sync_binlog', 'innodb_flush_log_at_trx_commit', 'gtid_mode', 'enforce_gtid_consistency', 'gtid_strict_mode', 'gtid_current_pos', 'gtid_executed', 'server_id'];
+const NAMES = ['log_bin', 'binlog_format', 'binlog_row_image', 'binlog_expire_logs_seconds', 'expire_logs_days', 'sync_binlog', 'innodb_flush_log_at_trx_commit', 'gtid_mode', 'enforce_gtid_consistency', 'gtid_strict_mode', 'gtid_binlog_pos', 'gtid_current_pos', 'gtid_executed', 'server_id'];
 
 async function variables(driver: MysqlDriver): Promise<Vars> {
   const rows = await driver.catalog<{ Variable_name: string; Value: string }>(`SHOW GLOBAL VARIABLES WHERE Variable_name IN (${NAMES.map(() => '?').join(', ')})`, NAMES);
@@ -27,7 +28,7 @@ function expirySeconds(v: Vars): number {
   return Math.round(Number(v.expire_logs_days ?? 0) * 86_400);
 }
 
-function binlogChecks(v: Vars, env: BackupEnv): BackupCheck[] {
+export function binlogChecks(v: Vars, env: BackupEnv): BackupCheck[] {
   if (!on(v.log_bin)) {
     return [{ id: 'log_bin', status: 'info', message: 'binary logging is off: no point-in-time recovery, recovery only to the newest dump', evidence: { log_bin: v.log_bin ?? null }, fix: 'For point-in-time recovery: log_bin (and server_id) in the server config, then a restart.' }];
   }
@@ -48,10 +49,18 @@ function binlogChecks(v: Vars, env: BackupEnv): BackupCheck[] {
   return checks;
 }
 
-function gtidCheck(v: Vars): BackupCheck {
-  const evidence = { gtid_mode: v.gtid_mode ?? null, enforce_gtid_consistency: v.enforce_gtid_consistency ?? null, gtid_strict_mode: v.gtid_strict_mode ?? null, gtid_position: v.gtid_current_pos ?? v.gtid_executed ?? null };
-  const enabled = v.gtid_mode !== undefined ? on(v.gtid_mode) : on(v.gtid_strict_mode);
-  return { id: 'gtid', status: 'info', message: enabled ? 'GTIDs are on: a restore can be positioned by GTID' : 'GTID mode is off (MySQL gtid_mode / MariaDB gtid_strict_mode): position a restore by binary log file and offset', evidence };
+export function gtidCheck(v: Vars): BackupCheck {
+  const evidence = { gtid_mode: v.gtid_mode ?? null, enforce_gtid_consistency: v.enforce_gtid_consistency ?? null, gtid_strict_mode: v.gtid_strict_mode ?? null, gtid_position: v.gtid_binlog_pos || v.gtid_current_pos || v.gtid_executed || null };
+  if (v.gtid_mode !== undefined) {
+    return { id: 'gtid', status: 'info', message: on(v.gtid_mode) ? 'GTIDs are on: a restore can be positioned by GTID' : 'GTID mode is off (gtid_mode): position a restore by binary log file and offset', evidence };
+  }
+  // MariaDB has no gtid_mode: every transaction written to the binary log carries a GTID
+  // (domain-server-sequence); gtid_strict_mode only refuses out-of-order ones.
+  if (on(v.log_bin) && v.gtid_binlog_pos) {
+    const strict = on(v.gtid_strict_mode) ? 'gtid_strict_mode is on' : 'gtid_strict_mode is off, so out-of-order GTIDs are accepted';
+    return { id: 'gtid', status: 'info', message: `the binary log carries MariaDB GTIDs (now at ${v.gtid_binlog_pos}): a restore can be positioned by GTID; ${strict}`, evidence };
+  }
+  return { id: 'gtid', status: 'info', message: on(v.log_bin) ? 'no GTID in the binary log yet: position a restore by binary log file and offset' : 'no binary log, so no GTID position to recover to', evidence };
 }
 
 async function binaryLogsCheck(driver: MysqlDriver): Promise<BackupCheck> {
@@ -89,11 +98,18 @@ export async function mysqlReadinessChecks(driver: MysqlDriver, env: BackupEnv):
   try {
     v = await variables(driver);
   } catch (err) {
-    return [{ id: 'server_variables', status: 'warn', message: `could not read the server's variables: ${(err as Error).message}`, evidence: { error: (err as Error).message } }];
+    return [unreadableServer('server_variables', 'variables', err)];
   }
   const checks = [...binlogChecks(v, env), gtidCheck(v)];
   if (on(v.log_bin)) checks.push(...(await guardedCheck('binary_logs', () => binaryLogsCheck(driver))));
   const physical = physicalBackupCheck(env.dir, env);
   if (physical) checks.push(physical);
   return checks;
+}
+
+/** The server could not be asked (down, login refused, ...): the reason with its code and hint. */
+function unreadableServer(id: string, what: string, err: unknown): BackupCheck {
+  const tool = asToolError(err);
+  const reason = tool.code === 'INTERNAL' ? tool.message : `${tool.code}: ${tool.message}`;
+  return { id, status: 'warn', message: `could not read the server's ${what}: ${reason}`, evidence: { error: reason }, ...(tool.code === 'INTERNAL' ? {} : { fix: tool.hint }) };
 }

@@ -4,23 +4,42 @@
  * row counts come from our own consistent-snapshot read-only transaction opened just before.
  */
 import type { ResolvedSource } from '../../config/load.js';
+import type { Logger } from '../../logging.js';
 import { ToolError } from '../../errors.js';
 import { programError, runProgram } from '../../backups/process.js';
 import { ticker } from '../../backups/progress.js';
 import type { BackupEnv, DumpResult } from '../backup-types.js';
 import { clientArgs, dumpBin, mysqlConnect, targetOf } from './backup-conn.js';
 import { mysqlTableCounts } from './backup-tables.js';
-import { redactorFor } from './connect.js';
+import { killQuery, redactorFor } from './connect.js';
 import { toMysqlToolError } from './errors.js';
 
-async function countInSnapshot(source: ResolvedSource, database: string) {
+const silent = { warn: () => {} } as unknown as Logger;
+
+async function countInSnapshot(source: ResolvedSource, database: string, signal: AbortSignal) {
   const t = targetOf(source);
   const conn = await mysqlConnect(source, t, database);
+  // a cancelled call stops the counts too (a count waiting on a lock, a long count)
+  const onAbort = () => void killQuery(source, conn.threadId, silent);
+  signal.addEventListener('abort', onAbort, { once: true });
+  // A table another session has locked must not hold the call (and this session) forever.
+  const lockWaitS = Math.max(1, Math.ceil(source.limits.statement_timeout_ms / 1000));
   try {
+    await conn.query(`SET SESSION lock_wait_timeout = ${lockWaitS}`);
     await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     return await mysqlTableCounts(conn, database);
+  } catch (err) {
+    if (signal.aborted) throw new ToolError('QUERY_CANCELLED', 'the call was cancelled by the client; the row counts were stopped', 'Nothing was kept. Call the tool again when you want it.', { cause: err });
+    if ((err as { errno?: number }).errno !== 1205) throw err;
+    throw new ToolError(
+      'QUERY_TIMEOUT',
+      `create_backup waited ${lockWaitS} s for a table lock another session holds: ${(err as Error).message}`,
+      "Another session holds a lock on a table (LOCK TABLES, or DDL; check_health's lock_waits check shows who). Try again when it is released, or raise limits.statement_timeout_ms (the longest create_backup waits for a lock).",
+      { cause: err },
+    );
   } finally {
+    signal.removeEventListener('abort', onAbort);
     await conn.query('ROLLBACK').catch(() => {});
     await conn.end().catch(() => conn.destroy());
   }
@@ -33,7 +52,7 @@ export async function mysqlDump(source: ResolvedSource, file: string, env: Backu
   const redact = redactorFor(source);
   let tables;
   try {
-    tables = await countInSnapshot(source, database);
+    tables = await countInSnapshot(source, database, env.signal);
   } catch (err) {
     throw toMysqlToolError(err, { where: targetOf(source).where, redact });
   }

@@ -23,7 +23,8 @@ export async function classify(sql: string, variant: string, behindViews?: (tabl
       return { ...found, class: 'unknown', reasons: [(err as Error).message] };
     }
   }
-  if (found.class !== 'read') return found;
   const denied = calls.filter((c) => !judge(c)).map((c) => (c.schema ? `${c.schema}.${c.name}` : `${c.name}${c.name in MYSQL_ARGC ? `/${c.args}` : ''}`));
+  // a change's functions are judged too (not to refuse it: a dry run must not run what a rollback does not undo)
+  if (found.class !== 'read') return { ...found, deniedFunctions: [...new Set(denied)] };
   return { ...found, deniedFunctions: [...new Set(denied)], sessionNeutral: denied.length === 0 };
 }

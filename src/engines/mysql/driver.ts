@@ -10,8 +10,9 @@
 import mysql from 'mysql2/promise';
 import type { Connection as CoreConnection } from 'mysql2';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { callSignal } from '../../call-signal.js';
 import type { ResolvedSource } from '../../config/load.js';
-import type { ToolError } from '../../errors.js';
+import { ToolError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
 import { endpointOf, killQuery, poolOptions, redactorFor } from './connect.js';
 import type { Finish } from './collect.js';
@@ -113,14 +114,24 @@ export class MysqlDriver {
 
   /** Runs a catalog query of ours (parametrized) on a pooled connection, outside any transaction. */
   async catalog<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    // A call the client cancelled stops its catalog query on the server (a metadata lock wait, a slow view).
+    const signal = callSignal();
+    if (signal?.aborted) throw cancelledByClient();
     const conn = await this.acquire();
+    const onAbort = () => void this.kill(conn.threadId);
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const [rows] = await conn.query<RowDataPacket[]>(sql, [...params]);
-      conn.release();
+      // a KILL QUERY may still be on its way to this connection: never hand it to another caller
+      if (signal?.aborted) conn.destroy();
+      else conn.release();
       return rows as R[];
     } catch (err) {
       conn.destroy();
+      if (signal?.aborted) throw cancelledByClient(err);
       throw this.toToolError(err);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -189,4 +200,8 @@ function settlesWithin(finished: Promise<Finish>, ms: number): Promise<Finish | 
       resolve(how);
     });
   });
+}
+
+function cancelledByClient(cause?: unknown): ToolError {
+  return new ToolError('QUERY_CANCELLED', 'the query was cancelled by the client', 'The request was cancelled; the statement was stopped on the server.', { cause });
 }

@@ -25,20 +25,85 @@ const tableSql = (t: TableRef) => `${quote(t.schema)}.${quote(t.name)}`;
 const DIGEST_HINT =
   'Turn performance_schema on (my.cnf [mysqld]: performance_schema = ON, then restart the server; MariaDB has it off by default) so statement digests are collected, and make sure the login may read performance_schema. Or pass the queries with sql or queries.';
 
+/** What workload: "top" answers when the server collects no statement digests. */
+export function performanceSchemaOff(): ToolError {
+  return new ToolError('UNSUPPORTED_BY_ENGINE', 'performance_schema is off on this server, so there are no statement digests to read', DIGEST_HINT);
+}
+
+/**
+ * A statement digest as SQL the parser reads. Digests collapse value lists (`IN (...)`,
+ * `?, ...`), print COUNT(DISTINCT x) as COUNT ( DISTINCTROW x ) and quote system variables
+ * (@@`name`); each of those is written back as plain SQL with one placeholder per list.
+ */
+export function digestSql(digest: string): string {
+  return digest
+    .replace(/\(\s*\.\.\.\s*\)/g, '(?)')
+    .replace(/\?\s*,\s*\.\.\./g, '?')
+    .replace(/\bDISTINCTROW\b/g, 'DISTINCT')
+    .replace(/@@`([A-Za-z0-9_]+)`/g, '@@$1')
+    .trim();
+}
+
+/**
+ * The statements of this database, heaviest first. Left out: statements on the system schemas
+ * (dba-mcp's own catalog reads among them) and dba-mcp's own column sampling (its `dba_mcp_`
+ * alias survives in the digest), which would otherwise come back as workload of their own.
+ */
 async function workload(driver: MysqlDriver, limit: number): Promise<WorkloadEntry[]> {
   const read = (sql: string, params: (string | number)[] = []) => runRead(driver, { sql, params, maxRows: 1000, timeoutMs: 10_000 });
   const on = await read('SELECT @@performance_schema');
-  if (Number(on.rows[0]?.[0] ?? 0) !== 1) throw new ToolError('UNSUPPORTED_BY_ENGINE', 'performance_schema is off on this server, so there are no statement digests to read', DIGEST_HINT);
+  if (Number(on.rows[0]?.[0] ?? 0) !== 1) throw performanceSchemaOff();
   try {
     const res = await read(
       `SELECT DIGEST_TEXT, COUNT_STAR, SUM_TIMER_WAIT / 1000000000 FROM performance_schema.events_statements_summary_by_digest
         WHERE SCHEMA_NAME = DATABASE() AND DIGEST_TEXT IS NOT NULL AND (DIGEST_TEXT LIKE 'SELECT%' OR DIGEST_TEXT LIKE 'UPDATE%' OR DIGEST_TEXT LIKE 'DELETE%' OR DIGEST_TEXT LIKE 'WITH%')
           AND DIGEST_TEXT NOT LIKE '%performance_schema%' AND DIGEST_TEXT NOT LIKE '%information_schema%'
+          AND DIGEST_TEXT NOT LIKE '%\`mysql\` .%' AND DIGEST_TEXT NOT LIKE '%\`sys\` .%' AND DIGEST_TEXT NOT LIKE '%\`dba\\_mcp\\_%'
         ORDER BY SUM_TIMER_WAIT DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
     );
-    return res.rows.map((r) => ({ sql: String(r[0]), calls: Number(r[1]), totalMs: Number(r[2]) }));
+    return res.rows.map((r) => ({ sql: digestSql(String(r[0])), calls: Number(r[1]), totalMs: Number(r[2]) }));
   } catch (err) {
     throw new ToolError('UNSUPPORTED_BY_ENGINE', `the statement digests could not be read: ${(err as Error).message}`, DIGEST_HINT, { cause: err });
+  }
+}
+
+/**
+ * Column facts found whatever the case of the name: MySQL column names are case-insensitive, and
+ * statement digests print some (STATUS, NAME, ID) as upper-case keywords.
+ */
+class ColumnFactsMap extends Map<string, ColumnFacts> {
+  override get(name: string): ColumnFacts | undefined {
+    return super.get(name) ?? [...this.entries()].find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  }
+
+  override has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+}
+
+/** At most this many rows are read for sample values, and this many kept per column. */
+const SAMPLE_ROWS = 100;
+const SAMPLE_BOUNDS = 11;
+
+/**
+ * Real values per column from the first rows of the table, sorted, as histogram-like bounds:
+ * MySQL keeps no histogram to read, and a normalized statement's placeholders need realistic
+ * literals for EXPLAIN. Best effort: none when the read fails.
+ */
+async function sampleBounds(read: (q: Parameters<typeof runRead>[1]) => Promise<{ rows: unknown[][] }>, table: TableRef, columns: readonly string[]): Promise<string[][]> {
+  if (columns.length === 0) return [];
+  try {
+    // the dba_mcp_ alias keeps this read out of workload mode (as SAMPLE_MARK in tools/index-advice/sample.ts)
+    const res = await read({ sql: `SELECT ${columns.map((c) => `LEFT(${quote(c)}, 64)`).join(', ')}, 1 AS dba_mcp_sample FROM ${tableSql(table)} LIMIT ${SAMPLE_ROWS}`, maxRows: SAMPLE_ROWS, timeoutMs: 5000 });
+    return columns.map((_, i) => {
+      const values = [...new Set(res.rows.map((r) => r[i]).filter((v): v is string | number => typeof v === 'string' || typeof v === 'number').map(String))];
+      const numeric = values.every((v) => v !== '' && Number.isFinite(Number(v)));
+      values.sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      if (values.length <= SAMPLE_BOUNDS) return values;
+      return Array.from({ length: SAMPLE_BOUNDS }, (_, k) => values[Math.round((k * (values.length - 1)) / (SAMPLE_BOUNDS - 1))]!);
+    });
+  } catch {
+    return columns.map(() => []);
   }
 }
 
@@ -46,8 +111,14 @@ async function tableStats(driver: MysqlDriver, table: TableRef, columns: readonl
   const read = (q: Parameters<typeof runRead>[1]) => runRead(driver, q);
   const rows = await read({ sql: 'SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', params: [table.schema, table.name], maxRows: 1, timeoutMs: 10_000 });
   const total = rows.rows[0]?.[0];
-  const out = new Map<string, ColumnFacts>();
+  const out = new ColumnFactsMap();
   for (const s of await mysqlColumnStats(read, table, columns)) out.set(s.column, { distinct: s.distinct, nullFraction: s.null_fraction, correlation: null, mcv: [], bounds: [] });
+  const bounds = await sampleBounds(read, table, columns);
+  columns.forEach((c, i) => {
+    if (!bounds[i]?.length) return;
+    const had = out.get(c);
+    out.set(had ? [...out.keys()].find((k) => k.toLowerCase() === c.toLowerCase())! : c, { distinct: had?.distinct ?? null, nullFraction: had?.nullFraction ?? null, correlation: null, mcv: [], bounds: bounds[i]! });
+  });
   return { rows: total === null || total === undefined ? null : Number(total), columns: out };
 }
 

@@ -18,13 +18,14 @@ const INDEXES_SQL = `
   GROUP BY s.TABLE_SCHEMA, s.TABLE_NAME, s.INDEX_NAME
   ORDER BY 1, 2, 3`;
 
-const PERFORMANCE_SCHEMA_SQL = `
-  SELECT OBJECT_SCHEMA AS \`schema\`, OBJECT_NAME AS \`table\`, INDEX_NAME AS \`index\`, COUNT_READ AS reads
+export const PERFORMANCE_SCHEMA_SQL = `
+  SELECT OBJECT_SCHEMA AS \`schema\`, OBJECT_NAME AS \`table\`, INDEX_NAME AS \`index\`, COUNT_READ AS \`reads\`
   FROM performance_schema.table_io_waits_summary_by_index_usage
   WHERE INDEX_NAME IS NOT NULL AND OBJECT_SCHEMA NOT IN ${SYSTEM_SCHEMAS}`;
 
-const USERSTAT_SQL = `SELECT TABLE_SCHEMA AS \`schema\`, TABLE_NAME AS \`table\`, INDEX_NAME AS \`index\`, ROWS_READ AS reads FROM information_schema.INDEX_STATISTICS`;
+export const USERSTAT_SQL = `SELECT TABLE_SCHEMA AS \`schema\`, TABLE_NAME AS \`table\`, INDEX_NAME AS \`index\`, ROWS_READ AS \`reads\` FROM information_schema.INDEX_STATISTICS`;
 
+// `reads` is a reserved word (READS SQL DATA): the aliases above quote it.
 type Counter = { schema: string; table: string; index: string; reads: number | string };
 const key = (r: { schema: string; table: string; index: string }) => `${r.schema}.${r.table}.${r.index}`;
 

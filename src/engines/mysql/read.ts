@@ -5,6 +5,7 @@
  *   ROLLBACK                      after the answer is in hand, off the caller's clock
  * A client abort, or a statement running well past its limit, is stopped with KILL QUERY.
  */
+import { orCallSignal } from '../../call-signal.js';
 import type { QueryResult, ReadQuery } from '../types.js';
 import { collectRows, type Collected } from './collect.js';
 import { coreOf, type MysqlDriver } from './driver.js';
@@ -13,7 +14,9 @@ import { Interrupter } from './interrupt.js';
 import { inspectSql, leavesSessionClean } from './statements.js';
 import { toColumns, toRow } from './values.js';
 
-export async function runRead(driver: MysqlDriver, q: ReadQuery): Promise<QueryResult> {
+export async function runRead(driver: MysqlDriver, read: ReadQuery): Promise<QueryResult> {
+  const signal = orCallSignal(read.signal);
+  const q: ReadQuery = signal ? { ...read, signal } : read;
   if (q.signal?.aborted) throw cancelledError();
   const shape = inspectSql(q.sql);
   if (shape.writesServerFile) throw serverFileError();

@@ -9,6 +9,8 @@ import { findBinary, PG_BINARY_ROOTS } from '../../backups/binaries.js';
 import { ageHours, describeAge } from '../../backups/files.js';
 import { runProgram, stderrTail } from '../../backups/process.js';
 import { guardedCheck } from '../../backups/readiness.js';
+import { redactText, REDACTED } from '../../audit/redact.js';
+import { asToolError } from '../../errors.js';
 import type { BackupCheck, BackupEnv } from '../backup-types.js';
 import type { PgDriver } from './driver.js';
 import { pgBackRestChecks } from './backup-pgbackrest.js';
@@ -30,8 +32,12 @@ function walLevelCheck(s: Settings): BackupCheck {
   return { id: 'wal_level', status: 'ok', message: `wal_level is ${s.wal_level}`, evidence };
 }
 
+/** Credentials an archive_command often carries (KEY=value, --secret-key=value, user:password@ in a URL), redacted before it is shown. */
+const SECRET_ASSIGNMENT = /(\b[\w-]*(?:secret|passw(?:or)?d|pwd|token|api[_-]?key|access[_-]?key|credential)[\w-]*\s*=\s*)("[^"]*"|'[^']*'|[^\s'"]+)/gi;
+const redactCommand = (cmd: string) => redactText(cmd).replace(SECRET_ASSIGNMENT, `$1${REDACTED}`);
+
 function archiveModeCheck(s: Settings): BackupCheck {
-  const command = s.archive_command && s.archive_command !== '(disabled)' ? s.archive_command : '';
+  const command = s.archive_command && s.archive_command !== '(disabled)' ? redactCommand(s.archive_command) : '';
   const evidence = { archive_mode: s.archive_mode ?? null, archive_command: command || null, archive_library: s.archive_library || null, archive_timeout_s: Number(s.archive_timeout ?? 0) };
   if (!archiving(s)) return { id: 'archive_mode', status: 'info', message: 'WAL archiving is off: recovery is to the newest backup only, not to a point in time', evidence, fix: 'For point-in-time recovery: archive_mode = on (restart) and an archive_command or archive_library (pgBackRest, WAL-G, barman), plus base backups.' };
   if (!command && !s.archive_library) return { id: 'archive_mode', status: 'fail', message: 'archive_mode is on but neither archive_command nor archive_library is set: WAL segments pile up in pg_wal until the disk is full', evidence, fix: 'Set archive_command (or archive_library), then SELECT pg_reload_conf().' };
@@ -131,7 +137,7 @@ export async function pgReadinessChecks(driver: PgDriver, env: BackupEnv): Promi
   try {
     s = await settings(driver);
   } catch (err) {
-    return [{ id: 'server_settings', status: 'warn', message: `could not read the server's settings: ${(err as Error).message}`, evidence: { error: (err as Error).message } }];
+    return [unreadableServer('server_settings', 'settings', err)];
   }
   const checks: BackupCheck[] = [walLevelCheck(s), archiveModeCheck(s)];
   if (archiving(s)) checks.push(...(await guardedCheck('wal_archiver', () => archiverCheck(driver))));
@@ -142,4 +148,11 @@ export async function pgReadinessChecks(driver: PgDriver, env: BackupEnv): Promi
   const pitr = pitrCheck(s, checks);
   if (pitr) checks.push(pitr);
   return checks;
+}
+
+/** The server could not be asked (down, login refused, ...): the reason with its code and hint. */
+function unreadableServer(id: string, what: string, err: unknown): BackupCheck {
+  const tool = asToolError(err);
+  const reason = tool.code === 'INTERNAL' ? tool.message : `${tool.code}: ${tool.message}`;
+  return { id, status: 'warn', message: `could not read the server's ${what}: ${reason}`, evidence: { error: reason }, ...(tool.code === 'INTERNAL' ? {} : { fix: tool.hint }) };
 }

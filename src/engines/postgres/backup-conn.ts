@@ -38,8 +38,10 @@ export function withDatabase(target: PgTarget, database: string): PgTarget {
 /** `--dbname` for a libpq program (no password) and the environment that carries the password. */
 export function libpqArgs(target: PgTarget, readOnly: boolean): { dbname: string; env: NodeJS.ProcessEnv } {
   const u = new URL(target.url);
-  const password = decodeURIComponent(u.password);
+  // a password may also be a query parameter (?password=...): neither form goes on the command line
+  const password = decodeURIComponent(u.password) || (u.searchParams.get('password') ?? '');
   u.password = '';
+  u.searchParams.delete('password');
   const env: NodeJS.ProcessEnv = { ...process.env, PGAPPNAME: 'dba-mcp-backup', PGCONNECT_TIMEOUT: '10' };
   delete env.PGPASSWORD;
   if (password) env.PGPASSWORD = password;

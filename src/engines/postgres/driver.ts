@@ -8,6 +8,7 @@
  * that fails it is destroyed.
  */
 import pg from 'pg';
+import { callSignal, orCallSignal } from '../../call-signal.js';
 import type { ResolvedSource } from '../../config/load.js';
 import { ToolError } from '../../errors.js';
 import type { Logger } from '../../logging.js';
@@ -66,15 +67,34 @@ export class PgDriver {
 
   /** Runs a catalog query (ours, parametrized) on a pooled connection. */
   async catalog<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+    const signal = callSignal();
+    if (!signal) {
+      try {
+        const res = await this.pool.query<R>({ text, values });
+        return res.rows;
+      } catch (err) {
+        throw toPgToolError(err, this.where);
+      }
+    }
+    // A call the client cancelled stops its catalog query on the server (a lock wait, a slow view).
+    if (signal.aborted) throw cancelledByClient();
+    const client = await this.connect();
+    const stopCancel = this.#cancelOnAbort(client, signal);
     try {
-      const res = await this.pool.query<R>({ text, values });
-      return res.rows;
+      return (await client.query<R>({ text, values })).rows;
     } catch (err) {
+      if (signal.aborted) throw cancelledByClient(err);
       throw toPgToolError(err, this.where);
+    } finally {
+      stopCancel();
+      // a cancel may still be on its way to this backend: never hand it to another caller
+      client.release(signal.aborted ? true : undefined);
     }
   }
 
-  async runRead(q: ReadQuery): Promise<QueryResult> {
+  async runRead(read: ReadQuery): Promise<QueryResult> {
+    const signal = orCallSignal(read.signal);
+    const q: ReadQuery = signal ? { ...read, signal } : read;
     const client = await this.connect();
     const stopCancel = this.#cancelOnAbort(client, q.signal);
     try {
@@ -99,7 +119,8 @@ export class PgDriver {
    * Runs `fn` inside BEGIN READ ONLY ... ROLLBACK on a read connection, with the statement
    * timeout and client cancellation of runRead; the session is reset before reuse.
    */
-  async inReadOnlyTransaction<T>(timeoutMs: number, signal: AbortSignal | undefined, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async inReadOnlyTransaction<T>(timeoutMs: number, given: AbortSignal | undefined, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const signal = orCallSignal(given);
     const client = await this.connect();
     const stopCancel = this.#cancelOnAbort(client, signal);
     try {
@@ -168,4 +189,8 @@ export class PgDriver {
     this.#pool = undefined;
     await pool?.end();
   }
+}
+
+function cancelledByClient(cause?: unknown): ToolError {
+  return new ToolError('QUERY_CANCELLED', 'the query was cancelled by the client', 'The request was cancelled; the statement was stopped on the server.', { cause });
 }

@@ -12,7 +12,11 @@ const DESCRIBE_SQL = `
   SELECT pid, usename AS user, datname AS database, state, query, extract(epoch FROM now() - query_start)::float8 AS running_s, query_start::text AS started_at
   FROM pg_stat_activity WHERE pid = $1`;
 
+/** A backend pid is a PostgreSQL integer: a larger number names no session. */
+const MAX_PID = 2 ** 31 - 1;
+
 async function describeOn(client: pg.Client, pid: number): Promise<SessionInfo | null> {
+  if (pid > MAX_PID) return null;
   const { rows } = await client.query<SessionInfo>(DESCRIBE_SQL, [pid]);
   const r = rows[0];
   return r ? { ...r, query: queryText(r.query), running_s: secs(r.running_s) } : null;

@@ -1,6 +1,7 @@
 /** PostgreSQL top queries from pg_stat_statements, with a clear answer when it is not set up. */
 import type { TopQueriesOrder, TopQueriesResult } from '../health-types.js';
 import type { PgDriver } from './driver.js';
+import { redactText } from '../../audit/redact.js';
 
 interface StatementRow {
   query: string;
@@ -51,7 +52,7 @@ export async function pgTopQueries(driver: PgDriver, orderBy: TopQueriesOrder, l
     source,
     available: true,
     note: `database ${database}; times in milliseconds since pg_stat_statements was last reset${preloaded ? '' : '; statements of other roles show as <insufficient privilege> unless this login has pg_read_all_stats'}`,
-    queries: rows.map((r) => ({ query: r.query, calls: r.calls, total_ms: round(r.total_ms), mean_ms: round(r.mean_ms), rows: r.rows, extra: { user: r.user, shared_blks_hit: r.shared_blks_hit, shared_blks_read: r.shared_blks_read, temp_blks_written: r.temp_blks_written } })),
+    queries: rows.map((r) => ({ query: redactText(r.query), calls: r.calls, total_ms: round(r.total_ms), mean_ms: round(r.mean_ms), rows: r.rows, extra: { user: r.user, shared_blks_hit: r.shared_blks_hit, shared_blks_read: r.shared_blks_read, temp_blks_written: r.temp_blks_written } })),
   };
 }
 

@@ -19,7 +19,8 @@ async function measure(client: pg.Client, queries: readonly PlannedQuery[], anal
   let ms: number | null = analyze ? 0 : null;
   let used = false;
   for (const q of queries) {
-    const res = await client.query<Record<string, unknown>>({ text: `EXPLAIN (${analyze ? 'ANALYZE, ' : ''}FORMAT JSON) ${q.sql}`, values: [...q.params] });
+    // extended protocol: one statement only, whatever the text holds (nothing can end the transaction)
+    const res = await client.query<Record<string, unknown>>({ text: `EXPLAIN (${analyze ? 'ANALYZE, ' : ''}FORMAT JSON) ${q.sql}`, values: [...q.params], queryMode: 'extended' } as pg.QueryConfig);
     const cell = Object.values(res.rows[0] ?? {})[0];
     const doc = typeof cell === 'string' ? JSON.parse(cell) : cell;
     if (JSON.stringify(doc).includes('dba_mcp_probe_idx')) used = true;
@@ -50,7 +51,7 @@ export async function pgRealCheck(
     await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(opts.timeoutMs))}`);
     await client.query(`SET LOCAL lock_timeout = 1000`);
     const before = await measure(client, queries, opts.analyze);
-    await client.query(createSql);
+    await client.query({ text: createSql, queryMode: 'extended' } as pg.QueryConfig); // one statement only: it cannot COMMIT the test build
     await client.query(`ANALYZE ${qualified}`);
     const after = await measure(client, queries, opts.analyze);
     const idx = await client.query<{ bytes: string }>(`SELECT pg_relation_size(c.oid)::text AS bytes FROM pg_class c WHERE c.relname = 'dba_mcp_probe_idx' AND c.relnamespace = $1::regnamespace`, [quoteIdent(table.schema)]);

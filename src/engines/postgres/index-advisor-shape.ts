@@ -55,6 +55,7 @@ class ShapeBuilder {
       this.cteNames.add(String(c.ctename));
       const q = obj(obj(c.ctequery)?.SelectStmt);
       if (q) this.select(q, parent, false);
+      else this.isRead = false; // a data-modifying CTE (INSERT/UPDATE/DELETE/MERGE): the statement writes and must never be run (EXPLAIN ANALYZE)
     }
   }
 
@@ -179,16 +180,17 @@ class ShapeBuilder {
     const cast = obj(node.TypeCast);
     if (cast) {
       const inner = this.expression(obj(cast.arg));
-      const type = arr(obj(cast.typeName)?.names).map(sval).filter((s) => s !== 'pg_catalog').join('.');
+      const type = arr(obj(cast.typeName)?.names).map(sval).filter((s) => s !== 'pg_catalog').map(quoteIdent).join('.');
       return inner && type ? `(${inner})::${type}` : undefined;
     }
     const fn = obj(node.FuncCall);
     if (fn) {
       if (fn.agg_star || fn.over || fn.agg_distinct) return undefined;
-      const name = arr(fn.funcname).map(sval).filter((s) => s !== 'pg_catalog').join('.');
-      if (/^(now|random|clock_timestamp|current_\w+|timeofday|count|sum|avg|min|max)$/i.test(name)) return undefined;
+      const parts = arr(fn.funcname).map(sval).filter((s) => s !== 'pg_catalog');
+      if (/^(now|random|clock_timestamp|current_\w+|timeofday|count|sum|avg|min|max)$/i.test(parts.join('.'))) return undefined;
       const args = arr(fn.args).map((a) => this.expression(obj(a)));
-      return args.every((a) => a !== undefined) ? `${name}(${args.join(', ')})` : undefined;
+      // the name is written back into DDL that runs (the rolled-back test build): quoted like any identifier
+      return args.every((a) => a !== undefined) ? `${parts.map(quoteIdent).join('.')}(${args.join(', ')})` : undefined;
     }
     const ae = obj(node.A_Expr);
     if (ae && ae.kind === 'AEXPR_OP') {

@@ -23,7 +23,9 @@ async function classify(sql: string, judge: FunctionJudge, driver: PgDriver, exp
   const found = await classifyPostgres(sql);
   if (found.class !== 'read') {
     // a change through an updatable view reaches the tables behind it: deny_tables judges those too
-    return expandViews && found.class !== 'unknown' && found.tables.length ? { ...found, tables: [...found.tables, ...(await tablesBehindViews(driver, found.tables))] } : found;
+    const judged = expandViews && found.class !== 'unknown' && found.tables.length ? { ...found, tables: [...found.tables, ...(await tablesBehindViews(driver, found.tables))] } : found;
+    // a change's functions are judged too (not to refuse it: a dry run must not run what a rollback does not undo)
+    return found.class === 'unknown' || found.functions.length === 0 ? judged : { ...judged, deniedFunctions: (await judge.judge(found.functions)).denied };
   }
   const [{ denied, allBuiltin }, behind] = await Promise.all([judge.judge(found.functions), expandViews ? tablesBehindViews(driver, found.tables) : []]);
   return { ...found, tables: [...found.tables, ...behind], deniedFunctions: denied, sessionNeutral: allBuiltin };

@@ -56,8 +56,9 @@ export async function dryRunPg(source: ResolvedSource, where: string, steps: rea
         await client.query('ROLLBACK TO SAVEPOINT dba_mcp_step').catch(() => {});
         if ((err as { code?: string }).code === '57014') {
           // Our own bound: a dry run must not hold locks on a large table for long. Not a failure of the step.
-          report.steps.push({ n: step.n, ok: true, error: `stopped after ${Math.round(t.statement_timeout_ms / 1000)} s (the dry run's bound); it had not failed` });
-          report.reason = `step ${step.n} ran longer than the dry run's ${Math.round(t.statement_timeout_ms / 1000)} s bound and was stopped; later steps were not tried`;
+          const bound = t.statement_timeout_ms < 1000 ? `${Math.round(t.statement_timeout_ms)} ms` : `${Math.round(t.statement_timeout_ms / 1000)} s`; // a 300 ms bound is not "0 s"
+          report.steps.push({ n: step.n, ok: true, error: `stopped after ${bound} (the dry run's bound); it had not failed` });
+          report.reason = `step ${step.n} ran longer than the dry run's ${bound} bound and was stopped; later steps were not tried`;
           break;
         }
         report.steps.push({ n: step.n, ok: false, error: (err as Error).message });

@@ -33,7 +33,8 @@ export class SqliteWhatIf implements WhatIfSession {
     );
     for (const o of schema) {
       try {
-        db.exec(o.sql);
+        // exactly one CREATE statement per entry: a crafted file's schema text may carry more (ATTACH writes files)
+        if (/^\s*CREATE\b/i.test(o.sql)) db.prepare(o.sql).run();
       } catch {
         // a virtual table whose module is missing here, a trigger on one: the rest still plans
       }

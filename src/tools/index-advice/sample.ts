@@ -9,6 +9,8 @@ import type { IndexAdvisorOps, TableStats } from '../../engines/index-advisor-ty
 import type { EngineAdapter, TableDetail } from '../../engines/types.js';
 
 export const SAMPLE_MAX_ROWS = 2_000_000;
+/** The alias of dba-mcp's own sampling reads: it survives in statement digests, so workload mode can leave them out. */
+export const SAMPLE_MARK = 'dba_mcp_sample';
 /** Columns with at most this many distinct values get the frequencies of their 10 commonest values. */
 const LOW_CARDINALITY = 1000;
 const MOST_COMMON = 10;
@@ -20,7 +22,7 @@ export async function sampleColumns(engine: EngineAdapter, ops: IndexAdvisorOps,
   const cols = columns.map((c) => ops.keySql({ column: c, columns: [c] }));
   try {
     const res = await engine.runRead({
-      sql: `SELECT ${['COUNT(*)', ...cols.map((c) => `COUNT(DISTINCT ${c}), SUM(CASE WHEN ${c} IS NULL THEN 1 ELSE 0 END)`)].join(', ')} FROM ${table}`,
+      sql: `SELECT ${[`COUNT(*) AS ${SAMPLE_MARK}`, ...cols.map((c) => `COUNT(DISTINCT ${c}), SUM(CASE WHEN ${c} IS NULL THEN 1 ELSE 0 END)`)].join(', ')} FROM ${table}`,
       maxRows: 1,
       timeoutMs,
     });
@@ -40,6 +42,6 @@ export async function sampleColumns(engine: EngineAdapter, ops: IndexAdvisorOps,
 }
 
 async function frequencies(engine: EngineAdapter, table: string, col: string, total: number, timeoutMs: number): Promise<{ value: string; freq: number }[]> {
-  const res = await engine.runRead({ sql: `SELECT ${col}, COUNT(*) FROM ${table} GROUP BY ${col} ORDER BY 2 DESC`, maxRows: MOST_COMMON, timeoutMs });
+  const res = await engine.runRead({ sql: `SELECT ${col}, COUNT(*) AS ${SAMPLE_MARK} FROM ${table} GROUP BY ${col} ORDER BY 2 DESC`, maxRows: MOST_COMMON, timeoutMs });
   return res.rows.filter((r) => r[0] !== null).map((r) => ({ value: String(r[0]), freq: total ? Number(r[1]) / total : 0 }));
 }
