@@ -78,6 +78,11 @@ export interface SessionInfo {
   running_s: number | null;
   /** When the current statement started (server time, as text): tells a new statement from the cancelled one. */
   started_at: string | null;
+  /**
+   * When the session itself began (PostgreSQL backend_start), where the engine reuses ids: an
+   * approved action checks its pid still names the session the person saw. Null elsewhere.
+   */
+  session_start?: string | null;
 }
 
 export interface SessionActionResult {
@@ -97,8 +102,11 @@ export interface SessionActionOps {
   statement(action: SessionActionKind, pid: number): string;
   /** The session now, or null when there is none with this id. */
   describe(pid: number): Promise<SessionInfo | null>;
-  /** Runs the action on a dedicated connection (never the pooled read path), checking first that the session exists. */
-  run(action: SessionActionKind, pid: number): Promise<SessionActionResult>;
+  /**
+   * Runs the action on a dedicated connection (never the pooled read path), checking first that the
+   * session exists and, given `sessionStart`, that it is still the same session (not a reused pid).
+   */
+  run(action: SessionActionKind, pid: number, sessionStart?: string | null): Promise<SessionActionResult>;
 }
 
 export interface HealthOps {

@@ -6,8 +6,12 @@ export type CheckResult = Omit<HealthFinding, 'id'>;
 
 const RANK: Record<CheckStatus, number> = { skipped: 0, ok: 1, warn: 2, fail: 3 };
 
-/** The worst of some statuses; `skipped` never makes the whole worse than ok. */
+/**
+ * The worst of some statuses; a skipped check does not make the whole worse than ok, but when no
+ * check could run at all the answer is warn: nothing was seen, so nothing can be called healthy.
+ */
 export function worst(statuses: readonly CheckStatus[]): 'ok' | 'warn' | 'fail' {
+  if (statuses.every((s) => s === 'skipped')) return 'warn';
   const top = statuses.reduce<CheckStatus>((a, b) => (RANK[b] > RANK[a] ? b : a), 'ok');
   return top === 'skipped' ? 'ok' : top;
 }

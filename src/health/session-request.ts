@@ -22,6 +22,7 @@ const SessionSchema = z.object({
   query: z.string().nullable(),
   running_s: z.number().nullable(),
   started_at: z.string().nullable(),
+  session_start: z.string().nullable().optional().describe('When the session began (PostgreSQL backend_start): the approved action checks the pid still names this session'),
 });
 
 export const SessionActionOutput = {
@@ -69,7 +70,7 @@ export async function requestSessionAction(action: SessionActionKind, pid: numbe
   const note = `a session action cannot be rehearsed; at request time session ${pid} was ${session.state ?? 'in an unknown state'} (user ${session.user ?? '?'})`;
   const change = ctx.approvals.create({
     kind: 'session_action',
-    payload: { action, pid },
+    payload: { action, pid, ...(session.session_start ? { session_start: session.session_start } : {}) },
     source: ctx.source.id,
     engine: ctx.engine.name,
     sql: sessions.statement(action, pid),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { renderSessionAction, requestSessionAction, SessionActionOutput } from '../health/session-request.js';
 import { defineTool } from './define-tool.js';
+import { OneLine } from './schemas.js';
 
 export const cancelQuery = defineTool({
   name: 'cancel_query',
@@ -13,7 +14,7 @@ export const cancelQuery = defineTool({
   access: 'admin',
   input: {
     pid: z.number().int().min(1).max(2 ** 53 - 1).describe('The server session id (PostgreSQL pid, MySQL/MariaDB connection id)'),
-    reason: z.string().max(1_000).optional().describe('Why, shown to the person who approves it'),
+    reason: OneLine(1_000).optional().describe('Why, shown to the person who approves it'),
   },
   output: SessionActionOutput,
   run: ({ pid, reason }, ctx) => requestSessionAction('cancel', pid, reason, ctx),

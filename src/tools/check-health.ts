@@ -29,7 +29,7 @@ export const checkHealth = defineTool({
     checks: z.array(z.string().min(1).max(64)).max(50).optional().describe('Only these check ids (default: all of the engine\'s checks; an unknown id is refused with the valid list).'),
   },
   output: {
-    status: z.enum(['ok', 'warn', 'fail']).describe('The worst status of the checks (skipped ones do not count)'),
+    status: z.enum(['ok', 'warn', 'fail']).describe('The worst status of the checks (skipped ones do not count; warn when none could run)'),
     summary: z.string(),
     checks: z.array(CheckSchema),
   },

@@ -4,6 +4,7 @@ import { PlanOutputSchema, type PlanOutput } from '../migrations/plan-types.js';
 import { planMigration } from '../migrations/planner.js';
 import { formatSeconds } from '../migrations/estimate.js';
 import { defineTool } from './define-tool.js';
+import { OneLine } from './schemas.js';
 
 function renderPlan(p: PlanOutput): string {
   const lines = [`plan ${p.plan_id} "${p.name}" on ${p.source} (${p.server.variant} ${p.server.version}): ${p.summary}`];
@@ -37,7 +38,7 @@ export const planMigrationTool = defineTool({
   access: 'read',
   input: {
     sql: z.string().min(1).max(200_000).describe('The migration, in the source\'s dialect; several statements separated by semicolons.'),
-    name: z.string().min(1).max(200).optional().describe('A name for the migration, recorded in the history table (e.g. "2026_11_add_orders_status").'),
+    name: OneLine(200).min(1).optional().describe('A name for the migration, recorded in the history table (e.g. "2026_11_add_orders_status").'),
     rewrite: z.boolean().default(true).describe('Replace unsafe statements by their safer steps (true) or keep the statements as written, only adding timeouts (false).'),
     dry_run: z.boolean().default(true).describe('Run the steps in a transaction that is rolled back (PostgreSQL, SQLite; read-write sources only). It takes the same locks, bounded: lock_timeout 2 s, and a step still running after 5 s is stopped (reported, not a failure).'),
   },

@@ -4,6 +4,7 @@ import type { StoredChange } from '../approvals/store.js';
 import type { TableName } from '../sql/types.js';
 import { ChangeViewSchema, dryRunText, renderChange, riskText, viewOf } from './change-view.js';
 import { defineTool, type SourceContext } from './define-tool.js';
+import { OneLine } from './schemas.js';
 
 const tableName = (t: TableName) => (t.schema ? `${t.schema}.${t.name}` : t.name);
 
@@ -41,7 +42,7 @@ export const requestChange = defineTool({
   access: 'write',
   input: {
     sql: z.string().min(1).max(100_000).describe('Exactly one write or DDL statement in the source\'s dialect.'),
-    reason: z.string().max(1_000).optional().describe('Why the change is needed, shown to the person who approves it.'),
+    reason: OneLine(1_000).optional().describe('Why the change is needed, shown to the person who approves it.'),
   },
   output: ChangeViewSchema,
   statement: (args) => ({ sql: args.sql as string }),

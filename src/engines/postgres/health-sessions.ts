@@ -9,7 +9,7 @@ import { toPgToolError } from './errors.js';
 const FUNCTION: Record<SessionActionKind, string> = { cancel: 'pg_cancel_backend', terminate: 'pg_terminate_backend' };
 
 const DESCRIBE_SQL = `
-  SELECT pid, usename AS user, datname AS database, state, query, extract(epoch FROM now() - query_start)::float8 AS running_s, query_start::text AS started_at
+  SELECT pid, usename AS user, datname AS database, state, query, extract(epoch FROM now() - query_start)::float8 AS running_s, query_start::text AS started_at, backend_start::text AS session_start
   FROM pg_stat_activity WHERE pid = $1`;
 
 /** A backend pid is a PostgreSQL integer: a larger number names no session. */
@@ -40,10 +40,13 @@ export function pgSessions(source: ResolvedSource, where: string): SessionAction
   return {
     statement,
     describe: (pid) => withClient((c) => describeOn(c, pid)),
-    run: (action, pid) =>
+    run: (action, pid, sessionStart) =>
       withClient(async (client) => {
         const before = await describeOn(client, pid);
         if (!before) return { found: false, done: false, before: null, gone_after: null, message: `no session ${pid}: it had ended before the action ran; nothing was done` };
+        if (sessionStart && before.session_start !== sessionStart) {
+          return { found: false, done: false, before, gone_after: null, message: `pid ${pid} now belongs to another session (started ${before.session_start ?? '?'}, not ${sessionStart}): the session the person approved has ended; nothing was done` };
+        }
         // Exactly the statement the person approved; its one value says whether the signal was sent.
         const { rows } = await client.query<unknown[]>({ text: statement(action, pid), rowMode: 'array' });
         const done = rows[0]?.[0] === true;
