@@ -81,6 +81,13 @@ describe('propose_index on SQLite', () => {
     expect(rare.columns).toContain('created_at');
   });
 
+  it('advises a normalized query whose values are placeholders (?)', async () => {
+    const o = await ok({ queries: [`SELECT * FROM orders WHERE customer_id = ?`, `SELECT id FROM orders WHERE customer_id = ? AND id > ?`] });
+    expect(o.proposals.map((p) => [p.table, p.columns[0]])).toEqual([['main.orders', 'customer_id']]); // one index, led by the equality column, serves both
+    expect(o.proposals[0]!.queries_helped).toEqual([1, 2]);
+    expect(o.queries.every((q) => q.planned_sql && !q.planned_sql.includes('?')), JSON.stringify(o.queries)).toBe(true); // planned with real values
+  });
+
   it('indexes a join key', async () => {
     const o = await ok({ sql: `SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = 'user5@example.com'` });
     expect(o.proposals.map((p) => [p.table, p.columns, p.kind])).toEqual([['main.orders', ['customer_id'], 'join']]);

@@ -81,44 +81,12 @@ class ColumnFactsMap extends Map<string, ColumnFacts> {
   }
 }
 
-/** At most this many rows are read for sample values, and this many kept per column. */
-const SAMPLE_ROWS = 100;
-const SAMPLE_BOUNDS = 11;
-
-/**
- * Real values per column from the first rows of the table, sorted, as histogram-like bounds:
- * MySQL keeps no histogram to read, and a normalized statement's placeholders need realistic
- * literals for EXPLAIN. Best effort: none when the read fails.
- */
-async function sampleBounds(read: (q: Parameters<typeof runRead>[1]) => Promise<{ rows: unknown[][] }>, table: TableRef, columns: readonly string[]): Promise<string[][]> {
-  if (columns.length === 0) return [];
-  try {
-    // the dba_mcp_ alias keeps this read out of workload mode (as SAMPLE_MARK in tools/index-advice/sample.ts)
-    const res = await read({ sql: `SELECT ${columns.map((c) => `LEFT(${quote(c)}, 64)`).join(', ')}, 1 AS dba_mcp_sample FROM ${tableSql(table)} LIMIT ${SAMPLE_ROWS}`, maxRows: SAMPLE_ROWS, timeoutMs: 5000 });
-    return columns.map((_, i) => {
-      const values = [...new Set(res.rows.map((r) => r[i]).filter((v): v is string | number => typeof v === 'string' || typeof v === 'number').map(String))];
-      const numeric = values.every((v) => v !== '' && Number.isFinite(Number(v)));
-      values.sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      if (values.length <= SAMPLE_BOUNDS) return values;
-      return Array.from({ length: SAMPLE_BOUNDS }, (_, k) => values[Math.round((k * (values.length - 1)) / (SAMPLE_BOUNDS - 1))]!);
-    });
-  } catch {
-    return columns.map(() => []);
-  }
-}
-
 async function tableStats(driver: MysqlDriver, table: TableRef, columns: readonly string[]): Promise<TableStats> {
   const read = (q: Parameters<typeof runRead>[1]) => runRead(driver, q);
   const rows = await read({ sql: 'SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', params: [table.schema, table.name], maxRows: 1, timeoutMs: 10_000 });
   const total = rows.rows[0]?.[0];
   const out = new ColumnFactsMap();
   for (const s of await mysqlColumnStats(read, table, columns)) out.set(s.column, { distinct: s.distinct, nullFraction: s.null_fraction, correlation: null, mcv: [], bounds: [] });
-  const bounds = await sampleBounds(read, table, columns);
-  columns.forEach((c, i) => {
-    if (!bounds[i]?.length) return;
-    const had = out.get(c);
-    out.set(had ? [...out.keys()].find((k) => k.toLowerCase() === c.toLowerCase())! : c, { distinct: had?.distinct ?? null, nullFraction: had?.nullFraction ?? null, correlation: null, mcv: [], bounds: bounds[i]! });
-  });
   return { rows: total === null || total === undefined ? null : Number(total), columns: out };
 }
 

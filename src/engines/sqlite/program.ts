@@ -71,7 +71,7 @@ function columnsOf(driver: SqliteDriver, tree: Tree): string[] {
 }
 
 export function programOf(driver: SqliteDriver, sql: string, params: readonly unknown[], schema: SchemaVersion = schemaVersion(driver)): Program {
-  const ops = driver.db.prepare(`EXPLAIN ${sql}`).raw(true).all(...params) as unknown[][];
+  const ops = explainOps(driver, sql, params);
   const pages = rootPages(driver, schema);
   const tables = new Map<string, TableName>();
   const cursors = new Map<number, Tree>();
@@ -92,3 +92,23 @@ export function programOf(driver: SqliteDriver, sql: string, params: readonly un
   }
   return { tables: [...tables.values()], functions: [...functions], columns: [...columns] };
 }
+
+/**
+ * The program's opcodes. A text with placeholders and no values yet (a normalized query given to
+ * propose_index or analyze_query) is explained with NULLs for them: the program SQLite compiles does
+ * not depend on the bound values, only on the text.
+ */
+function explainOps(driver: SqliteDriver, sql: string, params: readonly unknown[]): unknown[][] {
+  const stmt = driver.db.prepare(`EXPLAIN ${sql}`).raw(true);
+  const bound = [...params];
+  for (;;) {
+    try {
+      return stmt.all(...bound) as unknown[][];
+    } catch (err) {
+      if (!(err instanceof RangeError) || !/too few parameter values/i.test(err.message) || bound.length >= MAX_PLACEHOLDERS) throw err;
+      bound.push(null);
+    }
+  }
+}
+
+const MAX_PLACEHOLDERS = 100;

@@ -19,7 +19,7 @@ import { MASK } from '../../guards/masking.js';
 import { greedySelect, type Evaluator, type Workload } from './select.js';
 import { dropCandidates, type DropCandidate } from './drops.js';
 import { confirmWithRealIndex, nearMisses, proposal, type Proposal } from './proposals.js';
-import { sampleColumns } from './sample.js';
+import { sampleColumns, sampleValues } from './sample.js';
 
 /** Dexter's rule: a query must get at least 50% cheaper. */
 export const MIN_IMPROVEMENT = 0.5;
@@ -144,6 +144,9 @@ async function statsFor(engine: EngineAdapter, ops: IndexAdvisorOps, items: Item
     const used = new Set(accesses.flatMap((a) => [...a.predicates.flatMap((p) => p.term.columns), ...a.joinColumns, ...a.orderBy.flatMap((o) => o.term.columns), ...a.groupBy.flatMap((g) => g.columns)]));
     const missing = [...used].filter((c) => d.columns.some((x) => x.name === c) && stats.columns.get(c)?.distinct == null);
     if (missing.length || (stats.rows === null && d.row_estimate === null)) await sampleColumns(engine, ops, d, stats, missing, opts.timeoutMs);
+    // the table's own spelling: a statement digest may print a column in upper case
+    const compared = [...new Set(accesses.flatMap((a) => a.predicates.flatMap((p) => p.term.columns)).map((c) => d.columns.find((x) => x.name.toLowerCase() === c.toLowerCase())?.name).filter((c): c is string => c !== undefined))];
+    await sampleValues(engine, ops, d, stats, compared, opts.timeoutMs); // placeholders need real values where the engine keeps none
     out.set(tkey(d), stats);
   }
   return out;

@@ -45,3 +45,41 @@ async function frequencies(engine: EngineAdapter, table: string, col: string, to
   const res = await engine.runRead({ sql: `SELECT ${col}, COUNT(*) AS ${SAMPLE_MARK} FROM ${table} GROUP BY ${col} ORDER BY 2 DESC`, maxRows: MOST_COMMON, timeoutMs });
   return res.rows.filter((r) => r[0] !== null).map((r) => ({ value: String(r[0]), freq: total ? Number(r[1]) / total : 0 }));
 }
+
+/** At most this many rows are read for sample values, and this many kept per column. */
+const VALUE_ROWS = 100;
+const VALUE_BOUNDS = 11;
+const VALUE_CHARS = 64;
+
+/**
+ * Real values of columns that have neither common values nor histogram bounds (MySQL/MariaDB and
+ * SQLite keep none; PostgreSQL before ANALYZE), from the table's first rows, kept sorted as
+ * histogram-like bounds: a normalized statement's placeholders need realistic literals to be
+ * planned. Best effort: a failed read leaves the columns as they were.
+ */
+export async function sampleValues(engine: EngineAdapter, ops: IndexAdvisorOps, d: TableDetail, stats: TableStats, columns: readonly string[], timeoutMs: number): Promise<void> {
+  const wanted = columns.filter((c) => { const f = stats.columns.get(c); return !f?.mcv.length && !f?.bounds.length; });
+  if (wanted.length === 0) return;
+  let rows: unknown[][];
+  try {
+    const cols = wanted.map((c) => ops.keySql({ column: c, columns: [c] }));
+    rows = (await engine.runRead({ sql: `SELECT ${cols.join(', ')}, 1 AS ${SAMPLE_MARK} FROM ${ops.tableSql(d)} LIMIT ${VALUE_ROWS}`, maxRows: VALUE_ROWS, timeoutMs })).rows;
+  } catch {
+    return;
+  }
+  wanted.forEach((c, i) => {
+    const bounds = boundsOf(rows.map((r) => r[i]));
+    if (bounds.length === 0) return;
+    const had = stats.columns.get(c);
+    stats.columns.set(c, { distinct: had?.distinct ?? null, nullFraction: had?.nullFraction ?? null, correlation: had?.correlation ?? null, mcv: had?.mcv ?? [], bounds });
+  });
+}
+
+/** Distinct values, sorted (numbers as numbers), thinned to VALUE_BOUNDS evenly spaced ones. */
+function boundsOf(cells: readonly unknown[]): string[] {
+  const values = [...new Set(cells.filter((v): v is string | number => typeof v === 'string' || typeof v === 'number').map((v) => String(v).slice(0, VALUE_CHARS)))];
+  const numeric = values.every((v) => v !== '' && Number.isFinite(Number(v)));
+  values.sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (values.length <= VALUE_BOUNDS) return values;
+  return Array.from({ length: VALUE_BOUNDS }, (_, k) => values[Math.round((k * (values.length - 1)) / (VALUE_BOUNDS - 1))]!);
+}
