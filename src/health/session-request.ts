@@ -13,6 +13,7 @@ import { ChangeViewSchema, viewOf, type ChangeView } from '../tools/change-view.
 import type { SourceContext } from '../tools/define-tool.js';
 import { hideDeniedQueries } from './deny-texts.js';
 import { healthOf } from './thresholds.js';
+import { OneLine } from '../tools/schemas.js';
 
 const SessionSchema = z.object({
   pid: z.number().int(),
@@ -24,6 +25,12 @@ const SessionSchema = z.object({
   started_at: z.string().nullable(),
   session_start: z.string().nullable().optional().describe('When the session began (PostgreSQL backend_start): the approved action checks the pid still names this session'),
 });
+
+/** What cancel_query and terminate_session take. */
+export const SessionActionInput = {
+  pid: z.number().int().min(1).max(2 ** 53 - 1).describe('The server session id (PostgreSQL pid, MySQL/MariaDB connection id)'),
+  reason: OneLine(1_000).optional().describe('Why, shown to the person who approves it'),
+};
 
 export const SessionActionOutput = {
   ...ChangeViewSchema,

@@ -1,7 +1,5 @@
-import { z } from 'zod';
-import { renderSessionAction, requestSessionAction, SessionActionOutput } from '../health/session-request.js';
+import { renderSessionAction, requestSessionAction, SessionActionInput, SessionActionOutput } from '../health/session-request.js';
 import { defineTool } from './define-tool.js';
-import { OneLine } from './schemas.js';
 
 export const terminateSession = defineTool({
   name: 'terminate_session',
@@ -12,10 +10,7 @@ export const terminateSession = defineTool({
     'Take the pid from check_health (idle_in_transaction, blocking). Needs a read-write source; SQLite has no sessions.',
   scope: 'source',
   access: 'admin',
-  input: {
-    pid: z.number().int().min(1).max(2 ** 53 - 1).describe('The server session id (PostgreSQL pid, MySQL/MariaDB connection id)'),
-    reason: OneLine(1_000).optional().describe('Why, shown to the person who approves it'),
-  },
+  input: SessionActionInput,
   output: SessionActionOutput,
   run: ({ pid, reason }, ctx) => requestSessionAction('terminate', pid, reason, ctx),
   render: renderSessionAction,

@@ -10,13 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { connect, errorOf, type Harness } from '../helpers/mcp.js';
 import { SERVERS, type Scratch } from '../helpers/databases.js';
+import type { Advice } from '../../src/tools/index-advice/advise.js';
 
-interface Out {
-  verification: { method: string; notes: string[] };
-  proposals: { table: string; columns: string[]; where: string | null; kind: string; ddl: string; verified_by: string; confidence: string; queries_helped: number[] }[];
-  no_change: { query: number; reason: string }[];
-  drop_candidates: { index: string; kind: string; covered_by: string | null }[];
-}
+/** The tool's structuredContent: its summary and the advice. */
+type Out = Advice & { summary: string };
 const out = (r: CallToolResult) => r.structuredContent as unknown as Out;
 const text = (r: CallToolResult) => (r.content[0] as { text: string }).text;
 
