@@ -51,6 +51,11 @@ export interface TableAccess {
   groupBy: KeyTerm[];
   /** Columns of this table the query reads anywhere; null when it reads all of them (`*`). */
   referenced: string[] | null;
+  /**
+   * ORed filters whose every branch is on this table alone: per OR, the ANDed predicates of each
+   * branch (an index per branch lets the engine combine them, BitmapOr on PostgreSQL). PostgreSQL only.
+   */
+  orBranches?: Predicate[][][];
 }
 
 export interface QueryShape {
@@ -78,6 +83,8 @@ export interface IndexCandidate {
   opclass?: (string | null)[];
   /** Why it was generated: equality, range, join, sort, group, covering, expression, partial, brin. */
   kind: CandidateKind;
+  /** Generated for one branch of an OR (`group` names the OR): useful only with an index per branch. */
+  orBranch?: { group: string; branch: number };
 }
 
 export type CandidateKind = 'equality' | 'range' | 'join' | 'sort' | 'group' | 'covering' | 'expression' | 'partial' | 'brin';

@@ -169,6 +169,22 @@ describe.skipIf(skip)('propose_index on PostgreSQL', () => {
     expect(o.drop_candidates.some((d) => d.index === dup!.covered_by)).toBe(false); // the one that stays is never also suggested
   });
 
+  it('serves an OR with one index per branch (BitmapOr): the missing side alone, or both together; no sort index without LIMIT', async () => {
+    const one = await ok({ sql: `SELECT id FROM orders WHERE customer_id = 4242 OR created_at = timestamptz '2022-01-02 00:00:00+00'` });
+    expect(one.proposals.map((p) => p.columns), JSON.stringify(one.no_change)).toEqual([['created_at']]);
+    const both = await ok({ sql: `SELECT id FROM customers WHERE email = 'user77@example.com' OR created_at = timestamp '2020-02-01 00:00:00'` });
+    expect(both.proposals.map((p) => p.columns).sort(), JSON.stringify(both.no_change)).toEqual([['created_at'], ['email']]);
+    expect(both.proposals[0]!.rationale).toMatch(/BitmapOr/);
+    const sorted = await ok({ sql: `SELECT id, total FROM orders ORDER BY total` });
+    expect(sorted.proposals, JSON.stringify(sorted.proposals)).toEqual([]);
+  });
+
+  it('proposes the indexes a statement needs together when none saves half alone (two scans of a UNION ALL)', async () => {
+    const o = await ok({ sql: `SELECT id FROM customers WHERE email = 'user77@example.com' UNION ALL SELECT id FROM customers WHERE created_at = timestamp '2020-02-01 00:00:00'` });
+    expect(o.proposals.map((p) => p.columns).sort(), JSON.stringify(o.no_change)).toEqual([['created_at'], ['email']]);
+    expect(o.proposals[0]!.rationale).toMatch(/together with/);
+  });
+
   it('fills placeholders from pg_stats so a normalized query is planned with a realistic value', async () => {
     const o = await ok({ sql: `SELECT * FROM payments WHERE order_id = $1` });
     expect(o.queries[0]!.planned_sql).toMatch(/order_id = '\d+'/);

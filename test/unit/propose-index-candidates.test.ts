@@ -96,6 +96,28 @@ describe('candidates', () => {
     expect(keys(candidatesFor(b!, ctx(1e6, {}), false), 'join')).toEqual([['u_id', '', '', 'btree']]);
   });
 
+  it('no sort index for an ORDER BY without LIMIT over the whole table (it only trades the sort for random reads)', async () => {
+    const [a] = (await pgQueryShape(`SELECT id, weight FROM t ORDER BY weight`)).accesses;
+    expect(candidatesFor(a!, ctx(2e6, {}), false)).toEqual([]);
+    const [b] = (await pgQueryShape(`SELECT id, weight FROM t ORDER BY weight LIMIT 20`)).accesses;
+    expect(keys(candidatesFor(b!, ctx(2e6, {}), true), 'sort')).toEqual([['weight', '', '', 'btree']]);
+  });
+
+  it('OR of conditions on one table: each branch gets its own candidates (a bitmap OR combines them)', async () => {
+    const s = await pgQueryShape(`SELECT id FROM t WHERE barcode = 'X' OR (shipment_id = 7 AND status = 'ok')`);
+    const [a] = s.accesses;
+    expect(a!.predicates).toEqual([]);
+    expect(s.orFilters).toBe(1);
+    const c = candidatesFor(a!, ctx(2e6, { barcode: { distinct: 2e6 }, shipment_id: { distinct: 1e6 }, status: { distinct: 4 } }), false);
+    expect(keys(c, 'equality')).toEqual(expect.arrayContaining([['barcode', '', '', 'btree'], ['shipment_id', '', '', 'btree']]));
+    // an OR across two tables, or with a branch no index can serve, gives no candidates
+    const [x, y] = (await pgQueryShape(`SELECT * FROM t JOIN u ON u.id = t.u_id WHERE t.a = 1 OR u.b = 2`)).accesses;
+    expect(keys(candidatesFor(x!, ctx(1e6, {}), false), 'equality')).toEqual([]);
+    expect(keys(candidatesFor(y!, ctx(1e6, {}), false), 'equality')).toEqual([]);
+    const [z] = (await pgQueryShape(`SELECT * FROM t WHERE a = 1 OR b <> 2`)).accesses;
+    expect(keys(candidatesFor(z!, ctx(1e6, {}), false), 'equality')).toEqual([]);
+  });
+
   it('partial index for a rare value of a status-like column, never for a key-like column', async () => {
     const [a] = (await pgQueryShape(`SELECT * FROM t WHERE status = 'pending' ORDER BY created_at LIMIT 50`)).accesses;
     const rare = ctx(1e6, { status: { distinct: 3, mcv: [{ value: 'shipped', freq: 0.98 }, { value: 'pending', freq: 0.01 }] } });
@@ -168,5 +190,61 @@ describe('greedy selection', () => {
     const none = await greedySelect(workload, [ab, a], ev, { ...opts, maxSizeBytes: 50 });
     expect(none.chosen).toEqual([]);
     expect([...none.overBudget]).toEqual([1]);
+  });
+
+  it('an OR whose branches each need an index: tried together (one per branch) when no single index helps', async () => {
+    const s = await pgQueryShape(`SELECT id FROM t WHERE a = 'x' OR b = 5`);
+    const cs = candidatesFor(s.accesses[0]!, ctx(2e6, { a: { distinct: 2e6 }, b: { distinct: 3e4 } }), false);
+    expect(cs.filter((c) => c.orBranch).map((c) => [c.keys.map(termText).join(','), c.orBranch!.branch])).toEqual([
+      ['a', 0],
+      ['b', 1],
+    ]);
+    const name = (x: IndexCandidate) => x.keys.map((k) => k.column).join('');
+    const trials: string[][] = [];
+    const ev: Evaluator = {
+      baseline: async () => new Map([[1, 28000]]),
+      // one index alone is not used (the other branch would still need a full scan)
+      trial: async () => ({ costs: new Map([[1, 28000]]), usedBy: new Set(), sizeBytes: 100 }),
+      trialSet: async (xs) => {
+        trials.push(xs.map(name));
+        return { costs: new Map([[1, 20]]), usedBy: new Set([1]), sizeBytes: 200 };
+      },
+      commit: async () => {},
+    };
+    const opts = { minImprovement: 0.5, minCost: 100, maxIndexes: 5, maxSizeBytes: Infinity, maxRuntimeMs: 30_000, tableKey: () => 'public.t' };
+    const sel = await greedySelect([{ id: 1, weight: 1, tables: new Set(['public.t']) }], cs, ev, opts);
+    expect(trials).toEqual([['a', 'b']]);
+    expect(sel.chosen.map((x) => [name(x.candidate), x.helped])).toEqual([
+      ['a', [1]],
+      ['b', [1]],
+    ]);
+    expect(sel.final.get(1)).toBe(20);
+    // no room for both: neither is proposed
+    expect((await greedySelect([{ id: 1, weight: 1, tables: new Set(['public.t']) }], cs, ev, { ...opts, maxIndexes: 1 })).chosen).toEqual([]);
+  });
+
+  it('a statement with two scans that each need an index (UNION ALL): the indexes the plan uses together, when each alone saves under 50%', async () => {
+    const mk = (col: string): IndexCandidate => ({ table: { schema: 'public', name: 't' }, keys: [{ column: col, columns: [col] }], include: [], where: null, method: 'btree', kind: 'equality' });
+    const [a, b, c] = [mk('a'), mk('b'), mk('c')];
+    const name = (x: IndexCandidate) => x.keys.map((k) => k.column).join('');
+    // alone: a and b each halve nothing but their own branch (49%); c is used but saves 5%
+    const alone: Record<string, number> = { a: 510, b: 510, c: 950 };
+    const ev: Evaluator = {
+      baseline: async () => new Map([[1, 1000]]),
+      trial: async (x) => ({ costs: new Map([[1, alone[name(x)]!]]), usedBy: new Set([1]), sizeBytes: 100 }),
+      // together the plan uses a and b (c only when it is the only index on its branch)
+      trialSet: async (xs) => {
+        const names = xs.map(name);
+        const used = names.map((n) => n !== 'c' || !names.includes('a'));
+        const cost = 1000 - (names.includes('a') ? 490 : 0) - (names.includes('b') ? 490 : 0);
+        return { costs: new Map([[1, cost]]), usedBy: used.every(Boolean) ? new Set([1]) : new Set(), usedByEach: used.map((u) => new Set(u ? [1] : [])), sizeBytes: 100 * xs.length, sizes: xs.map(() => 100) };
+      },
+      commit: async () => {},
+    };
+    const opts = { minImprovement: 0.5, minCost: 100, maxIndexes: 5, maxSizeBytes: Infinity, maxRuntimeMs: 30_000, tableKey: () => 'public.t' };
+    const sel = await greedySelect([{ id: 1, weight: 1, tables: new Set(['public.t']) }], [c, a, b], ev, opts);
+    expect(sel.chosen.map((x) => name(x.candidate)).sort()).toEqual(['a', 'b']);
+    expect(sel.final.get(1)).toBe(20);
+    expect((await greedySelect([{ id: 1, weight: 1, tables: new Set(['public.t']) }], [c, a, b], ev, { ...opts, maxIndexes: 1 })).chosen).toEqual([]);
   });
 });

@@ -17,6 +17,8 @@ const sval = (v: unknown): string => String(obj(obj(v)?.String)?.sval ?? '');
 
 const OPS: Record<string, PredicateOp> = { '=': 'eq', '<': 'range', '>': 'range', '<=': 'range', '>=': 'range', '<>': 'neq', '!=': 'neq' };
 const FLIP: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
+/** Predicates a b-tree can serve as an index condition. */
+const INDEXABLE_OPS = new Set<PredicateOp>(['eq', 'in', 'range', 'prefix', 'is_null']);
 
 class ShapeBuilder {
   readonly accesses: TableAccess[] = [];
@@ -243,7 +245,10 @@ class ShapeBuilder {
     if (bool?.boolop === 'AND_EXPR') return arr(bool.args).forEach((a) => this.where(a, scope, joinOnly));
     this.sublinks(n, scope);
     if (bool) {
-      if (bool.boolop === 'OR_EXPR') this.orFilters++;
+      if (bool.boolop === 'OR_EXPR') {
+        this.orFilters++;
+        if (!joinOnly) this.orGroup(arr(bool.args), scope);
+      }
       return; // OR / NOT: no single index; their sublinks were read above
     }
     const text = this.text(n);
@@ -269,6 +274,39 @@ class ShapeBuilder {
       const prefix = kind === 'AEXPR_LIKE' && op === '~~' && 'literal' in v && /^[^%_]+/.test(v.literal);
       add({ op: prefix ? 'prefix' : 'pattern', values: [v] });
     }
+  }
+
+  /**
+   * An OR whose every branch filters one and the same table: the ANDed predicates of each branch,
+   * kept apart on that table's access (an index per branch serves the OR through a BitmapOr). Not
+   * kept when a branch has a subquery, reads another table, or has no predicate an index can serve.
+   */
+  orGroup(args: unknown[], scope: Scope): void {
+    if (this.hasSublink(args)) return;
+    const branches: Predicate[][] = [];
+    let target: TableAccess | undefined;
+    let ok = true;
+    for (const arg of args) {
+      const before = new Map(this.accesses.map((a) => [a, { p: a.predicates.length, j: a.joinColumns.length, o: a.orBranches?.length ?? 0 }]));
+      const ors = this.orFilters;
+      this.where(arg, scope, false);
+      this.orFilters = ors;
+      let added: Predicate[] = [];
+      for (const a of this.accesses) {
+        const b = before.get(a);
+        if (!b) continue;
+        const got = a.predicates.splice(b.p);
+        a.joinColumns.splice(b.j);
+        if (a.orBranches) a.orBranches.splice(b.o);
+        if (got.length === 0) continue;
+        if ((target && target !== a) || added.length) ok = false;
+        target = a;
+        added = got;
+      }
+      if (!added.some((p) => INDEXABLE_OPS.has(p.op))) ok = false;
+      branches.push(added);
+    }
+    if (ok && target && branches.length > 1) target.orBranches = [...(target.orBranches ?? []), branches];
   }
 
   comparison(ae: Node, op: string, scope: Scope, joinOnly: boolean, text: string): void {

@@ -246,6 +246,12 @@ async function selectAndReport(
     const p = proposal(ops, ch.candidate, before, after, ch.sizeBytes, ch.helped, method, planner, contexts);
     const today = ch.helped.map((id) => items.find((it) => it.n === id)?.today?.get(ch.candidate.table.name)).filter((t): t is string => !!t);
     if (today.length) p.rationale += ` EXPLAIN today reads ${ch.candidate.table.name} with ${today[0]}.`;
+    if (ch.with?.length) {
+      const others = ch.with.map((o) => `${o.table.name} (${o.keys.map(termText).join(', ')})`).join(', ');
+      p.rationale += ch.candidate.orBranch
+        ? ` It serves one branch of the OR (${ch.candidate.orBranch.group}) and helps only together with ${others}: the planner combines them with a BitmapOr; the cost shown is for the set.`
+        : ` No single index saved half the cost: it helps together with ${others}, each serving another scan of the statement; the cost shown is for the set.`;
+    }
     if (ops.realCheck && (ch.candidate.kind === 'expression' || ch.candidate.method === 'brin')) {
       await confirmWithRealIndex(ops, p, ch.candidate, ch.helped.map((id) => plannedById.get(id)!), { ...realOpts, analyze: ch.helped.every(isRead) });
     }

@@ -8,7 +8,7 @@
  */
 import type { ColumnFacts, IndexCandidate, KeyTerm, Predicate, TableAccess, TableStats } from '../../engines/index-advisor-types.js';
 import type { TableRef } from '../../engines/types.js';
-import { candidateSignature, termKey } from './keys.js';
+import { candidateSignature, termKey, termText } from './keys.js';
 
 /** A constant this rare (fraction of rows) makes a partial index worth trying. */
 export const PARTIAL_MAX_FREQ = 0.05;
@@ -85,7 +85,9 @@ export function candidatesFor(access: TableAccess, ctx: CandidateContext, limit:
     add([{ column: j, columns: [j] }], 'join');
     if (eq.length) add([...eq, { column: j, columns: [j] }], 'join');
   }
-  if (order.length && (limit || access.predicates.length === 0 || eq.length)) {
+  // without LIMIT and with no equality to narrow the rows first, an index only trades the sort of
+  // the whole result for random reads of it: not worth an index (and HypoPG's estimate flatters it)
+  if (order.length && (limit || eq.length)) {
     add(order, 'sort');
     if (eq.length) add([...eq, ...order], 'sort');
   }
@@ -96,7 +98,23 @@ export function candidatesFor(access: TableAccess, ctx: CandidateContext, limit:
   addCovering(out, access, ctx, eqPreds, ranges);
   addPartial(out, access, ctx, eqPreds, ranges, order);
   addBrin(out, ctx, ranges);
+  addOrBranches(out, access, ctx);
   return [...out.values()];
+}
+
+/** An OR on this table: the candidates of each branch as if it were the filter (a BitmapOr combines one index per branch). */
+function addOrBranches(out: Map<string, IndexCandidate>, access: TableAccess, ctx: CandidateContext): void {
+  for (const group of access.orBranches ?? []) {
+    // named by the columns only: the name reaches the report, and literal values may be sensitive
+    const name = group.map((b) => b.map((p) => termText(p.term)).join(' AND ')).join(' OR ');
+    group.forEach((branch, i) => {
+      const alone: TableAccess = { ...access, predicates: [...access.predicates, ...branch], joinColumns: [], orderBy: [], groupBy: [], orBranches: undefined };
+      for (const c of candidatesFor(alone, ctx, false)) {
+        // a bitmap scan reads no INCLUDE columns
+        if (c.kind !== 'covering' && !out.has(candidateSignature(c))) out.set(candidateSignature(c), { ...c, orBranch: { group: name, branch: i } });
+      }
+    });
+  }
 }
 
 function addCovering(out: Map<string, IndexCandidate>, access: TableAccess, ctx: CandidateContext, eqPreds: Predicate[], ranges: KeyTerm[]): void {

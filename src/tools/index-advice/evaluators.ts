@@ -41,6 +41,28 @@ export class PlannerEvaluator implements Evaluator {
     return { costs, usedBy, sizeBytes: hypo.sizeBytes };
   }
 
+  async trialSet(cs: readonly IndexCandidate[], queries: readonly Workload[]): Promise<Trial> {
+    const hypos: HypotheticalIndex[] = [];
+    const costs = new Map<number, number>();
+    const usedBy = new Set<number>();
+    const usedByEach = cs.map(() => new Set<number>());
+    try {
+      for (const c of cs) hypos.push(await this.session.add(c));
+      for (const q of queries) {
+        const r = await this.session.cost(this.planned.get(q.id)!);
+        costs.set(q.id, r.cost ?? 0);
+        hypos.forEach((h, i) => r.used.includes(h.name) && usedByEach[i]!.add(q.id));
+        if (hypos.every((h) => r.used.includes(h.name))) usedBy.add(q.id);
+      }
+    } catch {
+      return { costs: new Map(), usedBy: new Set(), sizeBytes: null };
+    } finally {
+      for (const h of hypos) await this.session.remove(h);
+    }
+    const sizes = hypos.map((h) => h.sizeBytes);
+    return { costs, usedBy, sizeBytes: sizes.some((x) => x == null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0), sizes, usedByEach };
+  }
+
   async commit(c: IndexCandidate): Promise<void> {
     await this.session.add(c);
   }
