@@ -33,8 +33,10 @@ export interface PlanNode {
   filter?: string;
   /** Sort keys, as the engine prints them. */
   sortKey?: string[];
-  /** Rows the planner expects this node to return (per loop). */
+  /** Rows the planner expects this node to return (per loop; for a PostgreSQL parallel partial node, over all processes). */
   estRows?: number;
+  /** PostgreSQL, under a Gather: the node's estimate was per process and was multiplied by this (workers plus the leader's share). */
+  parallelDivisor?: number;
   /** Rows the engine expects to read at this node (MySQL `rows` before `filtered`). */
   estExamined?: number;
   estCost?: number;

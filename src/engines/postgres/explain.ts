@@ -30,10 +30,25 @@ const OPS: Record<string, PlanOp> = {
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-export function normalizePgPlan(p: PgPlan): PlanNode {
+/** PostgreSQL's parallel divisor (costsize.c get_parallel_divisor): the workers plus the leader's share, 1 - 0.3 per worker. */
+export function parallelDivisor(workers: number): number {
+  const leader = 1 - 0.3 * workers;
+  return workers + (leader > 0 ? leader : 0);
+}
+
+/** A partial node under a Gather returns rows per process: parallel-aware, or fed on its outer side by a partial node. */
+function isPartial(p: PgPlan): boolean {
+  if (p['Parallel Aware'] === true) return true;
+  const outer = p.Plans?.find((c) => c['Parent Relationship'] === 'Outer');
+  return outer !== undefined && isPartial(outer);
+}
+
+/** `workers`: the Workers Planned of the Gather / Gather Merge above, whose partial nodes' estimates are scaled to all processes. */
+export function normalizePgPlan(p: PgPlan, workers?: number): PlanNode {
   const type = str(p['Node Type']) ?? 'Unknown';
   const strategy = str(p.Strategy);
-  const node: PlanNode = { op: OPS[type] ?? 'other', label: strategy && type === 'Aggregate' ? `${strategy} Aggregate` : type, children: (p.Plans ?? []).map(normalizePgPlan) };
+  const gatherWorkers = type === 'Gather' || type === 'Gather Merge' ? num(p['Workers Planned']) : undefined;
+  const node: PlanNode = { op: OPS[type] ?? 'other', label: strategy && type === 'Aggregate' ? `${strategy} Aggregate` : type, children: (p.Plans ?? []).map((c) => normalizePgPlan(c, gatherWorkers ?? workers)) };
   const schema = str(p.Schema);
   const relation = str(p['Relation Name']);
   const index = str(p['Index Name']);
@@ -53,6 +68,10 @@ export function normalizePgPlan(p: PgPlan): PlanNode {
     if (value !== undefined) node[key] = value;
   };
   set('estRows', num(p['Plan Rows']));
+  if (workers !== undefined && workers > 0 && node.estRows !== undefined && isPartial(p)) {
+    node.parallelDivisor = parallelDivisor(workers);
+    node.estRows = Math.round(node.estRows * node.parallelDivisor);
+  }
   set('estCost', num(p['Total Cost']));
   set('actualRows', num(p['Actual Rows']));
   set('loops', num(p['Actual Loops']));

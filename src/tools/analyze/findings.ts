@@ -140,7 +140,8 @@ export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableD
 
     if (plan.analyzed && node.estRows !== undefined && node.actualRows !== undefined && node.relation) {
       const est = node.estRows;
-      const act = node.actualRows;
+      // a parallel partial node: the estimate is over all processes, the actual rows per process
+      const act = node.parallelDivisor !== undefined ? node.actualRows * (node.loops ?? 1) : node.actualRows;
       const hi = Math.max(est, act);
       const ratio = hi / Math.max(Math.min(est, act), 1);
       const stoppedEarly = underLimit.has(node) && act < est;
@@ -175,11 +176,46 @@ export function analyzePlan(plan: PlanResult, tables: ReadonlyMap<string, TableD
         });
       }
     }
+
+    const fetchedForFilter = !plan.analyzed && !fullScanNodes.has(node) ? indexFetchesForFilter(node, ctx) : undefined;
+    if (fetchedForFilter) findings.push(fetchedForFilter);
   }
   const limit = missingLimit(ctx);
   if (limit) findings.push(limit);
   findings.push(...selectStarWide(ctx));
   return findings;
+}
+
+/**
+ * ROWS_REMOVED_BY_FILTER from the estimates alone: an index access on a large table that fetches
+ * at least LARGE_TABLE_ROWS rows (PostgreSQL: its Bitmap Index Scan's estimate; MySQL/MariaDB:
+ * `rows` before `filtered`) of which its filter keeps at most SELECTIVE_FRACTION. The index
+ * serves a condition that is not selective while the selective one is left to the filter: the
+ * plan of a write, which cannot be analyzed, shows it this way.
+ */
+function indexFetchesForFilter(node: PlanNode, ctx: Context): Finding | undefined {
+  if (!node.relation || !node.filter || node.estRows === undefined) return undefined;
+  const tableRows = ctx.rowsOf(node);
+  if (tableRows === null || tableRows < LARGE_TABLE_ROWS) return undefined;
+  const bitmap = node.op === 'bitmap_scan' ? node.children.find((c) => c.op === 'bitmap_scan' || /^Bitmap(And|Or)$/.test(c.label)) : undefined;
+  const fetched = bitmap?.estRows ?? ((node.op === 'index_scan' || node.op === 'index_only_scan') ? node.estExamined : undefined);
+  if (fetched === undefined || fetched < LARGE_TABLE_ROWS || node.estRows > SELECTIVE_FRACTION * fetched) return undefined;
+  const table = ctx.tableOf(node);
+  const indexName = node.index ?? bitmap?.index;
+  const used = indexName ? table?.indexes.find((i) => i.name === indexName) : undefined;
+  const all = columnsIn(node.filter, table);
+  const outside = all.filter((c) => !used?.columns.some((u) => u.toLowerCase() === c.toLowerCase()));
+  const cols = outside.length ? outside : all;
+  return {
+    code: 'ROWS_REMOVED_BY_FILTER',
+    severity: 'warning',
+    message: `${describeNode(node)} fetches about ${fmt(fetched)} rows${indexName ? ` through ${indexName}` : ''} and its filter keeps about ${fmt(node.estRows)}${cols.length ? `: the selective condition (${cols.join(', ')}) is not in the index` : ''}.`,
+    ...ctx.base(node),
+    evidence: { table: qualified(node), table_rows: tableRows, index: indexName ?? null, rows_fetched: fetched, rows_returned: node.estRows, estimated: 'yes', filter: node.filter.length > 200 ? `${node.filter.slice(0, 200)}...` : node.filter, ...statsEvidence(ctx, node, cols[0]) },
+    fix: cols.length
+      ? `Index the selective filter column${cols.length > 1 ? 's' : ''} (equality columns first): ${PROPOSE} CREATE INDEX ON ${qualified(node)} (${cols.join(', ')});`
+      : 'Add the filtered columns to an index so the rows are not fetched only to be thrown away.',
+  };
 }
 
 /**

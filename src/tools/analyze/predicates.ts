@@ -140,7 +140,7 @@ export function indexNotUsable(node: PlanNode, ctx: Context): Finding | undefine
     };
   }
   const hidden = hiddenIndexedColumn(node.filter, table.indexes);
-  if (!hidden) return undefined;
+  if (!hidden) return prefixLikeNotServed(node, table, ctx);
   const target = qualified(node);
   const { column, index, kind, expression } = hidden;
   const how = { leading_wildcard: 'a LIKE pattern that starts with a wildcard', cast: 'a cast of the column', function: 'a function around the column', arithmetic: 'arithmetic on the column' }[kind];
@@ -178,4 +178,58 @@ function rewrite(column: string, expression: string, kind: Hidden['kind']): stri
   if (/^(lower|upper)\s*\(/i.test(expression)) return `compare ${column} itself with the value as stored (store it normalized, or use a case-insensitive collation/citext)`;
   if (/date|time|year|month|day|trunc/i.test(expression)) return `compare ${column} with a range instead (${column} >= '2024-01-02' AND ${column} < '2024-01-03' rather than date(${column}) = '2024-01-02')`;
   return `convert the constant on the other side instead of the column (${column} = <value of the column's type>)`;
+}
+
+/**
+ * An ILIKE (PostgreSQL `~~*`) not led by a wildcard on a B-tree-indexed column, under a selective
+ * full scan: the B-tree on the column cannot serve a case-insensitive match. And a LIKE anchored
+ * at the start (PostgreSQL prints `col ~~ 'abc%'`) on a column whose B-tree index
+ * leads with it, yet a full scan under a selective filter: a plain B-tree serves LIKE prefixes only
+ * under the C collation, so under any other (en_US, C.UTF-8, ...) it needs the pattern operator
+ * class (text_pattern_ops / varchar_pattern_ops) or an index on the column COLLATE "C".
+ */
+function prefixLikeNotServed(node: PlanNode, table: TableDetail, ctx: Context): Finding | undefined {
+  if (!node.filter) return undefined;
+  for (const index of table.indexes) {
+    const column = index.columns[0];
+    if (!index.valid || !column || (index.method ?? 'btree').toLowerCase() !== 'btree' || !/^[A-Za-z_][\w$]*$/.test(column)) continue;
+    const col = `(?:"?[A-Za-z_][\\w$]*"?\\.)*"?${escape(column)}"?`;
+    const m = new RegExp(`(?<![\\w."])${col}\\s*(~~\\*?)\\s*'([^%_'\\\\][^']*)'`, 'i').exec(node.filter);
+    if (!m || !/[%_]/.test(m[2]!)) continue;
+    const info = table.columns.find((c) => c.name.toLowerCase() === column.toLowerCase());
+    const opclass = info && /^(character varying|varchar)/i.test(info.type) ? 'varchar_pattern_ops' : 'text_pattern_ops';
+    const target = qualified(node);
+    const rows = ctx.rowsOf(node);
+    const evidence = {
+      table: target,
+      table_rows: rows,
+      column,
+      index: index.name,
+      index_columns: index.columns.join(', '),
+      predicate: m[1] === '~~*' ? 'case_insensitive_like' : 'pattern_collation',
+      expression: m[0].trim(),
+      filter: node.filter.length > 200 ? `${node.filter.slice(0, 200)}...` : node.filter,
+      rows_returned: rowsOut(node, ctx.plan.analyzed) ?? null,
+      ...statsEvidence(ctx, node, column),
+    };
+    if (m[1] === '~~*') {
+      return {
+        code: 'INDEX_NOT_USABLE',
+        severity: 'warning',
+        message: `Full scan of ${target}${rows !== null ? ` (${fmt(rows)} rows)` : ''} although ${column} has an index (${index.name}): ILIKE '${m[2]}' is case-insensitive, which a B-tree on the column itself cannot serve.`,
+        ...ctx.base(node),
+        evidence,
+        fix: `Search the lower-cased value through an expression index: WHERE lower(${column}) LIKE lower('${m[2]}') with ${PROPOSE} CREATE INDEX ON ${target} (lower(${column}) ${opclass}); or a trigram index, which serves ILIKE as written (CREATE EXTENSION pg_trgm; CREATE INDEX ON ${target} USING gin (${column} gin_trgm_ops);), or a citext column.`,
+      };
+    }
+    return {
+      code: 'INDEX_NOT_USABLE',
+      severity: 'warning',
+      message: `Full scan of ${target}${rows !== null ? ` (${fmt(rows)} rows)` : ''} although ${column} has an index (${index.name}): the LIKE '${m[2]}' is anchored at the start, but a plain B-tree serves LIKE prefixes only under the C collation, and this index's collation is not C.`,
+      ...ctx.base(node),
+      evidence,
+      fix: `Add an index with the pattern operator class for prefix searches: ${PROPOSE} CREATE INDEX ON ${target} (${column} ${opclass}); (or on (${column} COLLATE "C")); it also serves equality, so it can replace ${index.name} unless ${index.name} backs a constraint or serves ORDER BY / range comparisons.`,
+    };
+  }
+  return undefined;
 }

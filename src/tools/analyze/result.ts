@@ -36,6 +36,9 @@ export function usingTemporary(node: PlanNode, ctx: Context): Finding | undefine
 function resultRows(root: PlanNode, ctx: Context): number | undefined {
   let node = root;
   for (;;) {
+    // a grouped statement whose plan tops out at a table access (MySQL/MariaDB print no aggregate
+    // step): the scan's rows are the aggregate's input, not the result
+    if (ctx.facts.grouped && node.relation) return undefined;
     const own = rowsOut(node, ctx.plan.analyzed);
     if (own !== undefined) return own;
     // MySQL/SQLite tops carry no count: only a plain, ungrouped read is followed down

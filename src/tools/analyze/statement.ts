@@ -15,6 +15,14 @@ export interface StatementFacts {
   grouped: boolean;
   /** The outer GROUP BY keys (else the DISTINCT select list), as written. */
   groupKeys: string[];
+  /** `x [NOT] IN (SELECT y ...)` anywhere in the statement: the tested expression, the subquery's column, and NOT. */
+  inSubqueries?: InSubquery[];
+}
+
+export interface InSubquery {
+  outer: string;
+  inner: string;
+  negated: boolean;
 }
 
 export const NO_FACTS: StatementFacts = { isSelect: false, hasLimit: false, selectStar: false, grouped: false, groupKeys: [] };
@@ -53,12 +61,16 @@ export function statementFacts(sql: string): StatementFacts {
   const selectStar = /^\s*(?:(?:[`"]?[A-Za-z_][\w$]*[`"]?\s*\.\s*)*\*)\s*(?:,|$)/.test(items);
   const groupBy = /\bgroup\s+by\b/i.exec(top);
   const groupKeys = groupBy ? clauseAfter(plain, groupBy.index + groupBy[0].length, top) : distinct ? splitList(items) : [];
+  const noStrings = plain.replace(/'(?:[^']|'')*'/g, (m) => ' '.repeat(m.length));
+  const ident = '(?:[`"]?[A-Za-z_][\\w$]*[`"]?\\.)?[`"]?[A-Za-z_][\\w$]*[`"]?';
+  const inSubqueries = [...noStrings.matchAll(new RegExp(`(${ident})\\s+(not\\s+)?in\\s*\\(\\s*select\\s+(?:distinct\\s+)?(${ident})\\s+from\\b`, 'gi'))].map((m) => ({ outer: m[1]!, inner: m[3]!, negated: Boolean(m[2]) }));
   return {
     isSelect: true,
     hasLimit: /\b(limit|fetch\s+(first|next))\b/i.test(top),
     selectStar,
     grouped: Boolean(groupBy) || distinct || AGGREGATE.test(items),
     groupKeys,
+    inSubqueries,
   };
 }
 
