@@ -77,7 +77,8 @@ function dataChange(n: Node, text: string, index: number, rules: MyRules, verb: 
   if (createdHere) return a;
   a.original.irreversible = { reason: `the old values are overwritten (${verb})`, backup: `mysqldump ${ref.schema} ${ref.name}` };
   if (verb === 'DELETE' && !n.selection) a.hazards.push(hazard('delete-all-rows', 'error', `DELETE without WHERE removes every row of ${keyOf(ref)}.`, 'Add the WHERE you mean, back up first, delete in batches.'));
-  if (verb === 'UPDATE') a.hazards.push({ ...hazard('backfill-in-one-statement', 'warning', `UPDATE ${keyOf(ref)} in one statement: one long transaction holding row locks on every row it touches, a long undo log, and replica lag.`, 'Backfill in batches by primary key range (e.g. 10,000 rows per transaction).', ref), small: 'info' });
+  // A DELETE with a WHERE is the same hazard as a backfill: one transaction over every row it matches.
+  if (verb === 'UPDATE' || n.selection) a.hazards.push({ ...hazard('backfill-in-one-statement', 'warning', `${verb} ${keyOf(ref)} in one statement: one long transaction holding row locks on every row it touches, a long undo log, and replica lag.`, `${verb === 'UPDATE' ? 'Backfill' : 'Delete'} in batches by primary key range (e.g. 10,000 rows per transaction).`, ref), small: 'info' });
   return a;
 }
 

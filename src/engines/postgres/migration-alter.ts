@@ -296,6 +296,15 @@ function validateConstraint(cmd: PgNode, t: Target, rules: PgRules): CmdResult {
   return res;
 }
 
+/** DROP COLUMN / DROP CONSTRAINT ... CASCADE on an existing table also drops what depends on it (views, other tables' foreign keys). */
+function withCascade(cmd: PgNode, t: Target, res: CmdResult): CmdResult {
+  if (cmd.behavior === 'DROP_CASCADE' && !t.createdHere) {
+    res.hazards.push(hazard('drop-cascade', 'warning', `DROP ${cmd.subtype === 'AT_DropColumn' ? 'COLUMN' : 'CONSTRAINT'} ${String(cmd.name)} CASCADE also drops every object that depends on it (views, foreign keys of other tables that reference it), silently.`,
+      'Drop the dependents explicitly first, so the migration says what goes; then drop without CASCADE.'));
+  }
+  return res;
+}
+
 async function dropConstraint(cmd: PgNode, t: Target, rules: PgRules): Promise<CmdResult> {
   const name = String(cmd.name);
   const def = t.table ? await rules.catalog.constraintDef(t.q, name) : undefined;
@@ -334,7 +343,7 @@ const REWRITES = new Set(['AT_SetLogged', 'AT_SetUnLogged', 'AT_SetTableSpace', 
 async function command(cmd: PgNode, text: string, t: Target, rules: PgRules): Promise<CmdResult> {
   const sub = String(cmd.subtype);
   if (sub === 'AT_AddColumn') return addColumn(cmd, text, t, rules);
-  if (sub === 'AT_DropColumn') return dropColumn(cmd, t, t.table && !t.createdHere ? await rules.catalog.viewsOnColumn(t.q, String(cmd.name)) : []);
+  if (sub === 'AT_DropColumn') return withCascade(cmd, t, dropColumn(cmd, t, t.table && !t.createdHere ? await rules.catalog.viewsOnColumn(t.q, String(cmd.name)) : []));
   if (sub === 'AT_AlterColumnType') return alterType(cmd, text, t, rules);
   if (sub === 'AT_SetNotNull') return setNotNull(cmd, t, rules);
   if (sub === 'AT_DropNotNull') {
@@ -345,7 +354,7 @@ async function command(cmd: PgNode, text: string, t: Target, rules: PgRules): Pr
   if (sub === 'AT_ColumnDefault') return columnDefault(cmd, t);
   if (sub === 'AT_AddConstraint') return addConstraint(cmd, text, t, rules);
   if (sub === 'AT_ValidateConstraint') return validateConstraint(cmd, t, rules);
-  if (sub === 'AT_DropConstraint') return dropConstraint(cmd, t, rules);
+  if (sub === 'AT_DropConstraint') return withCascade(cmd, t, await dropConstraint(cmd, t, rules));
   if (SHARE_UPDATE.has(sub)) return result('SHARE UPDATE EXCLUSIVE', null);
   if (REWRITES.has(sub)) return rewriteTable(cmd, t);
   if (sub.startsWith('AT_EnableTrig') || sub.startsWith('AT_DisableTrig') || sub.startsWith('AT_EnableAlwaysTrig') || sub.startsWith('AT_EnableReplicaTrig')) return result('SHARE ROW EXCLUSIVE', null);

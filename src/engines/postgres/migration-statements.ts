@@ -159,9 +159,10 @@ function dataChange(stmt: PgStatement, a: StatementAnalysis, ref: { schema: stri
   if (createdHere) return a;
   Object.assign(a.original, irreversible(`the old values are overwritten (${verb})`, `CREATE TABLE ${quoteIdent(autoName(ref.name, 'before', 'migration'))} AS SELECT * FROM ${qualified(ref)}${n.whereClause ? ' WHERE <the same condition>' : ''}; or pg_dump --table=${keyOf(ref)}`));
   if (verb === 'DELETE' && !n.whereClause) a.hazards.push(hazard('delete-all-rows', 'error', `DELETE without WHERE removes every row of ${keyOf(ref)}.`, 'Add the WHERE you mean, back up first, and delete in batches.'));
-  if (verb === 'UPDATE') {
-    a.hazards.push({ ...hazard('backfill-in-one-statement', 'warning', `UPDATE ${keyOf(ref)}${n.whereClause ? '' : ' (every row)'} in one statement: one long transaction that locks every row it touches, bloats the table and the WAL, and lags replicas.`,
-      'Backfill in batches (e.g. 10,000 rows by primary key range), each in its own transaction, outside the DDL transaction.', ref), small: 'info' });
+  if (verb === 'UPDATE' || n.whereClause) {
+    // A DELETE with a WHERE is the same hazard as a backfill: every row it matches is locked, and dead, in one transaction.
+    a.hazards.push({ ...hazard('backfill-in-one-statement', 'warning', `${verb} ${keyOf(ref)}${n.whereClause ? '' : ' (every row)'} in one statement: one long transaction that locks every row it touches, bloats the table and the WAL, and lags replicas.`,
+      `${verb === 'UPDATE' ? 'Backfill' : 'Delete'} in batches (e.g. 10,000 rows by primary key range), each in its own transaction, outside the DDL transaction.`, ref), small: 'info' });
   }
   if (rules.inTransaction && rules.lockedInTransaction.has(keyOf(ref))) {
     a.hazards.push(hazard('backfill-in-ddl-transaction', 'error', `${verb} of ${keyOf(ref)} in the same transaction as DDL on it: the DDL's lock is held until the ${verb} finishes.`, 'Commit the DDL first; change data in separate transactions.'));

@@ -189,7 +189,8 @@ function simple(type: string, n: Node, text: string, index: number, rules: SlRul
     if (!createdHere) {
       a.original.irreversible = { reason: `the old values are overwritten (${type.toUpperCase()})`, backup: 'sqlite3 <file> ".backup <file>.bak"' };
       if (type === 'Delete' && !n.selection) a.hazards.push(hazard('delete-all-rows', 'error', `DELETE without WHERE removes every row of ${table}.`, 'Add the WHERE you mean; back up first.'));
-      if (type === 'Update' && exists(rules, table)) a.hazards.push({ ...hazard('backfill-in-one-statement', 'warning', `UPDATE ${table} in one statement holds the database write lock for the whole update: every other writer waits.`, 'Backfill in batches (e.g. WHERE rowid BETWEEN ...), each in its own transaction.', ref(table)), small: 'info' });
+      // A DELETE with a WHERE is the same hazard as a backfill: the write lock is held over every row it matches.
+      if ((type === 'Update' || n.selection) && exists(rules, table)) a.hazards.push({ ...hazard('backfill-in-one-statement', 'warning', `${type.toUpperCase()} ${table} in one statement holds the database write lock for the whole ${type.toLowerCase()}: every other writer waits.`, `${type === 'Update' ? 'Backfill' : 'Delete'} in batches (e.g. WHERE rowid BETWEEN ...), each in its own transaction.`, ref(table)), small: 'info' });
     }
   } else if (type === 'Insert') {
     a.original.irreversible = { reason: 'inserted rows are not tracked; delete them by key to undo', backup: 'none needed for new rows' };

@@ -1,11 +1,10 @@
 /**
  * Running SQLite migration steps on a read-write connection opened for them (the engine's own
- * connections are read-only). SQLite DDL is transactional, so the dry run runs every step in one
- * transaction, a savepoint each, and rolls it back. busy_timeout is SQLite's lock timeout; there
- * is no statement timeout.
+ * connections are read-only). The dry run lives in migration-dry-run.ts (a child process, so it
+ * can be bounded). busy_timeout is SQLite's lock timeout; there is no statement timeout.
  */
 import Database from 'better-sqlite3';
-import type { DryRunReport, HistoryRow, RunnableStep, StepDraft, StepOutcome, StepTimeouts } from '../migration-types.js';
+import type { HistoryRow, RunnableStep, StepDraft, StepOutcome, StepTimeouts } from '../migration-types.js';
 import { toSqliteToolError } from './errors.js';
 import { runSteps } from '../../migrations/run-steps.js';
 
@@ -14,10 +13,6 @@ export const SQLITE_HISTORY_TABLE = 'dba_mcp_migrations';
 export function composeSqlite(step: StepDraft, t: StepTimeouts): string[] {
   const busy = `PRAGMA busy_timeout = ${Math.max(1, Math.round(t.lock_timeout_ms))}`;
   return step.transactional ? [busy, 'BEGIN IMMEDIATE', ...step.body, 'COMMIT'] : [busy, ...step.body];
-}
-
-function open(file: string, t: StepTimeouts): Database.Database {
-  return new Database(file, { fileMustExist: true, timeout: Math.max(1, t.lock_timeout_ms) });
 }
 
 /** Runs one statement; PRAGMA foreign_key_check fails when it returns rows. */
@@ -30,42 +25,6 @@ function run(db: Database.Database, sql: string): number | null {
   }
   const res = stmt.run();
   return /^\s*(insert|update|delete|replace)\b/i.test(sql) ? res.changes : null;
-}
-
-export function dryRunSqlite(file: string, steps: readonly RunnableStep[], t: StepTimeouts): DryRunReport {
-  let db: Database.Database;
-  try {
-    db = open(file, t);
-  } catch (err) {
-    throw toSqliteToolError(err, file);
-  }
-  const report: DryRunReport = { outcome: 'rolled-back', reason: null, steps: [] };
-  try {
-    if (steps.some((s) => s.statements.some((x) => /^pragma\s+foreign_keys\s*=\s*off/i.test(x)))) db.pragma('foreign_keys = OFF');
-    db.exec('BEGIN IMMEDIATE');
-    for (const step of steps) {
-      if (step.dry_run_body.length === 0) {
-        report.steps.push({ n: step.n, ok: true, error: 'skipped: cannot run inside a transaction' });
-        continue;
-      }
-      db.exec('SAVEPOINT dba_mcp_step');
-      try {
-        for (const sql of step.dry_run_body) run(db, sql);
-        db.exec('RELEASE dba_mcp_step');
-        report.steps.push({ n: step.n, ok: true });
-      } catch (err) {
-        db.exec('ROLLBACK TO dba_mcp_step');
-        report.steps.push({ n: step.n, ok: false, error: (err as Error).message });
-        report.outcome = 'failed';
-        report.reason = `step ${step.n} failed: ${(err as Error).message}`;
-        break;
-      }
-    }
-  } finally {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    db.close();
-  }
-  return report;
 }
 
 export async function applySqlite(file: string, steps: readonly RunnableStep[], onStep: (s: StepOutcome) => void): Promise<StepOutcome[]> {

@@ -4,7 +4,8 @@ import type { EngineDeps } from '../types.js';
 import type { SqliteDriver } from './driver.js';
 import { analyzeSqlite } from './migration-analyze.js';
 import { q } from './migration-rebuild.js';
-import { applySqlite, composeSqlite, dryRunSqlite, recordSqliteHistory, SQLITE_HISTORY_TABLE } from './migration-run.js';
+import { dryRunSqlite } from './migration-dry-run.js';
+import { applySqlite, composeSqlite, recordSqliteHistory, SQLITE_HISTORY_TABLE } from './migration-run.js';
 
 /** The SQLite side of plan_migration / apply_migration (#7). */
 export function createMigrations(driver: SqliteDriver, _source: ResolvedSource, _deps: EngineDeps): MigrationOps | undefined {
@@ -12,7 +13,7 @@ export function createMigrations(driver: SqliteDriver, _source: ResolvedSource, 
     analyze: (sql) => analyzeSqlite(driver, sql),
     timeouts: { lock: true, statement: false },
     compose: composeSqlite,
-    dryRun: async (steps, t) => dryRunSqlite(driver.file, steps, t),
+    dryRun: (steps, t) => dryRunSqlite(driver.file, steps, t),
     apply: async (steps, onStep) => applySqlite(driver.file, steps, onStep),
     recordHistory: async (row) => recordSqliteHistory(driver.file, row),
     quoteIdent: q,
