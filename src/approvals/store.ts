@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChangeOutcome, ChangeStatus, DecisionPath, StoredChange } from './types.js';
+import { writeJsonAtomic } from '../json-file.js';
 
 export type { ChangeKind, ChangeOutcome, ChangeStatus, DecisionPath, StoredChange } from './types.js';
 
@@ -49,17 +50,7 @@ export class ApprovalStore {
   }
 
   #write(change: StoredChange): void {
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const file = this.#file(change.id);
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const fd = fs.openSync(tmp, 'wx', 0o600);
-    try {
-      fs.writeSync(fd, `${JSON.stringify(change, null, 2)}\n`);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
+    writeJsonAtomic(this.#file(change.id), change);
   }
 
   /** Creates the lock file; false when someone else already did. */

@@ -3,11 +3,11 @@
  * of what, by which tool, and what the file must be (size, sha256) and hold (rows per table).
  * verify_backup checks a file against it before restoring and compares the restore with it.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import type { TableCount } from '../engines/backup-types.js';
+import { writeJsonAtomic } from '../json-file.js';
 
 export const ManifestSchema = z.object({
   v: z.literal(1),
@@ -55,20 +55,6 @@ export function readManifest(file: string): Manifest | undefined | { error: stri
 
 export function isManifest(m: ReturnType<typeof readManifest>): m is Manifest {
   return m !== undefined && !('error' in m);
-}
-
-/** Writes a JSON file atomically (temp file, fsync, rename), mode 0600. */
-export function writeJsonAtomic(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fd = fs.openSync(tmp, 'wx', 0o600);
-  try {
-    fs.writeSync(fd, `${JSON.stringify(value, null, 2)}\n`);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
 }
 
 export function writeManifest(file: string, manifest: Manifest): void {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeJsonAtomic } from './manifest.js';
+import { writeJsonAtomic } from '../json-file.js';
 
 /** A timestamp read back from a proof file: one that is not a date makes the file no proof (never a fresh one). */
 const Timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');

@@ -1,7 +1,8 @@
 /**
  * `dba-mcp audit tail [-n N] [--follow] [--json] [--state-dir DIR | --config FILE]`: the latest
  * records, human-readable or as the JSON lines themselves; --follow keeps printing new ones
- * (across a rotation) until interrupted.
+ * (across a rotation) until interrupted. A command run at a terminal, not the server: it writes
+ * its output to stdout (no MCP transport exists in this process).
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';

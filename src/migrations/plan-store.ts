@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApprovalStore } from '../approvals/store.js';
 import { changeHash, newChangeId } from '../approvals/store.js';
-import { writeJsonAtomic } from '../backups/manifest.js';
+import { writeJsonAtomic } from '../json-file.js';
 import { ToolError } from '../errors.js';
 import type { StoredPlan } from './plan-types.js';
 

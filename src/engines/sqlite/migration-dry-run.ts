@@ -14,7 +14,11 @@ import { toSqliteToolError } from './errors.js';
 
 const require = createRequire(import.meta.url);
 
-/** Plain CommonJS run by `node -e`: reads the job on stdin, writes one JSON line per event. */
+/**
+ * Plain CommonJS run by `node -e` in a child process: reads the job on its stdin, writes one JSON
+ * line per event on its stdout, which is a pipe read by dryRunSqlite below, never the server's
+ * stdout (the server's own stdout stays JSON-RPC only).
+ */
 const CHILD = String.raw`
 const Database = require(process.env.DBA_MCP_BSQ);
 const say = (m) => process.stdout.write(JSON.stringify(m) + '\n');

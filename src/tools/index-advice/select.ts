@@ -183,21 +183,27 @@ async function orBundle(
     if (affected.length === 0) continue;
     const trial = await ev.trialSet(members, affected);
     if ((trial.sizeBytes ?? 0) > roomBytes) continue;
-    const helped: number[] = [];
-    let benefit = 0;
-    for (const q of affected) {
-      const now = current.get(q.id) ?? 0;
-      const after = trial.costs.get(q.id) ?? now;
-      if (trial.usedBy.has(q.id) && now > 0 && (now - after) / now >= opts.minImprovement) {
-        helped.push(q.id);
-        benefit += (now - after) * q.weight;
-      }
-    }
+    const { helped, benefit } = setBenefit(trial, affected, current, opts.minImprovement);
     if (helped.length === 0 || benefit <= bestBenefit) continue;
     bestBenefit = benefit;
     best = members.map((candidate, i) => ({ candidate, helped, benefit: benefit / members.length, sizeBytes: trial.sizes?.[i] ?? null, costs: trial.costs, with: members.filter((m) => m !== candidate) }));
   }
   return best;
+}
+
+/** The queries a set of indexes helps (its plan uses the set and costs at least `minImprovement` less), and the weighted saving. */
+function setBenefit(trial: Trial, affected: readonly Workload[], current: ReadonlyMap<number, number>, minImprovement: number): { helped: number[]; benefit: number } {
+  const helped: number[] = [];
+  let benefit = 0;
+  for (const q of affected) {
+    const now = current.get(q.id) ?? 0;
+    const after = trial.costs.get(q.id) ?? now;
+    if (trial.usedBy.has(q.id) && now > 0 && (now - after) / now >= minImprovement) {
+      helped.push(q.id);
+      benefit += (now - after) * q.weight;
+    }
+  }
+  return { helped, benefit };
 }
 
 /**
@@ -228,16 +234,7 @@ async function compound(
     const affected = eligible.filter((w) => [...tables].some((t) => w.tables.has(t)));
     const trial = await ev.trialSet(used, affected);
     if ((trial.sizeBytes ?? 0) > roomBytes) continue;
-    const helped: number[] = [];
-    let benefit = 0;
-    for (const w of affected) {
-      const now = current.get(w.id) ?? 0;
-      const after = trial.costs.get(w.id) ?? now;
-      if (trial.usedBy.has(w.id) && now > 0 && (now - after) / now >= opts.minImprovement) {
-        helped.push(w.id);
-        benefit += (now - after) * w.weight;
-      }
-    }
+    const { helped, benefit } = setBenefit(trial, affected, current, opts.minImprovement);
     if (!helped.includes(q.id)) continue;
     return used.map((candidate, i) => ({ candidate, helped, benefit: benefit / used.length, sizeBytes: trial.sizes?.[i] ?? null, costs: trial.costs, with: used.filter((m) => m !== candidate) }));
   }
