@@ -170,7 +170,7 @@ export interface EngineAdapter {
    * What the statement does, from the dialect's real parser, with the functions it calls judged
    * by what this engine knows of them. Never throws for bad SQL: unparseable text is 'unknown'.
    */
-  classify(sql: string, params?: readonly CellValue[]): Promise<Classification>;
+  classify(sql: string, params?: readonly CellValue[], signal?: AbortSignal): Promise<Classification>;
   /** Runs exactly one statement in a read-only transaction or connection. */
   runRead(query: ReadQuery): Promise<QueryResult>;
   /**

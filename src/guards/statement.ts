@@ -47,7 +47,7 @@ export const statementGuard: Guard = async (def, args, ctx) => {
   if (!isSourceContext(ctx)) return deny('INTERNAL', `${def.name} runs SQL but has no source`, 'This is a bug in dba-mcp.');
   let classification: Classification;
   try {
-    classification = await ctx.engine.classify(sql, params);
+    classification = await ctx.engine.classify(sql, params, ctx.signal); // handed over: the guards run outside withCallSignal
   } catch (err) {
     const failure = asToolError(err);
     if (failure.code !== 'INTERNAL') return deny(failure.code, failure.message, failure.hint); // e.g. the database is down

@@ -91,6 +91,12 @@ interface ToolCommon<I extends Shape, O extends Shape> {
   /** The compact text block sent beside structuredContent. */
   render(out: Out<O>): string;
   /**
+   * True when `run` hands ctx.signal to every database call it makes: the pipeline then need not
+   * carry the signal down to the drivers itself (src/call-signal.ts, which costs every promise of
+   * the call on Node 20). Set on the hot path, run_query.
+   */
+  handsSignal?: boolean;
+  /**
    * Hints where the access class alone would mislead: a tool that only reads the database but
    * writes elsewhere (a backup file, a scratch database) is not read-only or idempotent.
    */

@@ -89,14 +89,15 @@ async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extr
     entry.client = ctx.client;
     if ('source' in ctx) entry.source = ctx.source.id;
     const callCtx = ctx;
-    verdicts = await withCallSignal(extra.signal, () => runGuards(tool.def, args, callCtx));
+    verdicts = await runGuards(tool.def, args, callCtx); // guards hand ctx.signal to their database calls
     const denied = verdicts.find((v) => v.decision === 'deny');
     if (denied) {
       entry.outcome = 'denied';
       throw denialError(denied);
     }
     // the call's signal reaches the drivers' catalog queries too: a cancelled call stops them
-    const out = await withCallSignal(extra.signal, () => (tool.def.run as (a: unknown, c: ToolContext | SourceContext) => Promise<Record<string, unknown>>)(args, callCtx));
+    const run = () => (tool.def.run as (a: unknown, c: ToolContext | SourceContext) => Promise<Record<string, unknown>>)(args, callCtx);
+    const out = await (tool.def.handsSignal ? run() : withCallSignal(extra.signal, run));
     entry.rowCount = typeof out.row_count === 'number' ? out.row_count : undefined;
     entry.truncated = typeof out.truncated === 'boolean' ? out.truncated : undefined;
     return toResult(out, (tool.def.render as (o: unknown) => string)(out));

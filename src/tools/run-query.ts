@@ -35,6 +35,7 @@ export const runQuery = defineTool({
     duration_ms: z.number(),
   },
   statement: (args) => ({ sql: args.sql as string, params: args.params as CellValue[] | undefined }),
+  handsSignal: true, // runRead gets ctx.signal
   async run({ sql, params, max_rows }, ctx) {
     const maxRows = Math.min(max_rows ?? ctx.limits.max_rows, ctx.limits.max_rows);
     const started = performance.now();

@@ -112,10 +112,9 @@ export class MysqlDriver {
     state.timeoutMs = await applyTimeout(conn, this.#server!.variant, timeoutMs);
   }
 
-  /** Runs a catalog query of ours (parametrized) on a pooled connection, outside any transaction. */
-  async catalog<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+  /** Runs a catalog query of ours (parametrized) on a pooled connection, outside any transaction; `signal` defaults to the current call's. */
+  async catalog<R>(sql: string, params: readonly unknown[] = [], signal = callSignal()): Promise<R[]> {
     // A call the client cancelled stops its catalog query on the server (a metadata lock wait, a slow view).
-    const signal = callSignal();
     if (signal?.aborted) throw cancelledByClient();
     const conn = await this.acquire();
     const onAbort = () => void this.kill(conn.threadId);

@@ -35,9 +35,9 @@ export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAd
       posture.catch(() => (posture = undefined));
       return posture;
     },
-    async classify(sql) {
+    async classify(sql, _params, signal) {
       const { variant } = await driver.server();
-      return classify(sql, variant, source.deny_tables.length ? (tables) => tablesBehindViews(driver, variant, tables) : undefined);
+      return classify(sql, variant, source.deny_tables.length ? (tables) => tablesBehindViews(driver, variant, tables, signal) : undefined);
     },
     runRead: (q) => runRead(driver, q),
     async explain(q) {

@@ -65,9 +65,8 @@ export class PgDriver {
     }
   }
 
-  /** Runs a catalog query (ours, parametrized) on a pooled connection. */
-  async catalog<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
-    const signal = callSignal();
+  /** Runs a catalog query (ours, parametrized) on a pooled connection; `signal` defaults to the current call's. */
+  async catalog<R extends pg.QueryResultRow>(text: string, values: unknown[] = [], signal = callSignal()): Promise<R[]> {
     if (!signal) {
       try {
         const res = await this.pool.query<R>({ text, values });

@@ -30,7 +30,7 @@ export class FunctionJudge {
 
   constructor(private readonly driver: PgDriver) {}
 
-  async judge(functions: readonly string[]): Promise<FunctionVerdicts> {
+  async judge(functions: readonly string[], signal?: AbortSignal): Promise<FunctionVerdicts> {
     const denied: string[] = [];
     const ask: string[] = [];
     for (const name of functions) {
@@ -38,7 +38,7 @@ export class FunctionJudge {
       if (verdict === false) denied.push(name);
       else if (verdict === undefined) ask.push(name);
     }
-    if (ask.length) denied.push(...(await this.#fromCatalog(ask)));
+    if (ask.length) denied.push(...(await this.#fromCatalog(ask, signal)));
     return { denied, allBuiltin: ask.length === 0 && denied.length === 0 };
   }
 
@@ -50,11 +50,11 @@ export class FunctionJudge {
     return PURE_FUNCTIONS.has(builtin) ? true : undefined;
   }
 
-  async #fromCatalog(names: string[]): Promise<string[]> {
+  async #fromCatalog(names: string[], signal: AbortSignal | undefined): Promise<string[]> {
     const now = Date.now();
     const unknown = names.filter((n) => (this.#cache.get(n)?.until ?? 0) < now);
     if (unknown.length) {
-      const rows = await this.driver.catalog<{ name: string; safe: boolean }>(CATALOG_SQL, [unknown]);
+      const rows = await this.driver.catalog<{ name: string; safe: boolean }>(CATALOG_SQL, [unknown], signal);
       const safe = new Map(rows.map((r) => [r.name, r.safe]));
       for (const n of unknown) this.#cache.set(n, { safe: safe.get(n) === true, until: now + CACHE_MS });
     }
