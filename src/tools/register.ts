@@ -10,6 +10,7 @@
  * Tools never carry their own try/catch/audit frame.
  */
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type ElicitRequestFormParams, type ServerNotification, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { AuditUnavailableError, type AuditEntry } from '../audit/index.js';
@@ -56,7 +57,11 @@ export function registerTools(server: Server, tools: readonly ToolDef[], deps: S
   const registered = new Map(tools.map((def) => [def.name, prepare(def, deps.sources.ids)]));
   const listings = [...registered.values()].map((r) => r.listing);
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listings }));
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  // Protocol's own registration: it validates the request against CallToolRequestSchema. Server's
+  // override would validate the request a second time and every result against CallToolResultSchema
+  // (0.013-0.016 ms per call measured); our results come from toResult/toErrorResult only, typed as
+  // CallToolResult, and clients check them (the SDK client parses every result with that schema).
+  Protocol.prototype.setRequestHandler.call(server, CallToolRequestSchema, async (request, extra) => {
     const tool = registered.get(request.params.name);
     if (!tool) return unknownTool(request.params.name, request.params.arguments, extra, server, deps);
     return callTool(tool, request.params.arguments ?? {}, extra, server, deps).catch(refuseUnrecorded);
