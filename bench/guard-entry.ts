@@ -3,3 +3,4 @@ export { ENGINES } from '../src/engines/registry.js';
 export { loadConfig } from '../src/config/load.js';
 export { createLogger } from '../src/logging.js';
 export { judgeClassification } from '../src/guards/statement.js';
+export { parseMysql } from '../src/sql/mysql/parser.js';
