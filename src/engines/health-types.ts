@@ -79,8 +79,9 @@ export interface SessionInfo {
   /** When the current statement started (server time, as text): tells a new statement from the cancelled one. */
   started_at: string | null;
   /**
-   * When the session itself began (PostgreSQL backend_start), where the engine reuses ids: an
-   * approved action checks its pid still names the session the person saw. Null elsewhere.
+   * When the session itself began, where the engine reuses ids (PostgreSQL backend_start; MySQL/
+   * MariaDB `up since <server start>`, as connection ids restart with the server): an approved
+   * action checks its pid still names the session the person saw.
    */
   session_start?: string | null;
 }

@@ -23,7 +23,7 @@ const SessionSchema = z.object({
   query: z.string().nullable(),
   running_s: z.number().nullable(),
   started_at: z.string().nullable(),
-  session_start: z.string().nullable().optional().describe('When the session began (PostgreSQL backend_start): the approved action checks the pid still names this session'),
+  session_start: z.string().nullable().optional().describe('When the session began (PostgreSQL backend_start; MySQL/MariaDB the server start, as ids restart with it): the approved action checks the pid still names this session'),
 });
 
 /** What cancel_query and terminate_session take. */

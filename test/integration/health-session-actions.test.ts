@@ -138,16 +138,16 @@ for (const engine of ENGINES) {
       expect(await runSessionAction(forged, { source: harness.sources.resolve('db'), engine: engineOf })).toMatchObject({ error: { code: 'STATEMENT_NOT_ALLOWED' } });
     });
 
-    it('stores the session it saw, and an approved action whose pid now names another session does nothing (PostgreSQL pids are reused)', async () => {
+    it('stores the session it saw, and an approved action whose pid now names another session does nothing (PostgreSQL pids are reused; MariaDB ids restart with the server)', async () => {
       harness = await connect([healthSource(staged.dsn, { mode: 'read-write' })], undefined, { stateDir });
       const out = view(await harness.call('terminate_session', { pid: staged.holderPid }));
       const store = new ApprovalStore(stateDir);
       const stored = store.get(out.id)!;
       const engineOf = await harness.sources.engine(harness.sources.resolve('db'));
       const target = { source: harness.sources.resolve('db'), engine: engineOf };
-      if (engine.name !== 'postgres') return expect(stored.payload).not.toHaveProperty('session_start'); // MariaDB ids are not reused while the server runs
       expect(stored.payload).toMatchObject({ session_start: expect.any(String) });
-      const reused = { ...stored, payload: { ...stored.payload, session_start: '2001-01-01 00:00:00+00' } };
+      // as if the pid had come back under another session: another backend_start, or another server start
+      const reused = { ...stored, payload: { ...stored.payload, session_start: engine.name === 'postgres' ? '2001-01-01 00:00:00+00' : 'up since 2001-01-01T00:00:00Z' } };
       expect(await runSessionAction(reused, target)).toMatchObject({ error: { code: 'SESSION_NOT_FOUND', message: expect.stringContaining('now belongs to another session') } });
       expect((await engineOf.health!.sessions!.describe(staged.holderPid))?.state).toBe('idle in transaction'); // untouched
       expect(await runSessionAction(stored, target)).toMatchObject({ report: { found: true, done: true } });

@@ -20,11 +20,33 @@ function stateOf(command: string, inTrx: boolean): string {
   return command.toLowerCase();
 }
 
+/**
+ * Connection ids count up from 1 again when the server restarts, so the session's start is taken as
+ * the server's: `up since <time>` (server clock, to the second). The same id under the same start
+ * names the same session; under another, maybe another session.
+ */
+async function serverStartOn(conn: Connection): Promise<string> {
+  const [[status]] = await conn.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Uptime'");
+  const [[clock]] = await conn.query<RowDataPacket[]>('SELECT UNIX_TIMESTAMP() AS now');
+  const started = Number(clock?.now) - Number(status?.Value);
+  if (!Number.isFinite(started)) throw new Error('the server did not report its uptime');
+  return `up since ${new Date(Math.round(started) * 1000).toISOString().replace('.000Z', 'Z')}`;
+}
+
+/** Uptime and clock tick apart: two reads of one server run may differ by a second. */
+const SAME_RUN_SLACK_MS = 2_000;
+
+function sameServerRun(seen: string | null | undefined, approved: string): boolean {
+  const at = (s: string) => Date.parse(s.replace(/^up since /, ''));
+  return seen !== null && seen !== undefined && Math.abs(at(seen) - at(approved)) <= SAME_RUN_SLACK_MS; // NaN (an unreadable value) is never the same run
+}
+
 async function describeOn(conn: Connection, pid: number): Promise<SessionInfo | null> {
   const [rows] = await conn.query<RowDataPacket[]>(DESCRIBE_SQL, [pid]);
   const r = rows[0];
   if (!r) return null;
-  return { pid: Number(r.pid), user: r.user ?? null, database: r.database ?? null, state: stateOf(String(r.command), Number(r.in_trx) === 1), query: queryText(r.query), running_s: r.time === null ? null : Number(r.time), started_at: null };
+  const session_start = await serverStartOn(conn);
+  return { pid: Number(r.pid), user: r.user ?? null, database: r.database ?? null, state: stateOf(String(r.command), Number(r.in_trx) === 1), query: queryText(r.query), running_s: r.time === null ? null : Number(r.time), started_at: null, session_start };
 }
 
 export function mysqlSessions(source: ResolvedSource, where: string): SessionActionOps {
@@ -44,10 +66,13 @@ export function mysqlSessions(source: ResolvedSource, where: string): SessionAct
   return {
     statement,
     describe: (pid) => withConnection((c) => describeOn(c, pid)),
-    run: (action, pid) =>
+    run: (action, pid, sessionStart) =>
       withConnection(async (conn) => {
         const before = await describeOn(conn, pid);
         if (!before) return { found: false, done: false, before: null, gone_after: null, message: `no session ${pid}: it had ended before the action ran; nothing was done` };
+        if (sessionStart && !sameServerRun(before.session_start, sessionStart)) {
+          return { found: false, done: false, before, gone_after: null, message: `the server restarted after the person approved (${before.session_start}, not ${sessionStart}): connection id ${pid} now belongs to another session; nothing was done` };
+        }
         try {
           await conn.query(statement(action, pid)); // exactly the statement the person approved
         } catch (err) {
