@@ -81,7 +81,12 @@ function lineClient(command, args) {
   return {
     request,
     notify: (method) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method })}\n`),
-    runQuery: (sql) => request('tools/call', { name: 'run_query', arguments: { sql } }),
+    /** A refused or failed call would be timed as a fast success: every answer is checked. */
+    runQuery: async (sql) => {
+      const answer = await request('tools/call', { name: 'run_query', arguments: { sql } });
+      if (answer.error || answer.result?.isError) throw new Error(`run_query failed: ${JSON.stringify(answer.error ?? answer.result.content)}`);
+      return answer;
+    },
     close: () => child.kill(),
   };
 }
@@ -99,6 +104,12 @@ async function sdkClient() {
   const client = new Client({ name: 'bench', version: '0' });
   await client.connect(transport);
   return client;
+}
+
+async function sdkRunQuery(client, sql) {
+  const answer = await client.callTool({ name: 'run_query', arguments: { sql } });
+  if (answer.isError) throw new Error(`run_query failed: ${answer.content[0]?.text}`);
+  return answer;
 }
 
 async function coldStart(args) {
@@ -149,11 +160,10 @@ async function main() {
   const addedSelect1 = report('SELECT 1', await race({ raw: raw('SELECT 1'), mcp: () => mcp.runQuery('SELECT 1') }));
   report('100 rows', await race({ raw: raw(HUNDRED_ROWS), mcp: () => mcp.runQuery(HUNDRED_ROWS) }));
   // for scale, in a race of their own (more contestants make every call a little colder)
-  report('SELECT 1, for scale', await race({ raw: raw('SELECT 1'), hop: () => hop.runQuery('SELECT 1'), ping: () => mcp.request('ping', {}), sdk: () => sdk.callTool({ name: 'run_query', arguments: { sql: 'SELECT 1' } }) }));
+  report('SELECT 1, for scale', await race({ raw: raw('SELECT 1'), hop: () => hop.runQuery('SELECT 1'), ping: () => mcp.request('ping', {}), sdk: () => sdkRunQuery(sdk, 'SELECT 1') }));
 
   const listed = await sdk.listTools();
-  const hundred = await sdk.callTool({ name: 'run_query', arguments: { sql: HUNDRED_ROWS } });
-  if (hundred.isError) throw new Error(`run_query failed: ${hundred.content[0]?.text}`);
+  const hundred = await sdkRunQuery(sdk, HUNDRED_ROWS);
   const text = hundred.content[0].text;
   const rowsJson = JSON.stringify(hundred.structuredContent.rows);
   await sdk.close();

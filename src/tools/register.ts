@@ -94,7 +94,9 @@ async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extr
     entry.client = ctx.client;
     if ('source' in ctx) entry.source = ctx.source.id;
     const callCtx = ctx;
-    verdicts = await runGuards(tool.def, args, callCtx); // guards hand ctx.signal to their database calls
+    // guards hand ctx.signal to their database calls; the posture check's are shared by concurrent calls
+    // (one cached result per source), so no one call's cancel stops them: the statement timeout bounds them
+    verdicts = await runGuards(tool.def, args, callCtx);
     const denied = verdicts.find((v) => v.decision === 'deny');
     if (denied) {
       entry.outcome = 'denied';

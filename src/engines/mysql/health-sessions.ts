@@ -6,6 +6,7 @@ import type { SessionActionKind, SessionActionOps, SessionInfo } from '../health
 import { actionMessage, settledAfter } from '../../health/wait.js';
 import { queryText } from '../../health/judge.js';
 import { connectionOptions, redactorFor } from './connect.js';
+import { ToolError } from '../../errors.js';
 import { toMysqlToolError } from './errors.js';
 
 const DESCRIBE_SQL = `
@@ -26,15 +27,23 @@ function stateOf(command: string, inTrx: boolean): string {
  * names the same session; under another, maybe another session.
  */
 async function serverStartOn(conn: Connection): Promise<string> {
-  const [[status]] = await conn.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Uptime'");
-  const [[clock]] = await conn.query<RowDataPacket[]>('SELECT UNIX_TIMESTAMP() AS now');
-  const started = Number(clock?.now) - Number(status?.Value);
-  if (!Number.isFinite(started)) throw new Error('the server did not report its uptime');
+  let started = NaN;
+  // clock and uptime in one statement; MariaDB keeps the status table in information_schema, MySQL 5.7+ in performance_schema
+  for (const schema of ['information_schema', 'performance_schema']) {
+    try {
+      const [[row]] = await conn.query<RowDataPacket[]>(`SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE AS started FROM ${schema}.global_status WHERE VARIABLE_NAME = 'UPTIME'`);
+      started = Number(row?.started ?? NaN);
+      break;
+    } catch (err) {
+      if ((err as { errno?: number }).errno !== 1109 && (err as { errno?: number }).errno !== 1146) throw err; // unknown table: try the other place
+    }
+  }
+  if (!Number.isFinite(started)) throw new ToolError('UNSUPPORTED_BY_ENGINE', 'the server does not report its uptime, so a connection id cannot be told from one reused after a restart', 'Grant read access to the global status (information_schema.GLOBAL_STATUS on MariaDB, performance_schema.global_status on MySQL) to the login dba-mcp uses.');
   return `up since ${new Date(Math.round(started) * 1000).toISOString().replace('.000Z', 'Z')}`;
 }
 
-/** Uptime and clock tick apart: two reads of one server run may differ by a second. */
-const SAME_RUN_SLACK_MS = 2_000;
+/** Uptime counts whole seconds: two reads of one server run may differ by a second. */
+const SAME_RUN_SLACK_MS = 1_500;
 
 function sameServerRun(seen: string | null | undefined, approved: string): boolean {
   const at = (s: string) => Date.parse(s.replace(/^up since /, ''));
@@ -45,8 +54,13 @@ async function describeOn(conn: Connection, pid: number): Promise<SessionInfo | 
   const [rows] = await conn.query<RowDataPacket[]>(DESCRIBE_SQL, [pid]);
   const r = rows[0];
   if (!r) return null;
-  const session_start = await serverStartOn(conn);
-  return { pid: Number(r.pid), user: r.user ?? null, database: r.database ?? null, state: stateOf(String(r.command), Number(r.in_trx) === 1), query: queryText(r.query), running_s: r.time === null ? null : Number(r.time), started_at: null, session_start };
+  return { pid: Number(r.pid), user: r.user ?? null, database: r.database ?? null, state: stateOf(String(r.command), Number(r.in_trx) === 1), query: queryText(r.query), running_s: r.time === null ? null : Number(r.time), started_at: null };
+}
+
+/** The session with the server's start, as the person is shown it and the approval stores it. */
+async function describeWithStart(conn: Connection, pid: number): Promise<SessionInfo | null> {
+  const session = await describeOn(conn, pid);
+  return session && { ...session, session_start: await serverStartOn(conn) };
 }
 
 export function mysqlSessions(source: ResolvedSource, where: string): SessionActionOps {
@@ -65,10 +79,10 @@ export function mysqlSessions(source: ResolvedSource, where: string): SessionAct
   const statement = (action: SessionActionKind, pid: number) => `${action === 'cancel' ? 'KILL QUERY' : 'KILL'} ${Math.trunc(pid)}`;
   return {
     statement,
-    describe: (pid) => withConnection((c) => describeOn(c, pid)),
+    describe: (pid) => withConnection((c) => describeWithStart(c, pid)),
     run: (action, pid, sessionStart) =>
       withConnection(async (conn) => {
-        const before = await describeOn(conn, pid);
+        const before = await describeWithStart(conn, pid);
         if (!before) return { found: false, done: false, before: null, gone_after: null, message: `no session ${pid}: it had ended before the action ran; nothing was done` };
         if (sessionStart && !sameServerRun(before.session_start, sessionStart)) {
           return { found: false, done: false, before, gone_after: null, message: `the server restarted after the person approved (${before.session_start}, not ${sessionStart}): connection id ${pid} now belongs to another session; nothing was done` };

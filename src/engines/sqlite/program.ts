@@ -39,7 +39,8 @@ const cache = new WeakMap<SqliteDriver, RootPages>();
 
 /**
  * The databases of the main thread's connection, read once per connection: it only prepares user
- * statements (never steps them), so nothing ATTACHes or DETACHes there.
+ * statements (never steps them), so nothing ATTACHes or DETACHes there. Preparing a statement that
+ * names temp can add an empty temp database to the list; it holds no tables, so no program reads one.
  */
 const databaseLists = new WeakMap<object, { seq: number; name: string }[]>();
 
