@@ -5,10 +5,12 @@
  * clause and no := assignment. MariaDB's `ANALYZE [FORMAT=JSON] <select>` runs the select: it is
  * classified as that select. Functions are returned for the engine to judge.
  */
-import { unparseable, type Classification, type StatementClass } from '../types.js';
+import { unparseable, type Classification, type StatementClass, type TableName } from '../types.js';
 import { collect, type FunctionCall } from './collect.js';
 import { parseMysql, type Parsed } from './parser.js';
 import { metadataRead } from './metadata-reads.js';
+import { showWords } from './show-words.js';
+import { nameParts } from './collect.js';
 import { Lru } from '../lru.js';
 
 const EXECUTABLE_COMMENT = /\/\*M?!/;
@@ -20,6 +22,7 @@ const ROLLUP = /\bWITH\s+ROLLUP\b/gi;
 /** Nor MariaDB's LIMIT ... ROWS EXAMINED n: two words and a number, removed the same way. */
 const ROWS_EXAMINED = /\bROWS\s+EXAMINED\s+\d+\b/gi;
 
+const SHOW = /^\s*SHOW\b/i;
 const READ_BODIES = new Set(['Select', 'Query', 'SetOperation', 'Values', 'Table']);
 const WRITES = new Set(['Insert', 'Update', 'Delete', 'Merge', 'LoadData', 'Copy']);
 const DDL = /^(Create|Drop|Alter|Truncate|RenameTable|Comment|Undrop)/;
@@ -65,6 +68,29 @@ function outputRefsOf(stmt: unknown): { outputRefs?: string[][] } {
   return { outputRefs: projection.map((item) => [...collect(item).columnRefs]) };
 }
 
+/**
+ * A SHOW the parser read as a bare word list (see show-words.ts): the text must be words only, and
+ * a WHERE condition is judged as the condition of a SELECT: its functions, subqueries and tables.
+ */
+async function classifyShowWords(sql: string, variant: string): Promise<MysqlClassification> {
+  const show = showWords(sql);
+  if (!show.ok) return refuse(show.reason);
+  const read: MysqlClassification = { class: 'read', reasons: [], statementType: 'ShowVariable', statementCount: 1, functions: [], calls: [], tables: show.tables, deniedFunctions: [], sessionNeutral: false };
+  if (show.where === undefined) return read;
+  const condition = await classifyMysql(`SELECT 1 WHERE ${show.where}`, variant);
+  if (condition.class === 'unknown' || condition.statementCount !== 1) return refuse(`the WHERE of this SHOW: ${condition.reasons.join('; ')}`, condition.statementCount);
+  if (condition.class !== 'read') return { ...condition, statementType: 'ShowVariable', reasons: condition.reasons.map((r) => `the WHERE of this SHOW: ${r}`) };
+  return { ...read, functions: condition.functions, calls: condition.calls, tables: [...show.tables, ...condition.tables], columnRefs: condition.columnRefs };
+}
+
+/** SHOW COLUMNS FROM t names table t: deny_tables keeps its columns out of reach too. */
+function shownTable(stmt: unknown): TableName[] {
+  const parent = isObj(stmt) && isObj(stmt.ShowColumns) && isObj(stmt.ShowColumns.show_options) && isObj(stmt.ShowColumns.show_options.show_in) ? stmt.ShowColumns.show_options.show_in.parent_name : undefined;
+  if (!Array.isArray(parent) || parent.length === 0) return [];
+  const parts = nameParts(parent);
+  return parts.length > 1 ? [{ schema: parts.at(-2)!, name: parts.at(-1)! }] : [{ name: parts[0]! }];
+}
+
 async function parse(sql: string): Promise<Parsed> {
   try {
     return await parseMysql(sql);
@@ -108,15 +134,21 @@ async function classifyUncached(sql: string, variant: string): Promise<MysqlClas
   try {
     parsed = await parse(sql);
   } catch (err) {
+    // SHOW ... WHERE <condition> forms the parser lacks: read by the same strict word grammar
+    if (SHOW.test(sql)) {
+      const show = await classifyShowWords(sql, variant);
+      if (show.class !== 'unknown') return show;
+    }
     return refuse(`unparseable: ${(err as Error).message}`);
   }
   if (parsed.comments.some((c) => /^M?!/.test(c.content))) return refuse('an executable comment');
   if (parsed.statements.length !== 1) return refuse(parsed.statements.length === 0 ? 'no statement in the text' : `${parsed.statements.length} statements in the text; exactly one is allowed`, parsed.statements.length);
   const stmt = parsed.statements[0];
   const { cls, type, reasons } = statementClass(stmt);
+  if (type === 'ShowVariable') return classifyShowWords(sql, variant);
   const facts = collect(stmt);
   const problems = cls === 'read' ? facts.problems : [];
-  const tables = facts.tables.filter((t) => t.schema !== undefined || !facts.ctes.has(t.name.toLowerCase()));
+  const tables = [...facts.tables.filter((t) => t.schema !== undefined || !facts.ctes.has(t.name.toLowerCase())), ...shownTable(stmt)];
   return {
     class: problems.length ? 'write' : cls,
     reasons: [...reasons, ...problems],

@@ -38,6 +38,14 @@ for (const engine of ENGINE_NAMES) {
       }
     });
 
+    if (engine === 'mysql') it('refuses SHOW forms that describe the table (MySQL/MariaDB)', async () => {
+      for (const sql of [`SHOW INDEX FROM ${q('tokens')}`, `SHOW KEYS FROM tokens FROM ${scratch.schema}`, `SHOW COLUMNS FROM ${q('tokens')}`, `SHOW CREATE TABLE ${q('tokens')}`, `SHOW TABLES FROM ${scratch.schema} WHERE (SELECT COUNT(*) FROM ${q('tokens')}) > 0`]) {
+        const err = errorOf(await mcp.call('run_query', { sql }));
+        expect(err?.code, sql).toBe('TABLE_DENIED');
+      }
+      expect(errorOf(await mcp.call('run_query', { sql: `SHOW INDEX FROM ${q('orders')}` }))).toBeUndefined();
+    });
+
     it('lets other tables, and a CTE that only shares the name, through', async () => {
       expect(errorOf(await mcp.call('run_query', { sql: `SELECT id FROM ${q('orders')}` }))).toBeUndefined();
       const cte = await mcp.call('run_query', { sql: `WITH tokens AS (SELECT 42 AS t) SELECT t FROM tokens` });

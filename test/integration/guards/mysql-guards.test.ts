@@ -54,6 +54,12 @@ const attacks = (s: string) => [
   `SELECT ${s}.f()`,
   `ANALYZE FORMAT=JSON DELETE FROM ${s}.orders`,
   `EXPLAIN ANALYZE DELETE FROM ${s}.orders`,
+  // SHOW forms sqlparser-rs reads as a bare word list, dropping the rest (the server runs the WHERE per row)
+  `SHOW TABLE STATUS FROM ${s} WHERE SLEEP(3)`,
+  `SHOW INDEX FROM ${s}.orders WHERE SLEEP(3)`,
+  `SHOW OPEN TABLES WHERE LOAD_FILE('/etc/passwd') IS NOT NULL`,
+  `SHOW TRIGGERS FROM ${s} WHERE BENCHMARK(100000000, MD5('x'))`,
+  `SHOW TABLE STATUS FROM ${s} (SELECT SLEEP(3))`,
 ];
 
 const reads = (s: string) => [
@@ -72,6 +78,9 @@ const reads = (s: string) => [
   `SHOW CREATE TABLE ${s}.orders`,
   `SHOW INDEX FROM ${s}.orders`,
   `SHOW VARIABLES LIKE 'max_connections'`,
+  `SHOW ENGINE INNODB STATUS`,
+  `SHOW TABLE STATUS FROM ${s} WHERE Engine = 'InnoDB'`,
+  `SHOW TABLE STATUS FROM ${s} LIKE 'ord\\_%'`,
   `DESCRIBE ${s}.orders`,
   `SELECT table_name FROM information_schema.tables WHERE table_schema = '${s}'`,
   `SELECT customer_id, COUNT(*) FROM ${s}.orders GROUP BY customer_id WITH ROLLUP`,
