@@ -59,11 +59,19 @@ export function columnOf(node: Obj, key: string | null): string | undefined {
   return undefined;
 }
 
+/**
+ * MySQL 8 optimizer hints that change a session setting or the thread's resources for the
+ * statement. (MAX_EXECUTION_TIME may stay: a statement running well past the source's limit is
+ * killed from outside anyway, src/engines/mysql/read.ts.)
+ */
+const SETTING_HINTS = /\b(SET_VAR|RESOURCE_GROUP)\b/i;
+
 export function collect(root: unknown): Facts {
   const facts: Facts = { functions: [], columnRefs: new Set(), tables: [], ctes: new Set(), problems: [] };
   const visit = (node: unknown, key: string | null): void => {
     if (Array.isArray(node)) {
       if (key === 'locks' && node.length) facts.problems.push('a locking read (FOR UPDATE / FOR SHARE)');
+      if (key === 'optimizer_hints' && node.some((h) => isObj(h) && typeof h.text === 'string' && SETTING_HINTS.test(h.text))) facts.problems.push('an optimizer hint that changes a session setting or resource group (SET_VAR, RESOURCE_GROUP)');
       for (const n of node) visit(n, key);
       return;
     }
