@@ -44,3 +44,36 @@ describe('SHOW statements the parser reads as a word list', () => {
     expect((await classify('SHOW TABLE STATUS WHERE Rows > (SELECT COUNT(*) FROM secret)', 'mariadb')).tables).toContainEqual({ name: 'secret' });
   });
 });
+
+describe('what a second reader found in the SHOW path', () => {
+  it('refuses Unicode spaces, which the server reads as part of a name (so -- U+00A0 is no comment there)', async () => {
+    const nbsp = '\u00a0';
+    for (const sql of [`SELECT 1 --${nbsp}, LOAD_FILE('/etc/hostname') AS f\nFROM (SELECT 5 AS \`${nbsp}\`) t`, `SHOW TABLE STATUS WHERE EXISTS (SELECT 1 FROM (SELECT 5 AS \`${nbsp}\`) t WHERE 1 --${nbsp} AND SLEEP(2)\n)`, `SELECT 1 --\u2028, SLEEP(1)`]) {
+      expect((await verdict(sql)).decision, JSON.stringify(sql)).toBe('deny');
+    }
+  });
+
+  it('names the table of SHOW CREATE TABLE / VIEW however it is written', async () => {
+    expect((await classify('SHOW CREATE TABLE /* c */ secret', 'mariadb')).tables).toEqual([{ name: 'secret' }]);
+    expect((await classify('SHOW CREATE VIEW /**/ db.secret', 'mariadb')).tables).toEqual([{ schema: 'db', name: 'secret' }]);
+  });
+
+  it('reads names that start with digits as one name, as the server does', () => {
+    expect(showWords('SHOW INDEX FROM 2fa_codes')).toEqual({ ok: true, tables: [{ name: '2fa_codes' }] });
+    expect(showWords('SHOW INDEX FROM 2024db.t')).toEqual({ ok: true, tables: [{ schema: '2024db', name: 't' }] });
+    expect(showWords('SHOW INDEX FROM t 1WHERE x')).toMatchObject({ ok: true }); // a name, not WHERE: no condition to judge
+    expect(showWords('SHOW INDEX FROM t 1WHERE x')).not.toHaveProperty('where');
+  });
+
+  it('reports every database written when both db.t and FROM db are given', async () => {
+    expect(showWords('SHOW INDEX FROM x.secret FROM prod')).toEqual({ ok: true, tables: [{ schema: 'prod', name: 'secret' }, { schema: 'x', name: 'secret' }] });
+    expect((await classify('SHOW COLUMNS FROM x.secret FROM prod', 'mariadb')).tables).toEqual(expect.arrayContaining([{ schema: 'prod', name: 'secret' }, { schema: 'x', name: 'secret' }]));
+  });
+
+  it('reads the common forms it first refused, and refuses SHOW PLUGINS SONAME', async () => {
+    for (const sql of ['SHOW GRANTS FOR CURRENT_USER()', 'SHOW TABLE STATUS LIKE "ord%"', 'SHOW GRANTS FOR "root"@"localhost"', 'SHOW INDEX FROM café']) {
+      expect(await verdict(sql), sql).toMatchObject({ decision: 'allow' });
+    }
+    expect((await verdict("SHOW PLUGINS SONAME 'ha_example.so'")).decision).toBe('deny');
+  });
+});

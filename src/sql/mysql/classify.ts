@@ -14,6 +14,11 @@ import { nameParts } from './collect.js';
 import { Lru } from '../lru.js';
 
 const EXECUTABLE_COMMENT = /\/\*M?!/;
+/**
+ * Unicode white space (U+00A0, U+2028, ...): sqlparser-rs reads it as a space, the server as part
+ * of a name, so `-- <U+00A0>` starts a comment for one and not the other. Never needed in SQL.
+ */
+const UNICODE_SPACE = /[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 const MARIADB_ANALYZE = /^\s*ANALYZE\s+(?:FORMAT\s*=\s*JSON\s+)?(?=(?:SELECT|WITH)\b|\()/i;
 /** EXPLAIN EXTENDED / PARTITIONS (old spellings) plan the statement like EXPLAIN; the word is peeled off. */
 const EXPLAIN_EXTENDED = /^(\s*EXPLAIN)\s+(?:EXTENDED|PARTITIONS)(?=\s+(?:SELECT|WITH)\b)/i;
@@ -83,12 +88,20 @@ async function classifyShowWords(sql: string, variant: string): Promise<MysqlCla
   return { ...read, functions: condition.functions, calls: condition.calls, tables: [...show.tables, ...condition.tables], columnRefs: condition.columnRefs };
 }
 
-/** SHOW COLUMNS FROM t names table t: deny_tables keeps its columns out of reach too. */
+/**
+ * SHOW COLUMNS FROM t and SHOW CREATE TABLE|VIEW t name table t: deny_tables keeps its columns and
+ * definition out of reach too. `FROM db.t FROM other` comes as [other, db, t]: every database
+ * written is reported, so a deny list matches whichever the server takes.
+ */
 function shownTable(stmt: unknown): TableName[] {
-  const parent = isObj(stmt) && isObj(stmt.ShowColumns) && isObj(stmt.ShowColumns.show_options) && isObj(stmt.ShowColumns.show_options.show_in) ? stmt.ShowColumns.show_options.show_in.parent_name : undefined;
-  if (!Array.isArray(parent) || parent.length === 0) return [];
-  const parts = nameParts(parent);
-  return parts.length > 1 ? [{ schema: parts.at(-2)!, name: parts.at(-1)! }] : [{ name: parts[0]! }];
+  const show = isObj(stmt) ? stmt : {};
+  const columns = isObj(show.ShowColumns) && isObj(show.ShowColumns.show_options) && isObj(show.ShowColumns.show_options.show_in) ? show.ShowColumns.show_options.show_in.parent_name : undefined;
+  const created = isObj(show.ShowCreate) && (show.ShowCreate.obj_type === 'Table' || show.ShowCreate.obj_type === 'View') ? show.ShowCreate.obj_name : undefined;
+  const name = columns ?? created;
+  if (!Array.isArray(name) || name.length === 0) return [];
+  const parts = nameParts(name);
+  const table = parts.at(-1)!;
+  return parts.length > 1 ? parts.slice(0, -1).map((schema) => ({ schema, name: table })) : [{ name: table }];
 }
 
 async function parse(sql: string): Promise<Parsed> {
@@ -125,6 +138,7 @@ function freeze(c: MysqlClassification): MysqlClassification {
 
 async function classifyUncached(sql: string, variant: string): Promise<MysqlClassification> {
   if (EXECUTABLE_COMMENT.test(sql)) return refuse('an executable comment (/*! ... */ or /*M! ... */): the server runs what it holds');
+  if (UNICODE_SPACE.test(sql)) return refuse('a Unicode space character (such as U+00A0): the server reads it as part of a name where the parser sees a space; use a plain space, or CHAR(160) inside a value');
   const analyze = variant === 'mariadb' ? MARIADB_ANALYZE.exec(sql) : null;
   if (analyze) return classifyMysql(sql.slice(analyze[0].length), variant);
   if (EXPLAIN_EXTENDED.test(sql)) return classifyMysql(sql.replace(EXPLAIN_EXTENDED, '$1'), variant);

@@ -11,21 +11,25 @@ import type { TableName } from '../types.js';
 
 /**
  * One token; sticky, so nothing unexpected can sit between two tokens. Strings are lexed as the
- * read session lexes them: backslash escapes on (src/engines/mysql/session.ts drops
- * NO_BACKSLASH_ESCAPES and ANSI_QUOTES from sql_mode), so `'a\' OR 1 -- '` is one string here too.
+ * read session lexes them: backslash escapes on and `"` quoting strings (src/engines/mysql/session.ts
+ * drops NO_BACKSLASH_ESCAPES and ANSI_QUOTES from sql_mode), so `'a\' OR 1 -- '` is one string
+ * here too. A name may start with digits (`2fa_codes`) as on the server; a number is digits only.
+ * Only ASCII white space separates tokens: the server reads U+00A0 and its kin as part of a name.
  */
-const TOKEN = /\s*(?:(`(?:[^`]|``)+`)|('(?:[^'\\]|\\[\s\S]|'')*')|(\d+)|([A-Za-z_$][\w$]*)|([@,.]))/y;
-const END = /\s*;?\s*$/y;
+const TOKEN = /[ \t\n\r\f\v]*(?:(`(?:[^`]|``)+`)|('(?:[^'\\]|\\[\s\S]|'')*'|"(?:[^"\\]|\\[\s\S]|"")*")|(CURRENT_USER[ \t]*\([ \t]*\))|(\d+(?![\p{L}\p{N}_$]))|([\p{L}\p{N}_$]+)|([@,.]))/iuy;
+const END = /[ \t\n\r\f\v]*;?[ \t\n\r\f\v]*$/y;
 
 /** The statements that name a table: SHOW INDEX|INDEXES|KEYS FROM|IN t [FROM|IN db]. */
 const TABLE_SHOWS = new Set(['INDEX', 'INDEXES', 'KEYS']);
+/** SHOW PLUGINS SONAME 'lib' opens the library file to list its plugins. */
+const REFUSED = /^PLUGINS\s+SONAME$/i;
 
 export type ShowWords = { ok: true; where?: string; tables: TableName[] } | { ok: false; reason: string };
 
 const unquote = (ident: string) => (ident.startsWith('`') ? ident.slice(1, -1).replace(/``/g, '`') : ident);
 
 export function showWords(sql: string): ShowWords {
-  const start = /^\s*SHOW\b/iy;
+  const start = /^[ \t\n\r\f\v]*SHOW\b/iy;
   if (!start.test(sql)) return { ok: false, reason: 'not a SHOW statement' };
   let pos = start.lastIndex;
   const words: string[] = [];
@@ -36,11 +40,16 @@ export function showWords(sql: string): ShowWords {
     const m = TOKEN.exec(sql);
     if (!m) return { ok: false, reason: `SHOW with text the parser does not read (at "${sql.slice(pos, pos + 20).trim()}"): only names, quoted strings, numbers, LIKE 'pattern' and WHERE <condition> are allowed` };
     pos = TOKEN.lastIndex;
-    const word = m[4];
-    if (word && word.toUpperCase() === 'WHERE') return { ok: true, where: sql.slice(pos), tables: tablesOf(words) };
-    words.push(m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5]!);
+    const word = m[5];
+    if (word && word.toUpperCase() === 'WHERE') return finish(words, sql.slice(pos));
+    words.push(m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5] ?? m[6]!);
   }
-  return { ok: true, tables: tablesOf(words) };
+  return finish(words);
+}
+
+function finish(words: string[], where?: string): ShowWords {
+  if (REFUSED.test(words.slice(0, 2).join(' '))) return { ok: false, reason: 'SHOW PLUGINS SONAME opens a library file on the server' };
+  return { ok: true, ...(where !== undefined ? { where } : {}), tables: tablesOf(words) };
 }
 
 /** SHOW INDEX FROM t [FROM db] and its spellings name table t (for deny_tables); other SHOWs name none. */
@@ -49,9 +58,13 @@ function tablesOf(all: readonly string[]): TableName[] {
   if (at < 0) return [];
   const words = all.slice(at);
   const from = (i: number) => (/^(FROM|IN)$/i.test(words[i] ?? '') ? words[i + 1] : undefined);
-  const table = from(1);
-  if (!table) return [];
-  if (words[3] === '.') return [{ schema: unquote(table), name: unquote(words[4] ?? '') }];
-  const schema = from(3);
-  return [schema ? { schema: unquote(schema), name: unquote(table) } : { name: unquote(table) }];
+  const first = from(1);
+  if (!first) return [];
+  const qualified = words[3] === '.';
+  const name = unquote(qualified ? (words[4] ?? '') : first);
+  const written = qualified ? unquote(first) : undefined;
+  const db = from(qualified ? 5 : 3);
+  // `FROM db.t FROM other`: the server takes the last database named; both are reported, so a deny list matches either
+  const schemas = [...new Set([db && unquote(db), written].filter((s): s is string => s !== undefined))];
+  return schemas.length ? schemas.map((schema) => ({ schema, name })) : [{ name }];
 }

@@ -39,7 +39,7 @@ for (const engine of ENGINE_NAMES) {
     });
 
     if (engine === 'mysql') it('refuses SHOW forms that describe the table (MySQL/MariaDB)', async () => {
-      for (const sql of [`SHOW INDEX FROM ${q('tokens')}`, `SHOW KEYS FROM tokens FROM ${scratch.schema}`, `SHOW COLUMNS FROM ${q('tokens')}`, `SHOW CREATE TABLE ${q('tokens')}`, `SHOW TABLES FROM ${scratch.schema} WHERE (SELECT COUNT(*) FROM ${q('tokens')}) > 0`]) {
+      for (const sql of [`SHOW INDEX FROM ${q('tokens')}`, `SHOW KEYS FROM tokens FROM ${scratch.schema}`, `SHOW COLUMNS FROM ${q('tokens')}`, `SHOW CREATE TABLE ${q('tokens')}`, `SHOW CREATE TABLE /* c */ ${q('tokens')}`, `SHOW INDEX FROM nosuchdb.tokens FROM ${scratch.schema}`, `SHOW TABLES FROM ${scratch.schema} WHERE (SELECT COUNT(*) FROM ${q('tokens')}) > 0`]) {
         const err = errorOf(await mcp.call('run_query', { sql }));
         expect(err?.code, sql).toBe('TABLE_DENIED');
       }

@@ -60,6 +60,8 @@ const attacks = (s: string) => [
   `SHOW OPEN TABLES WHERE LOAD_FILE('/etc/passwd') IS NOT NULL`,
   `SHOW TRIGGERS FROM ${s} WHERE BENCHMARK(100000000, MD5('x'))`,
   `SHOW TABLE STATUS FROM ${s} (SELECT SLEEP(3))`,
+  `SELECT 1 --\u00a0, LOAD_FILE('/etc/hostname') AS f\nFROM (SELECT 5 AS \`\u00a0\`) t`,
+  `SELECT 5 AS \`\u00a0\` HAVING 1 --\u00a0 AND SLEEP(3)`,
 ];
 
 const reads = (s: string) => [
