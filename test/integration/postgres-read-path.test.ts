@@ -38,6 +38,27 @@ describe.skipIf(skip)('PostgreSQL read path', () => {
     expect(Number(await scratch.scalar(`SELECT count(*) FROM ${scratch.schema}.t`))).toBe(0);
   });
 
+  it('reads strings as the classifier does (standard_conforming_strings on) even where the database defaults to off', async () => {
+    const db = `dba_scs_${process.pid}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    let legacy: EngineAdapter | undefined;
+    try {
+      await admin.query(`CREATE DATABASE ${db}`);
+      await admin.query(`ALTER DATABASE ${db} SET standard_conforming_strings = off`);
+      const url = new URL(PG_URL);
+      url.pathname = `/${db}`;
+      legacy = (await ENGINES.postgres.load()).createEngine(scratch.source({ dsn: url.toString() }), { logger: createLogger({ level: 'silent' }) });
+      const backslash = '\\';
+      const res = await legacy.runRead({ sql: `SELECT current_setting('standard_conforming_strings'), length('a${backslash}b')`, maxRows: 1, timeoutMs: 5000 });
+      expect(res.rows[0]).toEqual(['on', 3]);
+    } finally {
+      await legacy?.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${db}`);
+      await admin.end();
+    }
+  });
+
   it('releases advisory locks a statement took', async () => {
     await read('SELECT pg_advisory_lock(4242)');
     await new Promise((r) => setTimeout(r, 200)); // the reset runs right after the answer

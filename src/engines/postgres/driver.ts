@@ -1,6 +1,7 @@
 /**
  * Connections and the read path. Read connections start with default_transaction_read_only=on,
- * statement_timeout and idle_in_transaction_session_timeout in their startup packet, so a read is
+ * statement_timeout, idle_in_transaction_session_timeout and standard_conforming_strings=on (as
+ * the classifier's parser reads strings) in their startup packet, so a read is
  * one round trip: the statement through the extended protocol (one statement only: the server
  * refuses more), capped at max rows, in its own read-only transaction. Before a connection is
  * reused, DISCARD ALL undoes anything the statement changed in the session (settings, advisory
@@ -41,6 +42,9 @@ export class PgDriver {
     const { limits } = this.source;
     const options = [
       '-c default_transaction_read_only=on',
+      // libpg-query reads '...' as standard SQL strings; a server defaulting to off would read
+      // 'a\' as an escaped quote, and the two would split the text differently
+      '-c standard_conforming_strings=on',
       `-c statement_timeout=${limits.statement_timeout_ms}`,
       `-c idle_in_transaction_session_timeout=${Math.max(limits.statement_timeout_ms, 10_000)}`,
     ].join(' ');
