@@ -18,7 +18,7 @@ export function readOnlyClient(source: ResolvedSource, timeoutMs: number, applic
     connectionString: source.parsed.normalized,
     connectionTimeoutMillis: source.limits.connect_timeout_ms,
     application_name: application,
-    options: `-c default_transaction_read_only=on -c statement_timeout=${Math.max(1, Math.floor(timeoutMs))}`,
+    options: `-c default_transaction_read_only=on -c standard_conforming_strings=on -c statement_timeout=${Math.max(1, Math.floor(timeoutMs))}`, // strings as the classifier reads them
   });
   client.on('error', () => {}); // a dropped connection must not crash the process; the query rejects
   return client;
