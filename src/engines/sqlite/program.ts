@@ -37,21 +37,27 @@ interface RootPages {
 
 const cache = new WeakMap<SqliteDriver, RootPages>();
 
+/** One row of pragma_database_list. */
+interface AttachedDatabase {
+  seq: number;
+  name: string;
+}
+
 /**
  * The databases of the main thread's connection, read once per connection: it only prepares user
  * statements (never steps them), so nothing ATTACHes or DETACHes there. Preparing a statement that
  * names temp can add an empty temp database to the list; it holds no tables, so no program reads one.
  */
-const databaseLists = new WeakMap<object, { seq: number; name: string }[]>();
+const databaseLists = new WeakMap<object, AttachedDatabase[]>();
 
-function databasesOf(driver: SqliteDriver): { seq: number; name: string }[] {
+function databasesOf(driver: SqliteDriver): AttachedDatabase[] {
   let list = databaseLists.get(driver.db);
-  if (!list) databaseLists.set(driver.db, (list = driver.all<{ seq: number; name: string }>('SELECT seq, name FROM pragma_database_list')));
+  if (!list) databaseLists.set(driver.db, (list = driver.all<AttachedDatabase>('SELECT seq, name FROM pragma_database_list')));
   return list;
 }
 
 /** Every attached database with its schema version: changes whenever any schema does. */
-export function schemaVersion(driver: SqliteDriver): { databases: { seq: number; name: string }[]; version: string } {
+export function schemaVersion(driver: SqliteDriver): { databases: AttachedDatabase[]; version: string } {
   const databases = databasesOf(driver);
   const version = databases.map((d) => `${d.seq}:${String(Object.values(driver.all<Record<string, unknown>>(`PRAGMA "${d.name.replace(/"/g, '""')}".schema_version`)[0] ?? {})[0])}`).join(',');
   return { databases, version };

@@ -6,11 +6,10 @@
  * classified as that select. Functions are returned for the engine to judge.
  */
 import { unparseable, type Classification, type StatementClass, type TableName } from '../types.js';
-import { collect, type FunctionCall } from './collect.js';
+import { collect, nameParts, type FunctionCall } from './collect.js';
 import { parseMysql, type Parsed } from './parser.js';
 import { metadataRead } from './metadata-reads.js';
-import { showWords } from './show-words.js';
-import { nameParts } from './collect.js';
+import { showWords, underEachSchema } from './show-words.js';
 import { Lru } from '../lru.js';
 
 const EXECUTABLE_COMMENT = /\/\*M?!/;
@@ -100,8 +99,7 @@ function shownTable(stmt: unknown): TableName[] {
   const name = columns ?? created;
   if (!Array.isArray(name) || name.length === 0) return [];
   const parts = nameParts(name);
-  const table = parts.at(-1)!;
-  return parts.length > 1 ? parts.slice(0, -1).map((schema) => ({ schema, name: table })) : [{ name: table }];
+  return underEachSchema(parts.at(-1)!, parts.slice(0, -1));
 }
 
 async function parse(sql: string): Promise<Parsed> {

@@ -21,7 +21,8 @@ const GRAMMARS: { type: string; pattern: RegExp; table?: boolean }[] = [
   { type: 'TableStatement', pattern: new RegExp(String.raw`^\s*TABLE\s+${NAME}(?:\s+ORDER\s+BY\s+${IDENT}(?:\s+(?:ASC|DESC))?)?(?:\s+LIMIT\s+\d+(?:\s+OFFSET\s+\d+)?)?${END}`, 'i'), table: true },
 ];
 
-const unquote = (ident: string) => (ident.startsWith('`') ? ident.slice(1, -1).replace(/``/g, '`') : ident);
+/** A name as written: backticks removed, doubled backticks undone. */
+export const unquote = (ident: string) => (ident.startsWith('`') ? ident.slice(1, -1).replace(/``/g, '`') : ident);
 
 export function metadataRead(sql: string): { type: string; tables: TableName[] } | undefined {
   for (const g of GRAMMARS) {

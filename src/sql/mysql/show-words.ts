@@ -8,6 +8,7 @@
  * classifies as the condition of a SELECT (so its functions and subqueries are judged like any read).
  */
 import type { TableName } from '../types.js';
+import { unquote } from './metadata-reads.js';
 
 /**
  * One token; sticky, so nothing unexpected can sit between two tokens. Strings are lexed as the
@@ -25,8 +26,6 @@ const TABLE_SHOWS = new Set(['INDEX', 'INDEXES', 'KEYS']);
 const REFUSED = /^PLUGINS\s+SONAME$/i;
 
 export type ShowWords = { ok: true; where?: string; tables: TableName[] } | { ok: false; reason: string };
-
-const unquote = (ident: string) => (ident.startsWith('`') ? ident.slice(1, -1).replace(/``/g, '`') : ident);
 
 export function showWords(sql: string): ShowWords {
   const start = /^[ \t\n\r\f\v]*SHOW\b/iy;
@@ -64,7 +63,12 @@ function tablesOf(all: readonly string[]): TableName[] {
   const name = unquote(qualified ? (words[4] ?? '') : first);
   const written = qualified ? unquote(first) : undefined;
   const db = from(qualified ? 5 : 3);
-  // `FROM db.t FROM other`: the server takes the last database named; both are reported, so a deny list matches either
-  const schemas = [...new Set([db && unquote(db), written].filter((s): s is string => s !== undefined))];
-  return schemas.length ? schemas.map((schema) => ({ schema, name })) : [{ name }];
+  // `FROM db.t FROM other`: the server takes the last database named
+  return underEachSchema(name, [db && unquote(db), written].filter((s): s is string => s !== undefined));
+}
+
+/** Table `name` under every database written for it (or unqualified when none), so a deny list matches whichever the server takes. */
+export function underEachSchema(name: string, schemas: readonly string[]): TableName[] {
+  const distinct = [...new Set(schemas)];
+  return distinct.length ? distinct.map((schema) => ({ schema, name })) : [{ name }];
 }
