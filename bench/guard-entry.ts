@@ -1,6 +1,6 @@
 // Bundled on the fly by bench/guards.mjs: the pieces the guard benchmark drives.
 export { ENGINES } from '../src/engines/registry.js';
 export { loadConfig } from '../src/config/load.js';
-export { createLogger } from '../src/logging.js';
+export { createLogger } from '../src/core/logging.js';
 export { judgeClassification } from '../src/guards/statement.js';
-export { parseMysql } from '../src/sql/mysql/parser.js';
+export { parseMysql } from '../src/engines/kit/sqlparser/parser.js';

@@ -27,7 +27,7 @@ await build({
   logLevel: 'warning',
 });
 // The SQLite read worker is plain JavaScript loaded by URL next to the engine's chunk.
-fs.copyFileSync('src/engines/sqlite/read-worker.mjs', `${out}/read-worker.mjs`);
+fs.copyFileSync('src/engines/sqlite/core/read-worker.mjs', `${out}/read-worker.mjs`);
 fs.chmodSync(`${out}/cli.js`, 0o755);
 const old = `dist.${process.pid}.old`;
 if (fs.existsSync('dist')) fs.renameSync('dist', old);

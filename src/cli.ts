@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type CliFlags, type LoadedConfig } from './config/load.js';
 import { startServer } from './main.js';
-import { VERSION } from './version.js';
+import { VERSION } from './core/version.js';
 
 const USAGE = `dba-mcp ${VERSION}: an MCP server with a careful DBA's skills, read-only by default.
 

@@ -24,11 +24,11 @@ function approvalConsole(store: ApprovalStore): ApprovalConsole {
 import type { AuditStatus } from './audit/index.js';
 import { configSummary, openAuditSink, recordServerEvent, startDetails } from './audit/setup.js';
 import type { LoadedConfig } from './config/load.js';
-import { createLogger, type Logger } from './logging.js';
+import { createLogger, type Logger } from './core/logging.js';
 import { createServer, type ServerDeps } from './server.js';
 import { Sources } from './sources.js';
 import { startStdio, type Running } from './transports/stdio.js';
-import { VERSION } from './version.js';
+import { VERSION } from './core/version.js';
 
 function summary(loaded: LoadedConfig, address: string, audit: AuditStatus): string {
   const lines = [`dba-mcp ${VERSION} listening on ${address} (state: ${loaded.stateDir})`];
@@ -68,7 +68,7 @@ export async function startServer(loaded: LoadedConfig): Promise<void> {
   const audit = await openAuditSink(loaded, auditReporter(loaded, logger));
   await recordServerEvent(audit, 'start', startDetails(loaded));
   await recordServerEvent(audit, 'config', configSummary(loaded));
-  if (loaded.demo) (await import('./engines/sqlite/demo-shop.js')).ensureDemoShop(loaded.stateDir);
+  if (loaded.demo) (await import('./engines/sqlite/demo/shop.js')).ensureDemoShop(loaded.stateDir);
   const sources = new Sources(loaded.sources, { logger });
   const approvals = new ApprovalStore(loaded.stateDir, loaded.config.approvals.ttl_minutes);
   const deps: ServerDeps = { config: loaded, sources, audit, logger, approvals };

@@ -7,14 +7,14 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { ApprovalStore } from './approvals/store.js';
 import type { AuditSink } from './audit/index.js';
 import type { LoadedConfig } from './config/load.js';
-import type { Logger } from './logging.js';
+import type { Logger } from './core/logging.js';
 import { PROMPTS } from './prompts/index.js';
-import { registerPrompts } from './prompts/register.js';
-import { registerResources } from './resources/register.js';
+import { registerPrompts } from './pipeline/prompts.js';
+import { registerResources } from './pipeline/resources.js';
 import type { Sources } from './sources.js';
-import { registerTools } from './tools/register.js';
+import { registerTools } from './pipeline/tools.js';
 import { TOOLS } from './tools/index.js';
-import { VERSION } from './version.js';
+import { VERSION } from './core/version.js';
 
 export interface ServerDeps {
   config: LoadedConfig;

@@ -4,8 +4,8 @@
  */
 import type { ResolvedSource } from './config/load.js';
 import { ENGINES } from './engines/registry.js';
-import type { EngineAdapter, EngineDeps } from './engines/types.js';
-import { ToolError } from './errors.js';
+import type { EngineAdapter, EngineDeps } from './engines/contract/engine.js';
+import { ToolError } from './core/errors.js';
 
 export class Sources {
   readonly #byId: ReadonlyMap<string, ResolvedSource>;

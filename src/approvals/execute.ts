@@ -4,8 +4,8 @@
  * (src/approvals/runners.ts), store the outcome.
  */
 import type { ResolvedSource } from '../config/load.js';
-import type { EngineAdapter } from '../engines/types.js';
-import { asToolError } from '../errors.js';
+import type { EngineAdapter } from '../engines/contract/engine.js';
+import { asToolError } from '../core/errors.js';
 import { CHANGE_RUNNERS } from './runners.js';
 import type { ApprovalStore, StoredChange } from './store.js';
 

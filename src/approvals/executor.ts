@@ -6,7 +6,7 @@
  * is marked expired. A change for a source this server does not serve is left alone.
  */
 import type { AuditEntry, AuditSink } from '../audit/index.js';
-import type { Logger } from '../logging.js';
+import type { Logger } from '../core/logging.js';
 import type { Sources } from '../sources.js';
 import { runApproved, type ResolveSource } from './execute.js';
 import type { ApprovalStore, StoredChange } from './store.js';

@@ -5,10 +5,10 @@
  * never decides whether to run: approval, expiry and read-only were checked before.
  */
 import type { ResolvedSource } from '../config/load.js';
-import type { EngineAdapter } from '../engines/types.js';
+import type { EngineAdapter } from '../engines/contract/engine.js';
 import { judgeClassification } from '../guards/statement.js';
-import { runMigrationChange } from '../migrations/run-change.js';
-import { runSessionAction } from '../health/session-action.js';
+import { runMigrationChange } from '../tools/migrations/run-change.js';
+import { runSessionAction } from '../tools/health/session-action.js';
 import type { ChangeKind, ChangeOutcome, StoredChange } from './types.js';
 
 export interface RunTarget {

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChangeOutcome, ChangeStatus, DecisionPath, StoredChange } from './types.js';
-import { writeJsonAtomic } from '../json-file.js';
+import { writeJsonAtomic } from '../core/json-file.js';
 
 export type { ChangeKind, ChangeOutcome, ChangeStatus, DecisionPath, StoredChange } from './types.js';
 

@@ -5,7 +5,7 @@
  * the lock until that process ends or the file is removed by hand.
  */
 import fs from 'node:fs';
-import { processAlive } from '../process-alive.js';
+import { processAlive } from '../core/process-alive.js';
 
 export class AuditLockedError extends Error {
   override readonly name = 'AuditLockedError';

@@ -5,7 +5,7 @@
  */
 import type { EngineName } from '../engines/registry.js';
 import type { RecordBody } from './canonical.js';
-import { REDACTED, redactArgs, redactValue } from './redact.js';
+import { REDACTED, redactArgs, redactValue } from '../core/redact.js';
 import { sqlFacts } from './sql-text.js';
 import type { AuditEntry } from './types.js';
 

@@ -4,11 +4,11 @@
  */
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import { FileAuditSink } from './file-sink.js';
 import { defaultAuditFile } from './files.js';
 import type { AuditSink } from './index.js';
-import { redactValue } from './redact.js';
+import { redactValue } from '../core/redact.js';
 import type { AuditEntry } from './types.js';
 import { AuditUnavailableError } from './unavailable.js';
 

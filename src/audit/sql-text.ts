@@ -8,9 +8,9 @@
  * with the redaction setting: the WASM normalizer would cost ~60 µs per call on a cold server.
  */
 import type { EngineName } from '../engines/registry.js';
-import { normalizePostgres } from '../sql/postgres/parser.js';
+import { normalizePostgres } from '../engines/postgres/core/sql/parser.js';
 import { sha256 } from './canonical.js';
-import { redactText } from './redact.js';
+import { redactText } from '../core/redact.js';
 
 export interface SqlFacts {
   sql: string;

@@ -1,5 +1,5 @@
 /** The error every call gets while the audit log cannot be written: nothing runs unrecorded. */
-import { ToolError } from '../errors.js';
+import { ToolError } from '../core/errors.js';
 
 export interface Outage {
   file: string;

@@ -9,7 +9,7 @@ import { ConfigSchema, type Config, type SourceConfig } from './schema.js';
 import { ConfigError, describeIssues, formatPath } from './errors.js';
 import { DsnError, parseDsn, redactDsn, sourceIdFromDsn, type ParsedDsn } from './dsn.js';
 import { defaultStateDir } from './state-dir.js';
-import { demoShopPath } from '../engines/sqlite/demo-path.js';
+import { demoShopPath } from '../engines/sqlite/demo/path.js';
 
 export { ConfigError };
 

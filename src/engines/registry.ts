@@ -3,7 +3,7 @@
  * imports so that config validation and start-up do not pay for pg, mysql2 or better-sqlite3
  * until a source is used. Adding an engine is one entry here plus its folder.
  */
-import type { EngineModule } from './types.js';
+import type { EngineModule } from './contract/engine.js';
 
 export const ENGINES = {
   postgres: { schemes: ['postgres', 'postgresql'], load: () => import('./postgres/index.js') },

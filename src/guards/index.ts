@@ -3,7 +3,7 @@
  * returns a verdict that the audit record keeps; the first denial stops the call. Fail closed: a
  * guard that cannot decide denies.
  */
-import { ToolError } from '../errors.js';
+import { ToolError } from '../core/errors.js';
 import type { SourceContext, ToolContext, ToolDef } from '../tools/define-tool.js';
 import { accessGuard } from './access.js';
 import { postureGuard } from './posture.js';

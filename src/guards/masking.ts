@@ -5,8 +5,8 @@
  * sensitive column name (or, where outputs cannot be lined up with the query, when the query
  * references one anywhere): `lower(email) AS x` is still an email.
  */
-import type { CellValue, ColumnMeta } from '../engines/types.js';
-import type { Classification } from '../sql/types.js';
+import type { CellValue, ColumnMeta } from '../engines/contract/engine.js';
+import type { Classification } from '../core/classification.js';
 
 export interface MaskingConfig {
   detect: boolean;

@@ -3,7 +3,7 @@
  * limits.max_result_bytes, and a single value longer than limits.max_cell_chars is cut with a
  * marker. The result says which limit cut it, so nothing is silently lost.
  */
-import type { CellValue, QueryResult } from '../engines/types.js';
+import type { CellValue, QueryResult } from '../engines/contract/engine.js';
 
 export type TruncatedBy = 'max_rows' | 'max_bytes' | null;
 

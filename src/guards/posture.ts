@@ -3,7 +3,7 @@
  * served through a login that can do more than read. The engine reports the facts once per
  * connection; a posture that cannot be read counts as too broad (fail closed).
  */
-import type { Posture } from '../engines/types.js';
+import type { Posture } from '../engines/contract/engine.js';
 import { allow, isSourceContext, type Guard } from './types.js';
 
 export const postureGuard: Guard = async (_def, _args, ctx) => {

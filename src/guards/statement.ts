@@ -3,8 +3,8 @@
  * parser, and only a single plain read whose functions the engine judged safe goes through.
  * Anything the classifier cannot decide is denied.
  */
-import { asToolError } from '../errors.js';
-import type { Classification } from '../sql/types.js';
+import { asToolError } from '../core/errors.js';
+import type { Classification } from '../core/classification.js';
 import { allow, isSourceContext, type Guard, type Verdict } from './types.js';
 
 const CHANGE_HINT = 'run_query only reads. A change goes through request_change, and a person approves it.';

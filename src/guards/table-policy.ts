@@ -3,7 +3,7 @@
  * or `*.table`, case-insensitive. An unqualified name in a query (its schema comes from the search
  * path, which the guard cannot see) matches a pattern for that name in any schema: fail closed.
  */
-import type { TableName } from '../sql/types.js';
+import type { TableName } from '../core/classification.js';
 
 interface Pattern {
   schema: string | null; // null: any schema

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../core/errors.js';
 import type { SourceContext, ToolContext, ToolDef } from '../tools/define-tool.js';
 
 export interface Verdict {

@@ -16,9 +16,9 @@ import type { ApprovalStore } from '../approvals/store.js';
 import type { ApprovalInfo } from '../audit/index.js';
 import type { ResolvedSource } from '../config/load.js';
 import type { Limits } from '../config/schema.js';
-import type { CellValue, EngineAdapter } from '../engines/types.js';
-import type { Classification } from '../sql/types.js';
-import type { Logger } from '../logging.js';
+import type { CellValue, EngineAdapter } from '../engines/contract/engine.js';
+import type { Classification } from '../core/classification.js';
+import type { Logger } from '../core/logging.js';
 import type { Sources } from '../sources.js';
 import type { AuditStatus } from '../audit/index.js';
 

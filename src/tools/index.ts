@@ -1,22 +1,22 @@
 /** Every tool the server offers, in listing order. Adding a tool: one file plus one line here. */
 import type { ToolDef } from './define-tool.js';
-import { analyzeQuery } from './analyze-query.js';
-import { applyMigration } from './apply-migration.js';
-import { cancelQuery } from './cancel-query.js';
-import { checkBackups } from './check-backups.js';
-import { checkHealth } from './check-health.js';
-import { checkSecurity } from './check-security.js';
-import { createBackupTool } from './create-backup.js';
-import { describeSchema } from './describe-schema.js';
-import { getChange } from './get-change.js';
-import { listSources } from './list-sources.js';
-import { planMigrationTool } from './plan-migration.js';
-import { proposeIndex } from './propose-index.js';
-import { requestChange } from './request-change.js';
-import { runQuery } from './run-query.js';
-import { terminateSession } from './terminate-session.js';
-import { topQueries } from './top-queries.js';
-import { verifyBackupTool } from './verify-backup.js';
+import { analyzeQuery } from './analyze/analyze-query.js';
+import { applyMigration } from './migrations/apply-migration.js';
+import { cancelQuery } from './health/cancel-query.js';
+import { checkBackups } from './backups/check-backups.js';
+import { checkHealth } from './health/check-health.js';
+import { checkSecurity } from './health/check-security.js';
+import { createBackupTool } from './backups/create-backup.js';
+import { describeSchema } from './schema/describe-schema.js';
+import { getChange } from './changes/get-change.js';
+import { listSources } from './schema/list-sources.js';
+import { planMigrationTool } from './migrations/plan-migration.js';
+import { proposeIndex } from './index-advice/propose-index.js';
+import { requestChange } from './changes/request-change.js';
+import { runQuery } from './query/run-query.js';
+import { terminateSession } from './health/terminate-session.js';
+import { topQueries } from './health/top-queries.js';
+import { verifyBackupTool } from './backups/verify-backup.js';
 
 export const TOOLS: readonly ToolDef[] = [
   // the schema and reads

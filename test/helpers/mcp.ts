@@ -7,7 +7,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult, ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import { nullAuditSink, type AuditSink } from '../../src/audit/index.js';
 import type { LoadedConfig, ResolvedSource } from '../../src/config/load.js';
-import { createLogger } from '../../src/logging.js';
+import { createLogger } from '../../src/core/logging.js';
 import { createServer } from '../../src/server.js';
 import { Sources } from '../../src/sources.js';
 import { ApprovalStore } from '../../src/approvals/store.js';

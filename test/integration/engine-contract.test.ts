@@ -4,9 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENGINES, ENGINE_NAMES } from '../../src/engines/registry.js';
-import type { EngineAdapter } from '../../src/engines/types.js';
-import { createLogger } from '../../src/logging.js';
-import type { ToolError } from '../../src/errors.js';
+import type { EngineAdapter } from '../../src/engines/contract/engine.js';
+import { createLogger } from '../../src/core/logging.js';
+import type { ToolError } from '../../src/core/errors.js';
 import { SERVERS, skipUnlessReachable, type Scratch } from '../helpers/databases.js';
 import { DIALECTS } from './engine-contract.fixtures.js';
 

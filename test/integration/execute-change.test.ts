@@ -5,9 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENGINES, ENGINE_NAMES } from '../../src/engines/registry.js';
-import type { EngineAdapter } from '../../src/engines/types.js';
-import type { ToolError } from '../../src/errors.js';
-import { createLogger } from '../../src/logging.js';
+import type { EngineAdapter } from '../../src/engines/contract/engine.js';
+import type { ToolError } from '../../src/core/errors.js';
+import { createLogger } from '../../src/core/logging.js';
 import { SERVERS, skipUnlessReachable, type Scratch } from '../helpers/databases.js';
 
 const logger = createLogger({ level: 'silent' });

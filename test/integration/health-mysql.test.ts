@@ -8,7 +8,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { connect, type Harness } from '../helpers/mcp.js';
 import { skipUnlessReachable } from '../helpers/databases.js';
 import { skipUnlessMysqlFeature } from '../helpers/mysql-features.js';
-import { PERFORMANCE_SCHEMA_SQL, USERSTAT_SQL } from '../../src/engines/mysql/index-usage.js';
+import { PERFORMANCE_SCHEMA_SQL, USERSTAT_SQL } from '../../src/engines/mysql/index-advisor/index-usage.js';
 import { healthSource } from '../fixtures/health/source.js';
 import { stageMysql, type Staged } from '../fixtures/health/staging.js';
 

@@ -13,7 +13,7 @@ import { skipUnlessReachable } from '../helpers/databases.js';
 import { healthSource } from '../fixtures/health/source.js';
 import { ApprovalStore } from '../../src/approvals/store.js';
 import { runApproved } from '../../src/approvals/execute.js';
-import { runSessionAction } from '../../src/health/session-action.js';
+import { runSessionAction } from '../../src/tools/health/session-action.js';
 import { stageMysql, stagePostgres, stageSqlite, type Staged } from '../fixtures/health/staging.js';
 import type { StoredChange } from '../../src/approvals/types.js';
 

@@ -12,8 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { MYSQL_URL, skipUnlessReachable } from '../helpers/databases.js';
 import { loadConfig } from '../../src/config/load.js';
 import { ENGINES } from '../../src/engines/registry.js';
-import { planMigration } from '../../src/migrations/planner.js';
-import { runMigrationChange } from '../../src/migrations/run-change.js';
+import { planMigration } from '../../src/tools/migrations/planner.js';
+import { runMigrationChange } from '../../src/tools/migrations/run-change.js';
 import { planAndApply } from '../fixtures/migrations/run-corpus.js';
 
 describe('applying planned steps', () => {

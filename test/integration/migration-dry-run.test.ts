@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../src/engines/registry.js';
-import type { EngineAdapter } from '../../src/engines/types.js';
+import type { EngineAdapter } from '../../src/engines/contract/engine.js';
 import type { ResolvedSource } from '../../src/config/load.js';
-import { planMigration } from '../../src/migrations/planner.js';
+import { planMigration } from '../../src/tools/migrations/planner.js';
 import { SERVERS, skipUnlessReachable, type Scratch } from '../helpers/databases.js';
 
 const skip = await skipUnlessReachable('postgres');

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { CallToolResultSchema, ElicitRequestSchema, type ElicitRequest } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { recordProof } from '../../src/backups/proofs.js';
+import { recordProof } from '../../src/engines/kit/backups/proofs.js';
 import { connect, errorOf, type Harness } from '../helpers/mcp.js';
 
 let harness: Harness | undefined;

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { ENGINES } from '../../src/engines/registry.js';
-import { planMigration } from '../../src/migrations/planner.js';
+import { planMigration } from '../../src/tools/migrations/planner.js';
 import { skipUnlessReachable, PG_URL } from '../helpers/databases.js';
 
 const logger = { debug() {}, info() {}, warn() {}, error() {}, trace() {}, fatal() {}, child() { return this; } } as never;

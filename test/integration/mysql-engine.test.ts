@@ -9,10 +9,10 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type ResolvedSource } from '../../src/config/load.js';
 import { createEngine } from '../../src/engines/mysql/index.js';
-import { inspectSql, leavesSessionClean } from '../../src/engines/mysql/statements.js';
-import type { EngineAdapter, QueryResult, ReadQuery } from '../../src/engines/types.js';
-import { isToolError, type ToolError } from '../../src/errors.js';
-import { createLogger } from '../../src/logging.js';
+import { inspectSql, leavesSessionClean } from '../../src/engines/mysql/core/statements.js';
+import type { EngineAdapter, QueryResult, ReadQuery } from '../../src/engines/contract/engine.js';
+import { isToolError, type ToolError } from '../../src/core/errors.js';
+import { createLogger } from '../../src/core/logging.js';
 
 const HOST = '127.0.0.1';
 const PORT = 3306;

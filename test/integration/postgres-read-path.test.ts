@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { ENGINES } from '../../src/engines/registry.js';
-import type { EngineAdapter } from '../../src/engines/types.js';
-import { createLogger } from '../../src/logging.js';
+import type { EngineAdapter } from '../../src/engines/contract/engine.js';
+import { createLogger } from '../../src/core/logging.js';
 import { PG_URL, SERVERS, skipUnlessReachable, type Scratch } from '../helpers/databases.js';
 
 const skip = await skipUnlessReachable('postgres');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { ENGINES } from '../../src/engines/registry.js';
-import { createLogger } from '../../src/logging.js';
+import { createLogger } from '../../src/core/logging.js';
 import { MYSQL_URL, PG_URL, SERVERS, skipUnlessReachable, type Scratch } from '../helpers/databases.js';
 import { connect, errorOf } from '../helpers/mcp.js';
 

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../src/engines/registry.js';
-import type { EngineAdapter } from '../../src/engines/types.js';
-import { createLogger } from '../../src/logging.js';
+import type { EngineAdapter } from '../../src/engines/contract/engine.js';
+import { createLogger } from '../../src/core/logging.js';
 import { SERVERS, type Scratch } from '../helpers/databases.js';
 
 const RUNAWAY = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';

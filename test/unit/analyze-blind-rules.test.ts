@@ -1,10 +1,10 @@
 /** Rules found missing by the blind corpus (test/fixtures/analyze-blind), on hand-made plans as the engines print them. */
 import { describe, expect, it } from 'vitest';
-import { normalizePgPlan } from '../../src/engines/postgres/explain.js';
-import { normalizeMysqlPlan } from '../../src/engines/mysql/explain.js';
+import { normalizePgPlan } from '../../src/engines/postgres/core/explain.js';
+import { normalizeMysqlPlan } from '../../src/engines/mysql/core/explain.js';
 import { analyzePlan } from '../../src/tools/analyze/findings.js';
 import { statementFacts } from '../../src/tools/analyze/statement.js';
-import type { TableDetail } from '../../src/engines/types.js';
+import type { TableDetail } from '../../src/engines/contract/engine.js';
 
 const table = (schema: string, name: string, rows: number, columns: string[]): TableDetail => ({
   schema, name, kind: 'table', row_estimate: rows, size_bytes: rows * 100, comment: null,

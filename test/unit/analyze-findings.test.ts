@@ -1,12 +1,12 @@
 /** Findings from hand-made plans (PostgreSQL EXPLAIN JSON) the test servers cannot easily produce, and the text readers they rely on. */
 import { describe, expect, it } from 'vitest';
-import { normalizePgPlan } from '../../src/engines/postgres/explain.js';
+import { normalizePgPlan } from '../../src/engines/postgres/core/explain.js';
 import { analyzePlan } from '../../src/tools/analyze/findings.js';
 import { hiddenIndexedColumn, orAcrossColumns, typeMismatch } from '../../src/tools/analyze/predicates.js';
-import { normalizeMysqlPlan } from '../../src/engines/mysql/explain.js';
-import { sqliteNode } from '../../src/engines/sqlite/explain.js';
+import { normalizeMysqlPlan } from '../../src/engines/mysql/core/explain.js';
+import { sqliteNode } from '../../src/engines/sqlite/core/explain.js';
 import { statementFacts } from '../../src/tools/analyze/statement.js';
-import type { TableDetail } from '../../src/engines/types.js';
+import type { TableDetail } from '../../src/engines/contract/engine.js';
 
 const table = (name: string, rows: number, columns: string[]): TableDetail => ({
   schema: 'public', name, kind: 'table', row_estimate: rows, size_bytes: rows * 100, comment: null,

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prepareRecord, type RedactOptions } from '../../src/audit/record.js';
-import { redactArgs, scrubSecrets } from '../../src/audit/redact.js';
+import { redactArgs, scrubSecrets } from '../../src/core/redact.js';
 import { configSummary } from '../../src/audit/setup.js';
 import { loadConfig } from '../../src/config/load.js';
 import { auditTempDir, openTestSink, removeAuditTempDirs, toolEntry } from '../helpers/audit.js';

@@ -3,13 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findBinary, requireBinary } from '../../src/backups/binaries.js';
-import { compareCounts, describeDiffs } from '../../src/backups/compare.js';
-import { describeAge, listBackups, newBackupName, pickBackup, resolveBackupDir } from '../../src/backups/files.js';
-import { checkAgainstManifest, readManifest, sha256File, writeManifest, type Manifest } from '../../src/backups/manifest.js';
-import { readProofs, recordProof, type Proof } from '../../src/backups/proofs.js';
-import { verdict } from '../../src/backups/readiness.js';
-import { ToolError } from '../../src/errors.js';
+import { findBinary, requireBinary } from '../../src/engines/kit/backups/binaries.js';
+import { compareCounts, describeDiffs } from '../../src/tools/backups/compare.js';
+import { describeAge, listBackups, newBackupName, pickBackup, resolveBackupDir } from '../../src/engines/kit/backups/files.js';
+import { checkAgainstManifest, readManifest, sha256File, writeManifest, type Manifest } from '../../src/engines/kit/backups/manifest.js';
+import { readProofs, recordProof, type Proof } from '../../src/engines/kit/backups/proofs.js';
+import { verdict } from '../../src/engines/kit/backups/readiness.js';
+import { ToolError } from '../../src/core/errors.js';
 
 const dirs: string[] = [];
 const temp = () => {

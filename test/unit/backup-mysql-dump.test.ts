@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { completion, escapeIn, isDumpHead } from '../../src/engines/mysql/backup-file.js';
+import { completion, escapeIn, isDumpHead } from '../../src/engines/mysql/backups/file.js';
 
 const STAYS = [
   'DROP TABLE IF EXISTS `t`;',

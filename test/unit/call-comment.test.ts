@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callComment, withCallComment } from '../../src/audit/call-comment.js';
+import { callComment, withCallComment } from '../../src/core/call-comment.js';
 
 describe('the call comment', () => {
   it('names the session, the request and the source', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callSignal, orCallSignal, withCallSignal } from '../../src/call-signal.js';
+import { callSignal, orCallSignal, withCallSignal } from '../../src/core/call-signal.js';
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 

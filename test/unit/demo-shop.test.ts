@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SHOP_PROBLEMS, DEMO_SHOP_VERSION, ensureDemoShop } from '../../src/engines/sqlite/demo-shop.js';
+import { DEMO_SHOP_PROBLEMS, DEMO_SHOP_VERSION, ensureDemoShop } from '../../src/engines/sqlite/demo/shop.js';
 
 const TABLES = ['customers', 'products', 'orders', 'order_items', 'events'] as const;
 

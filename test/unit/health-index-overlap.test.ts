@@ -1,7 +1,7 @@
 /** indexOverlaps: duplicate and redundant-by-prefix indexes from IndexInfo[] alone. */
 import { describe, expect, it } from 'vitest';
-import type { IndexInfo } from '../../src/engines/types.js';
-import { indexOverlaps } from '../../src/indexes/overlap.js';
+import type { IndexInfo } from '../../src/engines/contract/engine.js';
+import { indexOverlaps } from '../../src/engines/kit/index-overlap.js';
 
 const ix = (name: string, columns: string[], more: Partial<IndexInfo> = {}): IndexInfo => ({ name, columns, include: [], unique: false, primary: false, method: 'btree', predicate: null, valid: true, ...more });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { worst } from '../../src/health/judge.js';
+import { worst } from '../../src/engines/kit/health/judge.js';
 
 describe('the overall health status', () => {
   it('is the worst status, skipped checks aside', () => {

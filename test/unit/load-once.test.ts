@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadOnce } from '../../src/sql/load-once.js';
+import { loadOnce } from '../../src/core/load-once.js';
 
 describe('loadOnce', () => {
   it('loads once and shares the result', async () => {

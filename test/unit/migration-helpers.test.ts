@@ -1,11 +1,11 @@
 /** The pure parts of migration planning: statement splitting, type coercion, online DDL by version, the SQLite rebuild edit, the steps text, the prompt. */
 import { describe, expect, it } from 'vitest';
-import { splitStatements } from '../../src/migrations/split-statements.js';
-import { stepsText } from '../../src/migrations/steps-text.js';
-import { binaryCoercible, narrowingViolation, typeFromCatalog } from '../../src/engines/postgres/migration-coerce.js';
-import { addColumn, dropColumn, makeNotNull } from '../../src/engines/mysql/migration-online.js';
-import { editedCreate } from '../../src/engines/sqlite/migration-rebuild.js';
-import { splitStatements as splitPg, splitAlter } from '../../src/engines/postgres/migration-text.js';
+import { splitStatements } from '../../src/engines/kit/migrations/split-statements.js';
+import { stepsText } from '../../src/tools/migrations/steps-text.js';
+import { binaryCoercible, narrowingViolation, typeFromCatalog } from '../../src/engines/postgres/migrations/coerce.js';
+import { addColumn, dropColumn, makeNotNull } from '../../src/engines/mysql/migrations/online.js';
+import { editedCreate } from '../../src/engines/sqlite/migrations/rebuild.js';
+import { splitStatements as splitPg, splitAlter } from '../../src/engines/postgres/migrations/text.js';
 import { reviewMigration } from '../../src/prompts/review-migration.js';
 
 describe('splitStatements (MySQL, SQLite)', () => {

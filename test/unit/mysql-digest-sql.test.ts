@@ -1,7 +1,7 @@
 /** digestSql: MariaDB/MySQL statement digests (as performance_schema prints them) back to SQL the parser reads. */
 import { describe, expect, it } from 'vitest';
-import { digestSql } from '../../src/engines/mysql/index-advisor.js';
-import { sqlparserQueryShape } from '../../src/sql/sqlparser-query-shape.js';
+import { digestSql } from '../../src/engines/mysql/index-advisor/ops.js';
+import { sqlparserQueryShape } from '../../src/engines/kit/sqlparser/query-shape.js';
 
 const quote = (n: string) => `\`${n}\``;
 

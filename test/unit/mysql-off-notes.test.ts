@@ -5,12 +5,12 @@
  * integration tests cover the ON state and these keep the OFF wording covered whatever the server.
  */
 import { describe, expect, it } from 'vitest';
-import { binlogChecks, gtidCheck } from '../../src/engines/mysql/backup-checks.js';
-import { digestsUnavailableNote } from '../../src/engines/mysql/health-top.js';
-import { performanceSchemaOff } from '../../src/engines/mysql/index-advisor.js';
-import { INDEX_USAGE_DISABLED_NOTE } from '../../src/engines/mysql/index-usage.js';
-import { mysqlDropIndex } from '../../src/engines/mysql/health-indexes.js';
-import { unusedFinding } from '../../src/health/index-findings.js';
+import { binlogChecks, gtidCheck } from '../../src/engines/mysql/backups/checks.js';
+import { digestsUnavailableNote } from '../../src/engines/mysql/health/top.js';
+import { performanceSchemaOff } from '../../src/engines/mysql/index-advisor/ops.js';
+import { INDEX_USAGE_DISABLED_NOTE } from '../../src/engines/mysql/index-advisor/index-usage.js';
+import { mysqlDropIndex } from '../../src/engines/mysql/health/indexes.js';
+import { unusedFinding } from '../../src/engines/kit/health/index-findings.js';
 import type { HealthThresholds } from '../../src/config/schema.js';
 
 const env = { dir: '/nonexistent', maxAgeHours: 24, signal: new AbortController().signal };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, paginate } from '../../src/pagination.js';
+import { decodeCursor, encodeCursor, paginate } from '../../src/core/pagination.js';
 
 describe('cursors', () => {
   it('visits every item exactly once', () => {

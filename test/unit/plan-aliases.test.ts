@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveAliases, type PlanNode } from '../../src/engines/plan.js';
-import { tableAliases } from '../../src/sql/aliases.js';
+import { resolveAliases, type PlanNode } from '../../src/engines/contract/query-plan.js';
+import { tableAliases } from '../../src/engines/kit/sqlparser/aliases.js';
 import { withoutSubqueries } from '../../src/tools/analyze/common.js';
 
 describe('plans that name tables by alias', () => {

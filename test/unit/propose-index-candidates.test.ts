@@ -4,10 +4,10 @@
  * the existing-index filter (equal keys or a prefix), placeholder values, greedy selection.
  */
 import { describe, expect, it } from 'vitest';
-import { pgQueryShape } from '../../src/engines/postgres/index-advisor-shape.js';
-import { sqlparserQueryShape } from '../../src/sql/sqlparser-query-shape.js';
-import type { ColumnFacts, IndexCandidate, QueryShape, TableStats } from '../../src/engines/index-advisor-types.js';
-import type { IndexInfo } from '../../src/engines/types.js';
+import { pgQueryShape } from '../../src/engines/postgres/index-advisor/shape.js';
+import { sqlparserQueryShape } from '../../src/engines/kit/sqlparser/query-shape.js';
+import type { ColumnFacts, IndexCandidate, QueryShape, TableStats } from '../../src/engines/contract/index-advisor.js';
+import type { IndexInfo } from '../../src/engines/contract/engine.js';
 import { candidatesFor, type CandidateContext } from '../../src/tools/index-advice/candidates.js';
 import { coveringExisting, termText } from '../../src/tools/index-advice/keys.js';
 import { chooseParams, planned, substitute } from '../../src/tools/index-advice/params.js';

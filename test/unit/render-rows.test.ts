@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderRows } from '../../src/tools/render-rows.js';
+import { renderRows } from '../../src/tools/query/render-rows.js';
 
 describe('row rendering', () => {
   it('escapes tabs, newlines and backslashes so each row stays one line, and marks NULL', () => {

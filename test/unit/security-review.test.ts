@@ -1,6 +1,6 @@
 /** Security review: secrets kept out of what other users of the machine can see (process arguments). */
 import { describe, expect, it } from 'vitest';
-import { libpqArgs, pgTarget } from '../../src/engines/postgres/backup-conn.js';
+import { libpqArgs, pgTarget } from '../../src/engines/postgres/backups/conn.js';
 
 describe('libpqArgs: the password never on the command line', () => {
   it('moves a password given as a DSN query parameter into PGPASSWORD', () => {
@@ -22,7 +22,7 @@ describe('check_backups on PostgreSQL: no credential of archive_command in the e
     const fs = await import('node:fs');
     const os = await import('node:os');
     const path = await import('node:path');
-    const { pgReadinessChecks } = await import('../../src/engines/postgres/backup-checks.js');
+    const { pgReadinessChecks } = await import('../../src/engines/postgres/backups/checks.js');
     const command = 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENG PGPASSWORD=hunter22 wal-g wal-push %p --s3-secret-key=AKIAsecret77 && curl -T %p ftp://arch:ftpPa55@backup.example/wal/';
     const rows = [
       { name: 'wal_level', setting: 'replica' }, { name: 'archive_mode', setting: 'on' }, { name: 'archive_command', setting: command },

@@ -3,7 +3,7 @@
  * 90% of the legitimate reads must. (The failures are parser gaps, listed when the test runs.)
  */
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../src/engines/mysql/classify.js';
+import { classify } from '../../src/engines/mysql/core/classify.js';
 // @ts-expect-error: a plain JavaScript fixture
 import { corpus } from '../fixtures/classifier-corpus.mjs';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metadataRead } from '../../src/sql/mysql/metadata-reads.js';
+import { metadataRead } from '../../src/engines/mysql/core/sql/metadata-reads.js';
 
 describe('MySQL metadata reads outside the parser', () => {
   it('matches the plain forms and names the table', () => {
@@ -23,7 +23,7 @@ describe('MySQL forms the parser lacks, read safely', () => {
   });
 
   it('lets ROWS EXAMINED through only when what remains is one read', async () => {
-    const { classify } = await import('../../src/engines/mysql/classify.js');
+    const { classify } = await import('../../src/engines/mysql/core/classify.js');
     expect((await classify('SELECT * FROM t LIMIT 10 ROWS EXAMINED 1000', 'mariadb')).class).toBe('read');
     const two = await classify('SELECT 1 LIMIT 1 ROWS EXAMINED 5; DROP TABLE t', 'mariadb');
     expect(two.class === 'read' && two.statementCount === 1).toBe(false);

@@ -3,9 +3,9 @@
  * read: the text itself decides, and a WHERE is judged as the condition of a SELECT.
  */
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../src/engines/mysql/classify.js';
+import { classify } from '../../src/engines/mysql/core/classify.js';
 import { judgeClassification } from '../../src/guards/statement.js';
-import { showWords } from '../../src/sql/mysql/show-words.js';
+import { showWords } from '../../src/engines/mysql/core/sql/show-words.js';
 
 const verdict = async (sql: string) => judgeClassification(await classify(sql, 'mariadb'));
 

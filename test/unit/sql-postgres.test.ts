@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyPostgres } from '../../src/sql/postgres/classify.js';
+import { classifyPostgres } from '../../src/engines/postgres/core/sql/classify.js';
 
 describe('PostgreSQL classification (libpg-query)', () => {
   it('reads: SELECT, VALUES, TABLE, SHOW, EXPLAIN without ANALYZE even of a write', async () => {

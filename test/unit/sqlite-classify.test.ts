@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../../src/engines/registry.js';
-import type { EngineAdapter } from '../../src/engines/types.js';
-import { createLogger } from '../../src/logging.js';
+import type { EngineAdapter } from '../../src/engines/contract/engine.js';
+import { createLogger } from '../../src/core/logging.js';
 import { SERVERS, type Scratch } from '../helpers/databases.js';
 
 describe('SQLite classification (SQLite\'s own parser and program)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexExpressions, indexPredicate } from '../../src/engines/sqlite/index-sql.js';
+import { indexExpressions, indexPredicate } from '../../src/engines/sqlite/index-advisor/index-sql.js';
 
 describe('SQLite CREATE INDEX pieces', () => {
   it('splits key expressions at top level only', () => {

@@ -1,18 +1,18 @@
 import type { ResolvedSource } from '../../config/load.js';
-import { createIndexAdvisor } from './index-advisor.js';
-import { createMigrations } from './migrations.js';
-import { createBackups } from './backups.js';
-import { createHealth } from './health.js';
-import type { EngineAdapter, EngineDeps, Posture, ServerInfo } from '../types.js';
-import { MysqlDriver } from './driver.js';
-import { MysqlIntrospector } from './introspector.js';
-import { runRead } from './read.js';
-import { explainMysql } from './explain.js';
-import { mysqlColumnStats } from './column-stats.js';
-import { executeMysqlChange } from './change.js';
-import { mysqlPosture } from './posture.js';
-import { classify } from './classify.js';
-import { tablesBehindViews } from './view-tables.js';
+import { createIndexAdvisor } from './index-advisor/ops.js';
+import { createMigrations } from './migrations/ops.js';
+import { createBackups } from './backups/ops.js';
+import { createHealth } from './health/ops.js';
+import type { EngineAdapter, EngineDeps, Posture, ServerInfo } from '../contract/engine.js';
+import { MysqlDriver } from './core/driver.js';
+import { MysqlIntrospector } from './core/introspector.js';
+import { runRead } from './core/read.js';
+import { explainMysql } from './core/explain.js';
+import { mysqlColumnStats } from './core/column-stats.js';
+import { executeMysqlChange } from './core/change.js';
+import { mysqlPosture } from './core/posture.js';
+import { classify } from './core/classify.js';
+import { tablesBehindViews } from './core/view-tables.js';
 
 /** ServerInfo plus what VERSION() said in full, e.g. '10.11.19-MariaDB-0+deb12u1'. */
 export interface MysqlServerInfo extends ServerInfo {

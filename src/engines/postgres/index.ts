@@ -1,19 +1,19 @@
 import type { ResolvedSource } from '../../config/load.js';
-import { createIndexAdvisor } from './index-advisor.js';
-import { createMigrations } from './migrations.js';
-import { createBackups } from './backups.js';
-import { createHealth } from './health.js';
-import type { EngineAdapter, EngineDeps, Posture, ServerInfo } from '../types.js';
-import { PgDriver } from './driver.js';
-import { executePgChange } from './change.js';
-import { explainPostgres } from './explain.js';
-import { pgColumnStats } from './column-stats.js';
-import { PgIntrospector } from './introspector.js';
-import { FunctionJudge } from './function-verdicts.js';
-import { pgPosture } from './posture.js';
-import { tablesBehindViews } from './view-tables.js';
-import { classifyPostgres } from '../../sql/postgres/classify.js';
-import type { Classification } from '../../sql/types.js';
+import { createIndexAdvisor } from './index-advisor/ops.js';
+import { createMigrations } from './migrations/ops.js';
+import { createBackups } from './backups/ops.js';
+import { createHealth } from './health/ops.js';
+import type { EngineAdapter, EngineDeps, Posture, ServerInfo } from '../contract/engine.js';
+import { PgDriver } from './core/driver.js';
+import { executePgChange } from './core/change.js';
+import { explainPostgres } from './core/explain.js';
+import { pgColumnStats } from './core/column-stats.js';
+import { PgIntrospector } from './core/introspector.js';
+import { FunctionJudge } from './core/function-verdicts.js';
+import { pgPosture } from './core/posture.js';
+import { tablesBehindViews } from './core/view-tables.js';
+import { classifyPostgres } from './core/sql/classify.js';
+import type { Classification } from '../../core/classification.js';
 
 /**
  * The parser's verdict, plus the catalog's on every function the statement calls, and (when the

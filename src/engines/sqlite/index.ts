@@ -1,17 +1,17 @@
 import type { ResolvedSource } from '../../config/load.js';
-import { createIndexAdvisor } from './index-advisor.js';
-import { createMigrations } from './migrations.js';
-import { createBackups } from './backups.js';
-import { createHealth } from './health.js';
-import type { EngineAdapter, EngineDeps, ServerInfo } from '../types.js';
-import { SqliteDriver } from './driver.js';
-import { SqliteIntrospector } from './introspector.js';
-import { SqliteReader } from './reader.js';
-import { sqlitePosture } from './posture.js';
-import { classifySqlite } from './classify.js';
-import { executeSqliteChange } from './change.js';
-import { explainSqlite } from './explain.js';
-import { sqliteColumnStats } from './column-stats.js';
+import { createIndexAdvisor } from './index-advisor/ops.js';
+import { createMigrations } from './migrations/ops.js';
+import { createBackups } from './backups/ops.js';
+import { createHealth } from './health/ops.js';
+import type { EngineAdapter, EngineDeps, ServerInfo } from '../contract/engine.js';
+import { SqliteDriver } from './core/driver.js';
+import { SqliteIntrospector } from './core/introspector.js';
+import { SqliteReader } from './core/reader.js';
+import { sqlitePosture } from './core/posture.js';
+import { classifySqlite } from './core/classify.js';
+import { executeSqliteChange } from './core/change.js';
+import { explainSqlite } from './core/explain.js';
+import { sqliteColumnStats } from './core/column-stats.js';
 
 export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAdapter {
   const driver = new SqliteDriver(source);

@@ -1,6 +1,6 @@
 /** What every finding family shares: thresholds, the finding's shape, names and formatting. */
-import type { PlanNode, PlanResult } from '../../engines/plan.js';
-import type { ColumnStats, TableDetail } from '../../engines/types.js';
+import type { PlanNode, PlanResult } from '../../engines/contract/query-plan.js';
+import type { ColumnStats, TableDetail } from '../../engines/contract/engine.js';
 import type { StatementFacts } from './statement.js';
 export const LARGE_TABLE_ROWS = 10_000;
 export const SELECTIVE_FRACTION = 0.1;

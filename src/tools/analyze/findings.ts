@@ -11,9 +11,9 @@
  *   - an estimate is OFF when estimated and actual rows per loop differ by ESTIMATE_FACTOR or
  *     more and the larger side is at least ESTIMATE_MIN_ROWS.
  */
-import type { PlanNode, PlanResult } from '../../engines/plan.js';
-import { walkPlan } from '../../engines/plan.js';
-import type { ColumnStats, TableDetail } from '../../engines/types.js';
+import type { PlanNode, PlanResult } from '../../engines/contract/query-plan.js';
+import { walkPlan } from '../../engines/contract/query-plan.js';
+import type { ColumnStats, TableDetail } from '../../engines/contract/engine.js';
 import { withoutSubqueries, columnsIn, describeNode, fmt, LARGE_TABLE_ROWS, PROPOSE, qualified, SELECTIVE_FRACTION, ESTIMATE_FACTOR, ESTIMATE_MIN_ROWS, statsEvidence, tableKey, type Context, type Evidence, type Finding, type Ids } from './common.js';
 import { correlatedSubquery } from './subqueries.js';
 import { joinDiscardsLargeScan, nestedLoopLargeOuter } from './joins.js';

@@ -5,10 +5,10 @@
  * outer side (>= LARGE_TABLE_ROWS rows, actual when analyzed) the inner side must be an index
  * lookup; a full scan (or a materialized one) there reads the inner table over and over.
  */
-import type { PlanNode } from '../../engines/plan.js';
-import { walkPlan } from '../../engines/plan.js';
+import type { PlanNode } from '../../engines/contract/query-plan.js';
+import { walkPlan } from '../../engines/contract/query-plan.js';
 import { columnsIn, fmt, LARGE_TABLE_ROWS, PROPOSE, qualified, rowsOut, SELECTIVE_FRACTION, type Context, type Finding } from './common.js';
-import type { TableDetail } from '../../engines/types.js';
+import type { TableDetail } from '../../engines/contract/engine.js';
 
 const INDEX_LOOKUP = new Set<PlanNode['op']>(['index_scan', 'index_only_scan', 'bitmap_scan']);
 

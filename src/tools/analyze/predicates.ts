@@ -6,8 +6,8 @@
  * column compared with a number (the engine converts the column, row by row), and an OR across
  * different columns that no single index serves.
  */
-import type { PlanNode } from '../../engines/plan.js';
-import type { IndexInfo, TableDetail } from '../../engines/types.js';
+import type { PlanNode } from '../../engines/contract/query-plan.js';
+import type { IndexInfo, TableDetail } from '../../engines/contract/engine.js';
 import { columnsIn, fmt, PROPOSE, qualified, rowsOut, statsEvidence, type Context, type Finding } from './common.js';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,6 +1,6 @@
 /** The plan as a flat list (ids, parent ids, depth) and as compact text, one line per node. */
-import type { PlanNode, PlanResult } from '../../engines/plan.js';
-import { walkPlan } from '../../engines/plan.js';
+import type { PlanNode, PlanResult } from '../../engines/contract/query-plan.js';
+import { walkPlan } from '../../engines/contract/query-plan.js';
 import { describeNode, type Finding } from './findings.js';
 
 export interface FlatNode {

@@ -4,8 +4,8 @@
  *   MISSING_LIMIT_LARGE_RESULT a SELECT without LIMIT returns >= LARGE_TABLE_ROWS rows;
  *   SELECT_STAR_WIDE           SELECT * of a table with many columns or wide rows.
  */
-import type { PlanNode } from '../../engines/plan.js';
-import { walkPlan } from '../../engines/plan.js';
+import type { PlanNode } from '../../engines/contract/query-plan.js';
+import { walkPlan } from '../../engines/contract/query-plan.js';
 import { columnsIn, fmt, LARGE_TABLE_ROWS, PROPOSE, qualified, rowsOut, type Context, type Finding } from './common.js';
 
 export const WIDE_COLUMNS = 15;

@@ -5,8 +5,8 @@
  * it hangs under; a subquery in that node's filter runs per row read), else the outer tables
  * beside it (MySQL, SQLite), a full scan without an estimate counting the table's rows.
  */
-import type { PlanNode } from '../../engines/plan.js';
-import { walkPlan } from '../../engines/plan.js';
+import type { PlanNode } from '../../engines/contract/query-plan.js';
+import { walkPlan } from '../../engines/contract/query-plan.js';
 import { columnsIn, fmt, LARGE_TABLE_ROWS, PROPOSE, qualified, rowsOut, type Context, type Finding } from './common.js';
 
 function firstScan(node: PlanNode): PlanNode | undefined {

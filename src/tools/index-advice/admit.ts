@@ -4,7 +4,7 @@
  * EXPLAIN without ANALYZE (one read or one plain write; planned, never run), and refused when it
  * reads a table the source's deny_tables hides.
  */
-import { ToolError } from '../../errors.js';
+import { ToolError } from '../../core/errors.js';
 import { judgeClassification } from '../../guards/statement.js';
 import { tablePolicy } from '../../guards/table-policy.js';
 import type { SourceContext } from '../define-tool.js';

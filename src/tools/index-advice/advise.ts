@@ -6,10 +6,10 @@
  * expression and BRIN indexes with a real index in a rolled-back transaction where allowed, and
  * report existing indexes that are duplicate, redundant by prefix or unused.
  */
-import { ToolError } from '../../errors.js';
-import type { IndexAdvisorOps, IndexCandidate, PlannedQuery, Predicate, QueryShape, TableAccess, TableStats, VerifiedBy, WhatIfSession } from '../../engines/index-advisor-types.js';
-import type { EngineAdapter, IndexInfo, TableDetail, TableRef } from '../../engines/types.js';
-import { walkPlan, type PlanResult } from '../../engines/plan.js';
+import { ToolError } from '../../core/errors.js';
+import type { IndexAdvisorOps, IndexCandidate, PlannedQuery, Predicate, QueryShape, TableAccess, TableStats, VerifiedBy, WhatIfSession } from '../../engines/contract/index-advisor.js';
+import type { EngineAdapter, IndexInfo, TableDetail, TableRef } from '../../engines/contract/engine.js';
+import { walkPlan, type PlanResult } from '../../engines/contract/query-plan.js';
 import { candidatesFor, type CandidateContext } from './candidates.js';
 import { ModelEvaluator, PlannerEvaluator } from './evaluators.js';
 import { fromInfo, type ModelTable } from './heuristic.js';

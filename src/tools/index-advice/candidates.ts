@@ -6,8 +6,8 @@
  * query; partial indexes for a rare constant (status = 'pending', shipped_at IS NULL); BRIN for a
  * range over a large table stored in the order of the column (correlation near 1).
  */
-import type { ColumnFacts, IndexCandidate, KeyTerm, Predicate, TableAccess, TableStats } from '../../engines/index-advisor-types.js';
-import type { TableRef } from '../../engines/types.js';
+import type { ColumnFacts, IndexCandidate, KeyTerm, Predicate, TableAccess, TableStats } from '../../engines/contract/index-advisor.js';
+import type { TableRef } from '../../engines/contract/engine.js';
 import { candidateSignature, termKey, termText } from './keys.js';
 
 /** A constant this rare (fraction of rows) makes a partial index worth trying. */

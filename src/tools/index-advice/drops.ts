@@ -4,9 +4,9 @@
  * never scanned since the statistics were reset (the engine's index-usage module). Primary keys and
  * unique indexes are never reported unused: they enforce a constraint.
  */
-import type { IndexAdvisorOps } from '../../engines/index-advisor-types.js';
-import type { TableDetail } from '../../engines/types.js';
-import { indexOverlaps } from '../../indexes/overlap.js';
+import type { IndexAdvisorOps } from '../../engines/contract/index-advisor.js';
+import type { TableDetail } from '../../engines/contract/engine.js';
+import { indexOverlaps } from '../../engines/kit/index-overlap.js';
 
 export interface DropCandidate {
   table: string;

@@ -3,7 +3,7 @@
  * or the rows-read model (heuristic), optionally checked by a what-if planner that has no costs
  * (SQLite: the plan must use the hypothetical index for it to count).
  */
-import type { HypotheticalIndex, IndexCandidate, PlannedQuery, QueryShape, TableAccess, WhatIfSession } from '../../engines/index-advisor-types.js';
+import type { HypotheticalIndex, IndexCandidate, PlannedQuery, QueryShape, TableAccess, WhatIfSession } from '../../engines/contract/index-advisor.js';
 import { fromCandidate, modelCost, type ModelIndex, type ModelTable } from './heuristic.js';
 import type { Evaluator, Trial, Workload } from './select.js';
 

@@ -6,8 +6,8 @@
  * range, three times the rows for a row fetched through an index). Good enough to rank
  * candidates; never reported as a planner's verdict.
  */
-import type { IndexCandidate, Predicate, QueryShape, TableAccess } from '../../engines/index-advisor-types.js';
-import type { IndexInfo } from '../../engines/types.js';
+import type { IndexCandidate, Predicate, QueryShape, TableAccess } from '../../engines/contract/index-advisor.js';
+import type { IndexInfo } from '../../engines/contract/engine.js';
 import { eqSelectivity, type CandidateContext } from './candidates.js';
 import { normKey, termKey } from './keys.js';
 

@@ -1,6 +1,6 @@
 /** Comparing index keys as text: expressions as the parser or the catalog prints them, normalized. */
-import type { IndexCandidate, KeyTerm } from '../../engines/index-advisor-types.js';
-import type { IndexInfo } from '../../engines/types.js';
+import type { IndexCandidate, KeyTerm } from '../../engines/contract/index-advisor.js';
+import type { IndexInfo } from '../../engines/contract/engine.js';
 
 /** lower-case, no quotes, spaces, parentheses, casts to text or type qualifiers: `((created_at)::date)` = `created_at::date`. */
 export function normKey(text: string): string {

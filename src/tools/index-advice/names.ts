@@ -1,5 +1,5 @@
 /** Index names: table_keys_idx, from column names and expression words, at most 63 characters (PostgreSQL's limit). */
-import type { IndexCandidate } from '../../engines/index-advisor-types.js';
+import type { IndexCandidate } from '../../engines/contract/index-advisor.js';
 import { termText } from './keys.js';
 
 export function indexName(c: IndexCandidate): string {

@@ -5,8 +5,8 @@
  * bound that keeps about 5% of the rows for a one-sided range, and the middle tenth for BETWEEN.
  * The values are written into the text as literals, so the planner sees a custom plan.
  */
-import type { ColumnFacts, PlannedQuery, QueryShape, TableStats } from '../../engines/index-advisor-types.js';
-import type { TableRef } from '../../engines/types.js';
+import type { ColumnFacts, PlannedQuery, QueryShape, TableStats } from '../../engines/contract/index-advisor.js';
+import type { TableRef } from '../../engines/contract/engine.js';
 
 export interface ParamChoice {
   value: string;

@@ -5,7 +5,7 @@
  * both: no statistics for a hypothetical expression, and BRIN's gain shows in run time more than
  * in planner cost).
  */
-import type { IndexAdvisorOps, IndexCandidate, PlannedQuery, VerifiedBy } from '../../engines/index-advisor-types.js';
+import type { IndexAdvisorOps, IndexCandidate, PlannedQuery, VerifiedBy } from '../../engines/contract/index-advisor.js';
 import type { CandidateContext } from './candidates.js';
 import { candidateSignature, termText } from './keys.js';
 import { indexName } from './names.js';

@@ -5,8 +5,8 @@
  * nulls per column), and the frequencies of the commonest values of columns with few distinct values. Only for tables up to
  * SAMPLE_MAX_ROWS; bigger ones keep what the engine knows.
  */
-import type { IndexAdvisorOps, TableStats } from '../../engines/index-advisor-types.js';
-import type { EngineAdapter, TableDetail } from '../../engines/types.js';
+import type { IndexAdvisorOps, TableStats } from '../../engines/contract/index-advisor.js';
+import type { EngineAdapter, TableDetail } from '../../engines/contract/engine.js';
 
 export const SAMPLE_MAX_ROWS = 2_000_000;
 /** The alias of dba-mcp's own sampling reads: it survives in statement digests, so workload mode can leave them out. */

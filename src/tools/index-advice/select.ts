@@ -7,7 +7,7 @@
  * (Dexter: 50%). Stops when nothing qualifies, at max_indexes / max_size_mb, or when the time
  * budget is spent (postgres-mcp's 30 s): the indexes chosen by then stand.
  */
-import type { IndexCandidate } from '../../engines/index-advisor-types.js';
+import type { IndexCandidate } from '../../engines/contract/index-advisor.js';
 
 export interface Workload {
   id: number;

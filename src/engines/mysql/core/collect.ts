@@ -1,0 +1,108 @@
+/**
+ * Runs one statement on a connection through mysql2's streaming (event) interface and keeps at
+ * most `limit` rows of its first result set, so a `SELECT *` over a big table never sits in
+ * memory. The answer is ready as soon as `limit` rows are in hand. A short remainder is read and
+ * dropped afterwards; a long one is not worth parsing: after DRAIN_ROW_BUDGET dropped rows the
+ * connection is paused and `finished` says 'overflow', so the caller kills the statement.
+ *
+ * Text protocol on purpose: prepared statements cannot run SHOW, EXPLAIN and friends on every
+ * server version; mysql2 escapes the parameters on the client.
+ */
+import type { Connection as CoreConnection, FieldPacket } from 'mysql2';
+import type { CellValue } from '../../contract/engine.js';
+
+/** Rows past the limit read and thrown away before giving up on a clean end. */
+const DRAIN_ROW_BUDGET = 1_000;
+
+export interface Collected {
+  fields: FieldPacket[];
+  rows: unknown[][];
+}
+
+/** 'ended': the server finished the statement (well or with an error); 'overflow': it is still sending. */
+export type Finish = 'ended' | 'overflow';
+
+export interface Collection {
+  /** Settles once `limit` rows are in hand, or when the statement ends or fails. */
+  result: Promise<Collected>;
+  /** Resolves (never rejects) once the statement ended, or its unread remainder grew too long. */
+  finished: Promise<Finish>;
+}
+
+export function collectRows(conn: CoreConnection, sql: string, params: readonly CellValue[] | undefined, limit: number): Collection {
+  const options = params && params.length > 0 ? { sql, rowsAsArray: true, values: [...params] } : { sql, rowsAsArray: true };
+  let state!: RowState;
+  const finished = new Promise<Finish>((resolve) => {
+    // A dropped connection is reported on the connection, not on a streaming query.
+    const onConnectionError = (err: Error) => done(err);
+    const done = (err?: Error) => {
+      conn.removeListener('error', onConnectionError);
+      if (err) state.fail(err);
+      else state.finish();
+      resolve('ended');
+    };
+    state = new RowState(limit, () => {
+      conn.pause();
+      resolve('overflow');
+    });
+    conn.once('error', onConnectionError);
+    try {
+      const query = conn.query(options);
+      query.on('fields', (fields: FieldPacket[] | undefined) => state.onFields(fields));
+      query.on('result', (row: unknown, index?: number) => state.onRow(row, index));
+      query.on('error', (err: Error) => state.fail(err));
+      query.on('end', () => done());
+    } catch (err) {
+      done(err as Error);
+    }
+  });
+  return { result: state.result, finished };
+}
+
+class RowState {
+  readonly result: Promise<Collected>;
+  #resolve!: (value: Collected) => void;
+  #reject!: (err: Error) => void;
+  #fields: FieldPacket[] | undefined;
+  #fieldsIndex = -1;
+  #resultSets = 0;
+  #dropped = 0;
+  readonly #rows: unknown[][] = [];
+
+  constructor(
+    private readonly limit: number,
+    private readonly onOverflow: () => void,
+  ) {
+    this.result = new Promise<Collected>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.result.catch(() => {}); // the reader may have stopped listening (cancelled); never unhandled
+  }
+
+  onFields(fields: FieldPacket[] | undefined): void {
+    if (!this.#fields && Array.isArray(fields)) {
+      this.#fields = fields;
+      this.#fieldsIndex = this.#resultSets;
+    }
+    this.#resultSets++;
+  }
+
+  onRow(row: unknown, index: number | undefined): void {
+    if (!Array.isArray(row) || index !== this.#fieldsIndex) return;
+    if (this.#rows.length < this.limit) {
+      this.#rows.push(row);
+      if (this.#rows.length === this.limit) this.finish();
+    } else if (++this.#dropped === DRAIN_ROW_BUDGET) {
+      this.onOverflow();
+    }
+  }
+
+  fail(err: Error): void {
+    this.#reject(err);
+  }
+
+  finish(): void {
+    this.#resolve({ fields: this.#fields ?? [], rows: this.#rows });
+  }
+}

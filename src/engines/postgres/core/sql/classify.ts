@@ -1,0 +1,145 @@
+/**
+ * Classifies one PostgreSQL statement from libpg-query's AST. A read is a SELECT/VALUES/TABLE,
+ * SHOW, or EXPLAIN (with ANALYZE only of a read) that holds no data-modifying CTE or subquery, no
+ * SELECT INTO and no locking clause. Functions and operators are collected wherever they appear,
+ * after the parser has resolved quoting and Unicode escapes, for the engine to judge.
+ */
+import type { ParseResult } from '@pgsql/types';
+import { unparseable, type Classification, type StatementClass, type TableName } from '../../../../core/classification.js';
+import { walk } from './walk.js';
+import { parsePostgres } from './parser.js';
+import { Lru } from '../../../../core/lru.js';
+import { classOfStatement, WRITE_NODES } from './statement-kinds.js';
+
+type Node = Record<string, unknown>;
+
+interface Findings {
+  functions: Set<string>;
+  columnRefs: Set<string>;
+  tables: TableName[];
+  cteNames: Set<string>;
+  problems: { cls: StatementClass; reason: string }[];
+}
+
+const names = (list: unknown): string[] =>
+  Array.isArray(list) ? list.map((n) => ((n as { String?: { sval?: string } }).String?.sval ?? '')).filter(Boolean) : [];
+
+type OptionArg = { String?: { sval?: string }; Integer?: { ival?: number }; Boolean?: { boolval?: boolean } } | undefined;
+
+/** `ANALYZE false|off|no|0` switches it off; any other spelling (or none) means it runs. */
+function isOff(arg: OptionArg): boolean {
+  if (arg?.String) return ['false', 'off', 'no', '0'].includes((arg.String.sval ?? '').toLowerCase());
+  if (arg?.Integer) return (arg.Integer.ival ?? 0) === 0;
+  if (arg?.Boolean) return arg.Boolean.boolval !== true;
+  return false;
+}
+
+function isAnalyze(explain: Node): boolean {
+  const options = (explain.options as { DefElem?: { defname?: string; arg?: OptionArg } }[] | undefined) ?? [];
+  return options.some(({ DefElem: d }) => d?.defname === 'analyze' && !isOff(d.arg));
+}
+
+/** Collects what a statement calls and reads; with `judgeWrites`, also what makes it more than a read. */
+function inspect(root: unknown, findings: Findings, judgeWrites: boolean): void {
+  walk(root, (key, node) => {
+    if (key === 'FuncCall') findings.functions.add(names(node.funcname).join('.'));
+    else if (key === 'ColumnRef') {
+      const column = names(node.fields).at(-1);
+      if (column) findings.columnRefs.add(column.toLowerCase());
+    }
+    else if (key === 'A_Expr') {
+      const op = names(node.name).join('.');
+      if (op) findings.functions.add(`operator:${op}`);
+    } else if (key === 'RangeVar' || (key === 'relation' && typeof node.relname === 'string')) {
+      // a FROM item is a wrapped { RangeVar }; the target of INSERT/UPDATE/DELETE/ALTER/CREATE INDEX is a bare one under `relation`
+      findings.tables.push({ ...(node.schemaname ? { schema: String(node.schemaname) } : {}), name: String(node.relname) });
+    } else if (key === 'CommonTableExpr') findings.cteNames.add(String(node.ctename));
+    if (!judgeWrites) return;
+    if (WRITE_NODES.has(key)) findings.problems.push({ cls: 'write', reason: `a data-modifying ${key.replace('Stmt', '').toUpperCase()} inside the statement` });
+    else if (key === 'LockingClause') findings.problems.push({ cls: 'write', reason: 'a locking clause (FOR UPDATE / FOR SHARE) locks rows' });
+    else if (key === 'SelectStmt' && node.intoClause) findings.problems.push({ cls: 'ddl', reason: 'SELECT INTO creates a table' });
+  });
+}
+
+function classifyStatement(stmt: Node): { type: string; findings: Findings } {
+  const [type, body] = Object.entries(stmt)[0] ?? ['unknown', {}];
+  const findings: Findings = { functions: new Set(), columnRefs: new Set(), tables: [], cteNames: new Set(), problems: [] };
+  const cls = classOfStatement(type);
+  if (cls !== 'read') findings.problems.push({ cls, reason: `${type} is not a read` });
+  if (type === 'ExplainStmt') {
+    const analyze = isAnalyze(body as Node);
+    inspect((body as Node).query, findings, analyze);
+    if (analyze && findings.problems.length) findings.problems.unshift({ cls: 'write', reason: 'EXPLAIN ANALYZE executes the statement' });
+  } else inspect(stmt, findings, true); // from the wrapper, so the root node itself is visited
+  return { type, findings };
+}
+
+export function classifyPostgresAst(ast: ParseResult): Classification {
+  const stmts = ast.stmts ?? [];
+  if (stmts.length !== 1) {
+    const reason = stmts.length === 0 ? 'no statement in the text' : `${stmts.length} statements in the text; exactly one is allowed`;
+    return { ...unparseable(reason), reasons: [reason], statementCount: stmts.length };
+  }
+  const { type, findings } = classifyStatement((stmts[0]!.stmt ?? {}) as Node);
+  const tables = findings.tables.filter((t) => t.schema !== undefined || !findings.cteNames.has(t.name));
+  const first = findings.problems[0];
+  return {
+    class: first ? first.cls : 'read',
+    reasons: findings.problems.map((p) => p.reason),
+    statementType: type,
+    statementCount: 1,
+    functions: [...findings.functions].filter(Boolean),
+    tables,
+    deniedFunctions: [],
+    sessionNeutral: false,
+    columnRefs: [...findings.columnRefs],
+    ...(type === 'SelectStmt' ? outputRefsOf((stmts[0]!.stmt as { SelectStmt: Node }).SelectStmt) : {}),
+  };
+}
+
+/** Column names referenced by each select-list item, when the list lines up with the result (no *, no set operation). */
+function outputRefsOf(select: Node): { outputRefs?: string[][] } {
+  const targets = select.targetList as { ResTarget?: { val?: unknown } }[] | undefined;
+  if (!targets || select.op !== 'SETOP_NONE' || JSON.stringify(targets).includes('"A_Star"')) return {};
+  return {
+    outputRefs: targets.map((t) => {
+      const refs = new Set<string>();
+      walk(t.ResTarget?.val, (key, node) => {
+        const column = key === 'ColumnRef' ? names(node.fields).at(-1) : undefined;
+        if (column) refs.add(column.toLowerCase());
+      });
+      return [...refs];
+    }),
+  };
+}
+
+/**
+ * The parser's verdict is a pure function of the text (functions are judged later, against the
+ * catalog), and agents re-run the same parametrized text: verdicts for texts up to 8 kB are kept.
+ */
+const verdicts = new Lru<Classification>(500);
+const CACHEABLE_CHARS = 8192;
+
+export async function classifyPostgres(sql: string): Promise<Classification> {
+  const known = sql.length <= CACHEABLE_CHARS ? verdicts.get(sql) : undefined;
+  if (known) return known;
+  const fresh = await classifyUncached(sql);
+  if (sql.length <= CACHEABLE_CHARS) verdicts.set(sql, freeze(fresh));
+  return fresh;
+}
+
+/** Cached verdicts are shared: nothing may change them. */
+function freeze(c: Classification): Classification {
+  for (const value of Object.values(c)) if (value && typeof value === 'object') Object.freeze(value);
+  return Object.freeze(c);
+}
+
+async function classifyUncached(sql: string): Promise<Classification> {
+  let ast: ParseResult;
+  try {
+    ast = await parsePostgres(sql);
+  } catch (err) {
+    return unparseable((err as Error).message);
+  }
+  return classifyPostgresAst(ast);
+}

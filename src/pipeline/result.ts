@@ -1,0 +1,11 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolError } from '../core/errors.js';
+
+export function toResult(structured: Record<string, unknown>, text: string): CallToolResult {
+  return { content: [{ type: 'text', text }], structuredContent: structured };
+}
+
+/** A failure the model can act on: `{code, message, hint}` as JSON text, and no structuredContent. */
+export function toErrorResult(err: ToolError): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: JSON.stringify(err.toJSON()) }] };
+}
