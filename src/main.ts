@@ -5,6 +5,7 @@
  */
 import { startApprovalExecutor } from './approvals/executor.js';
 import { ApprovalStore } from './approvals/store.js';
+import { CHANGE_RUNNERS } from './tools/index.js';
 import type { ApprovalConsole } from './transports/http-admin.js';
 
 /** The HTTP console's view of the store: pending changes, one change, and a person's decision (path 'http'). */
@@ -73,7 +74,7 @@ export async function startServer(loaded: LoadedConfig): Promise<void> {
   const approvals = new ApprovalStore(loaded.stateDir, loaded.config.approvals.ttl_minutes);
   const deps: ServerDeps = { config: loaded, sources, audit, logger, approvals };
   // Approved changes are run by the server (the CLI only records decisions); only read-write sources have any.
-  const executor = sources.list.some((s) => s.mode === 'read-write') ? startApprovalExecutor({ store: approvals, sources, audit, logger }) : undefined;
+  const executor = sources.list.some((s) => s.mode === 'read-write') ? startApprovalExecutor({ store: approvals, sources, audit, logger, runners: CHANGE_RUNNERS }) : undefined;
   const state: { running?: Running; stopping?: boolean } = {};
   const stop = async (reason: string) => {
     if (state.stopping) return;

@@ -4,26 +4,13 @@
  * transport can build one per session.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { ApprovalStore } from './approvals/store.js';
-import type { AuditSink } from './audit/index.js';
-import type { LoadedConfig } from './config/load.js';
-import type { Logger } from './core/logging.js';
 import { PROMPTS } from './prompts/index.js';
 import { registerPrompts } from './pipeline/prompts.js';
 import { registerResources } from './pipeline/resources.js';
-import type { Sources } from './sources.js';
 import { registerTools } from './pipeline/tools.js';
-import { TOOLS } from './tools/index.js';
+import { CHANGE_RUNNERS, TOOLS } from './tools/index.js';
+import type { PipelineDeps } from './pipeline/deps.js';
 import { VERSION } from './core/version.js';
-
-export interface ServerDeps {
-  config: LoadedConfig;
-  sources: Sources;
-  audit: AuditSink;
-  logger: Logger;
-  /** Pending changes: one store per state dir, shared by the tools, the executor and the HTTP console. */
-  approvals: ApprovalStore;
-}
 
 const INSTRUCTIONS = [
   'dba-mcp gives you a careful DBA\'s view of the configured databases.',
@@ -34,7 +21,11 @@ const INSTRUCTIONS = [
   'Every source is read-only unless its config says otherwise, and any change needs a person to approve it: nothing you send approves it.',
 ].join(' ');
 
-export function createServer(deps: ServerDeps): Server {
+/** The pipeline's dependencies; `runners` defaults to every kind of change the tools create. */
+export type ServerDeps = Omit<PipelineDeps, 'runners'> & Partial<Pick<PipelineDeps, 'runners'>>;
+
+export function createServer(given: ServerDeps): Server {
+  const deps: PipelineDeps = { ...given, runners: given.runners ?? CHANGE_RUNNERS };
   const server = new Server(
     { name: 'dba-mcp', title: 'dba-mcp', version: VERSION },
     { capabilities: { tools: {}, resources: {}, prompts: {} }, instructions: INSTRUCTIONS },

@@ -1,25 +1,25 @@
 /**
  * Runs one approved change, exactly as stored, at most once: claim it (the once-only lock and the
  * sha256 re-check), check the source is still read-write, run it with its kind's runner
- * (src/approvals/runners.ts), store the outcome.
+ * (composed in src/tools/index.ts), store the outcome.
  */
 import type { ResolvedSource } from '../config/load.js';
 import type { EngineAdapter } from '../engines/contract/engine.js';
 import { asToolError } from '../core/errors.js';
-import { CHANGE_RUNNERS } from './runners.js';
+import type { ChangeRunners } from './runners.js';
 import type { ApprovalStore, StoredChange } from './store.js';
 
 export type ResolveSource = (id: string) => Promise<{ source: ResolvedSource; engine: EngineAdapter } | undefined>;
 
 /** The change after running it; undefined when someone else claimed it (or it was not approved). */
-export async function runApproved(store: ApprovalStore, id: string, resolve: ResolveSource): Promise<StoredChange | undefined> {
+export async function runApproved(store: ApprovalStore, id: string, resolve: ResolveSource, runners: ChangeRunners): Promise<StoredChange | undefined> {
   const claimed = store.claim(id);
   if (!claimed) return undefined;
   try {
     const target = await resolve(claimed.source);
     if (!target) return store.finish(id, { rows_affected: null, error: { code: 'SOURCE_NOT_FOUND', message: `source "${claimed.source}" is not configured on this server` } });
     if (target.source.mode !== 'read-write') return store.finish(id, { rows_affected: null, error: { code: 'READ_ONLY_VIOLATION', message: `source "${claimed.source}" is read-only now; the change was not run` } });
-    const runner = CHANGE_RUNNERS[claimed.kind ?? 'sql'];
+    const runner = runners[claimed.kind ?? 'sql'];
     if (!runner) return store.finish(id, { rows_affected: null, error: { code: 'UNSUPPORTED', message: `unknown change kind "${String(claimed.kind)}"; it was not run` } });
     return store.finish(id, await runner(claimed, target));
   } catch (err) {

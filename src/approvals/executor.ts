@@ -10,6 +10,7 @@ import type { Logger } from '../core/logging.js';
 import type { Sources } from '../sources.js';
 import { runApproved, type ResolveSource } from './execute.js';
 import type { ApprovalStore, StoredChange } from './store.js';
+import type { ChangeRunners } from './runners.js';
 
 /** An elicitation-path change is run by the request_change call that asked; the poller only takes over if that call died. */
 const ELICITATION_GRACE_MS = 30_000;
@@ -19,6 +20,8 @@ export interface ExecutorDeps {
   sources: Sources;
   audit: AuditSink;
   logger: Logger;
+  /** How each kind of change runs (src/tools/index.ts CHANGE_RUNNERS). */
+  runners: ChangeRunners;
   intervalMs?: number;
 }
 
@@ -86,7 +89,7 @@ export function startApprovalExecutor(deps: ExecutorDeps): { stop(): Promise<voi
     if (change.decision?.path === 'elicitation' && Date.now() - Date.parse(change.decision.at) < ELICITATION_GRACE_MS) return;
     audit.ensureWritable();
     const started = performance.now();
-    const done = await runApproved(store, change.id, resolve);
+    const done = await runApproved(store, change.id, resolve, deps.runners);
     if (done) await audit.record(executionEntry(done, performance.now() - started));
   };
 

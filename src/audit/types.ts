@@ -2,7 +2,7 @@
  * The audit record: what the pipeline hands the sink (AuditEntry) and what lands on disk
  * (AuditRecord, one JSON line, snake_case, hash-chained). Records never hold row data.
  */
-import type { Verdict } from '../guards/index.js';
+import type { Verdict } from '../core/verdict.js';
 
 /** tool: tools/call; resource: resources/read; prompt: prompts/get; approval: a change asked for or decided; server: start, config, stop and the log's own events. */
 export type AuditKind = 'tool' | 'resource' | 'prompt' | 'approval' | 'server';

@@ -3,7 +3,7 @@
  * keys become "[redacted]", DSNs lose their password (redactDsn), and password literals in SQL
  * or connection strings (PASSWORD '...', IDENTIFIED BY '...', password=...) are replaced.
  */
-import { redactDsn } from '../config/dsn.js';
+import { redactDsn } from './dsn-text.js';
 
 export const REDACTED = '[redacted]';
 

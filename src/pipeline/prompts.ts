@@ -7,10 +7,10 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ErrorCode, GetPromptRequestSchema, ListPromptsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { AuditEntry } from '../audit/index.js';
 import { auditFailureToMcp } from '../resources/audit-resource.js';
-import type { ServerDeps } from '../server.js';
+import type { PipelineDeps } from './deps.js';
 import type { PromptDef } from '../prompts/types.js';
 
-export function registerPrompts(server: Server, prompts: readonly PromptDef[], deps: ServerDeps): void {
+export function registerPrompts(server: Server, prompts: readonly PromptDef[], deps: PipelineDeps): void {
   const byName = new Map(prompts.map((p) => [p.name, p]));
   const listing = prompts.map((p) => ({
     name: p.name,
@@ -30,7 +30,7 @@ async function getPrompt(
   args: Record<string, string>,
   extra: { requestId: string | number; sessionId?: string },
   server: Server,
-  deps: ServerDeps,
+  deps: PipelineDeps,
 ) {
   const started = performance.now();
   const entry: AuditEntry = { kind: 'prompt', name, requestId: String(extra.requestId), sessionId: extra.sessionId, client: server.getClientVersion(), args, outcome: 'ok', durationMs: 0 };

@@ -7,7 +7,7 @@ import { ErrorCode, ListResourcesRequestSchema, ListResourceTemplatesRequestSche
 import type { AuditEntry } from '../audit/index.js';
 import { asToolError } from '../core/errors.js';
 import { decodeCursor, paginate } from '../core/pagination.js';
-import type { ServerDeps } from '../server.js';
+import type { PipelineDeps } from './deps.js';
 import { AUDIT_RECENT_URI, auditFailureToMcp, auditRecentResource, readAuditRecent } from '../resources/audit-resource.js';
 import { parseUri, readSchemaResource, resourcesOf, TABLE_TEMPLATE } from '../resources/schema-resources.js';
 
@@ -15,7 +15,7 @@ const PAGE_SIZE = 100;
 const LIST_KEY = 'resources';
 const RESOURCE_NOT_FOUND = -32002;
 
-export function registerResources(server: Server, deps: ServerDeps): void {
+export function registerResources(server: Server, deps: PipelineDeps): void {
   server.setRequestHandler(ListResourcesRequestSchema, async (request) => {
     const cursor = request.params?.cursor;
     const offset = cursor === undefined ? 0 : decodeCursor(cursor, LIST_KEY);
@@ -32,7 +32,7 @@ export function registerResources(server: Server, deps: ServerDeps): void {
   server.setRequestHandler(ReadResourceRequestSchema, (request, extra) => readResource(request.params.uri, extra, server, deps).catch(auditFailureToMcp));
 }
 
-async function readResource(uri: string, extra: { requestId: string | number; sessionId?: string }, server: Server, deps: ServerDeps) {
+async function readResource(uri: string, extra: { requestId: string | number; sessionId?: string }, server: Server, deps: PipelineDeps) {
   const started = performance.now();
   const entry: AuditEntry = { kind: 'resource', name: uri, requestId: String(extra.requestId), sessionId: extra.sessionId, client: server.getClientVersion(), outcome: 'ok', durationMs: 0 };
   try {

@@ -17,7 +17,7 @@ import { AuditUnavailableError, type AuditEntry } from '../audit/index.js';
 import { withCallSignal } from '../core/call-signal.js';
 import { asToolError, ToolError } from '../core/errors.js';
 import { denialError, runGuards, type Verdict } from '../guards/index.js';
-import type { ServerDeps } from '../server.js';
+import type { PipelineDeps } from './deps.js';
 import { annotationsFor, type ElicitAnswer, type ElicitRequest, type SourceContext, type ToolContext, type ToolDef } from '../tools/define-tool.js';
 import { toolJsonSchema } from '../tools/json-schema.js';
 import { toErrorResult, toResult } from './result.js';
@@ -53,7 +53,7 @@ function prepare(def: ToolDef, ids: string[]): Registered {
   return { def, input, listing };
 }
 
-export function registerTools(server: Server, tools: readonly ToolDef[], deps: ServerDeps): void {
+export function registerTools(server: Server, tools: readonly ToolDef[], deps: PipelineDeps): void {
   const registered = new Map(tools.map((def) => [def.name, prepare(def, deps.sources.ids)]));
   const listings = [...registered.values()].map((r) => r.listing);
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listings }));
@@ -75,14 +75,14 @@ function refuseUnrecorded(err: unknown): CallToolResult {
 }
 
 /** An unknown tool is a protocol error, and recorded like any call (its record written first). */
-async function unknownTool(name: string, args: Record<string, unknown> | undefined, extra: Extra, server: Server, deps: ServerDeps): Promise<never> {
+async function unknownTool(name: string, args: Record<string, unknown> | undefined, extra: Extra, server: Server, deps: PipelineDeps): Promise<never> {
   deps.audit.ensureWritable();
   const entry: AuditEntry = { kind: 'tool', name, requestId: String(extra.requestId), sessionId: extra.sessionId, client: server.getClientVersion(), args, outcome: 'error', errorCode: 'UNKNOWN_TOOL', durationMs: 0 };
   await deps.audit.record(entry);
   throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"; tools/list names the tools`);
 }
 
-async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extra: Extra, server: Server, deps: ServerDeps): Promise<CallToolResult> {
+async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extra: Extra, server: Server, deps: PipelineDeps): Promise<CallToolResult> {
   const started = performance.now();
   const entry: AuditEntry = { kind: 'tool', name: tool.def.name, requestId: String(extra.requestId), sessionId: extra.sessionId, client: server.getClientVersion(), outcome: 'ok', durationMs: 0, args: rawArgs };
   let verdicts: Verdict[] = [];
@@ -147,10 +147,11 @@ function progressReporter(extra: Extra): Pick<ToolContext, 'progress'> {
   return { progress: (progress, total, message) => send({ method: 'notifications/progress', params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) } }).catch(() => {}) };
 }
 
-async function buildContext(def: ToolDef, args: Record<string, unknown>, extra: Extra, server: Server, deps: ServerDeps): Promise<ToolContext | SourceContext> {
+async function buildContext(def: ToolDef, args: Record<string, unknown>, extra: Extra, server: Server, deps: PipelineDeps): Promise<ToolContext | SourceContext> {
   const elicit = elicitor(server, extra);
   const base: ToolContext = {
     approvals: deps.approvals,
+    runners: deps.runners,
     ...(elicit ? { elicit } : {}),
     ...progressReporter(extra),
     sources: deps.sources,

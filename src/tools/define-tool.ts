@@ -13,6 +13,7 @@
  */
 import type { z } from 'zod';
 import type { ApprovalStore } from '../approvals/store.js';
+import type { ChangeRunners } from '../approvals/runners.js';
 import type { ApprovalInfo } from '../audit/index.js';
 import type { ResolvedSource } from '../config/load.js';
 import type { Limits } from '../config/schema.js';
@@ -41,6 +42,8 @@ export interface ToolContext {
   logger: Logger;
   /** Pending changes and their decisions (<state_dir>/approvals). */
   approvals: ApprovalStore;
+  /** How an approved change of each kind runs (src/tools/index.ts CHANGE_RUNNERS). */
+  runners: ChangeRunners;
   /**
    * Asks the person at the client (MCP elicitation) and returns what they chose. Present only when
    * the client declared the elicitation capability; the model never sees or answers it.

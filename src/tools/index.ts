@@ -1,5 +1,9 @@
 /** Every tool the server offers, in listing order. Adding a tool: one file plus one line here. */
 import type { ToolDef } from './define-tool.js';
+import type { ChangeRunners } from '../approvals/runners.js';
+import { runSqlChange } from './changes/run-sql-change.js';
+import { runMigrationChange } from './migrations/run-change.js';
+import { runSessionAction } from './health/session-action.js';
 import { analyzeQuery } from './analyze/analyze-query.js';
 import { applyMigration } from './migrations/apply-migration.js';
 import { cancelQuery } from './health/cancel-query.js';
@@ -42,3 +46,10 @@ export const TOOLS: readonly ToolDef[] = [
   cancelQuery,
   terminateSession,
 ] as unknown as readonly ToolDef[];
+
+/** How an approved change of each kind runs, for the approval path (elicitation and the executor). */
+export const CHANGE_RUNNERS: ChangeRunners = {
+  sql: runSqlChange,
+  migration: runMigrationChange,
+  session_action: runSessionAction,
+};

@@ -13,6 +13,7 @@ import { skipUnlessReachable } from '../helpers/databases.js';
 import { healthSource } from '../fixtures/health/source.js';
 import { ApprovalStore } from '../../src/approvals/store.js';
 import { runApproved } from '../../src/approvals/execute.js';
+import { CHANGE_RUNNERS } from '../../src/tools/index.js';
 import { runSessionAction } from '../../src/tools/health/session-action.js';
 import { stageMysql, stagePostgres, stageSqlite, type Staged } from '../fixtures/health/staging.js';
 import type { StoredChange } from '../../src/approvals/types.js';
@@ -112,9 +113,9 @@ for (const engine of ENGINES) {
       const store = new ApprovalStore(stateDir);
       store.decide(out.id, 'approved', 'tester@host', 'cli', { sha256: store.get(out.id)!.sha256 });
       const engineOf = await harness.sources.engine(harness.sources.resolve('db'));
-      const ran = await runApproved(store, out.id, async () => ({ source: harness!.sources.resolve('db'), engine: engineOf }));
+      const ran = await runApproved(store, out.id, async () => ({ source: harness!.sources.resolve('db'), engine: engineOf }), CHANGE_RUNNERS);
       expect(ran).toMatchObject({ status: 'executed', outcome: { report: { action: 'terminate', pid: staged.holderPid, found: true, done: true } } });
-      expect(await runApproved(store, out.id, async () => ({ source: harness!.sources.resolve('db'), engine: engineOf }))).toBeUndefined();
+      expect(await runApproved(store, out.id, async () => ({ source: harness!.sources.resolve('db'), engine: engineOf }), CHANGE_RUNNERS)).toBeUndefined();
     });
 
     it('a session that ended before the approved action runs is reported, not an error of the server', async () => {
@@ -124,7 +125,7 @@ for (const engine of ENGINES) {
       const store = new ApprovalStore(stateDir);
       store.decide(out.id, 'approved', 'tester@host', 'cli', { sha256: store.get(out.id)!.sha256 });
       const engineOf = await harness.sources.engine(harness.sources.resolve('db'));
-      const ran = await runApproved(store, out.id, async () => ({ source: harness!.sources.resolve('db'), engine: engineOf }));
+      const ran = await runApproved(store, out.id, async () => ({ source: harness!.sources.resolve('db'), engine: engineOf }), CHANGE_RUNNERS);
       expect(ran).toMatchObject({ status: 'failed', outcome: { error: { code: 'SESSION_NOT_FOUND' }, report: { found: false } } });
       const shown = await harness.call('get_change', { id: out.id });
       expect((shown.content[0] as { text: string }).text).toContain(`result: ${String(ran!.outcome!.report!.message)}`);

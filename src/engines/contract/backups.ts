@@ -3,6 +3,7 @@
  * (manifests, proofs, listing the backup dir, comparing row counts, finding binaries) lives in
  * src/backups/; an engine only knows its own tools, files and server facts.
  */
+import type { ParsedDsn } from './source.js';
 
 /** ok and fail speak for themselves; warn needs attention; info is a fact that does not change the verdict. */
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'info';
@@ -31,7 +32,7 @@ export interface BackupEnv {
   dir: string;
   maxAgeHours: number;
   /** Where verify_backup creates its scratch database (server engines); default: the source's server. */
-  scratchDsn?: string;
+  scratch?: ParsedDsn;
   /** PostgreSQL: the pgBackRest stanza of this source. */
   pgbackrestStanza?: string;
   signal: AbortSignal;

@@ -9,8 +9,8 @@
  *   const res = await engine.runRead({ sql: 'SELECT 1', maxRows: 500, timeoutMs: 30_000 });
  */
 import type { Logger } from '../../core/logging.js';
-import type { ResolvedSource } from '../../config/load.js';
-import type { EngineName } from '../registry.js';
+import type { CellValue, TableRef } from '../../core/types.js';
+import type { EngineName, EngineSource } from './source.js';
 import type { Classification } from '../../core/classification.js';
 import type { ExplainQuery, PlanResult } from './query-plan.js';
 import type { IndexAdvisorOps } from './index-advisor.js';
@@ -18,7 +18,8 @@ import type { MigrationOps } from './migrations.js';
 import type { BackupOps } from './backups.js';
 import type { HealthOps } from './health.js';
 
-export type { EngineName };
+export type { CellValue, TableRef } from '../../core/types.js';
+export type { EngineName, EngineSource, ParsedDsn } from './source.js';
 
 /** What an engine can do; a tool asks these instead of checking the engine's name. */
 export interface EngineCapabilities {
@@ -36,13 +37,6 @@ export interface ServerInfo {
   variant: string;
   version: string;
 }
-
-/**
- * A cell as it reaches the client: JSON numbers only where no precision can be lost (int2/int4,
- * finite floats), booleans, null; everything else (bigint, numeric, timestamps, bytes as hex,
- * JSON, arrays) as the server's own text form.
- */
-export type CellValue = string | number | boolean | null;
 
 export interface ColumnMeta {
   name: string;
@@ -69,11 +63,6 @@ export interface QueryResult {
   columns: ColumnMeta[];
   rows: CellValue[][];
   truncated: boolean;
-}
-
-export interface TableRef {
-  schema: string;
-  name: string;
 }
 
 export type RelationKind = 'table' | 'view' | 'materialized_view' | 'foreign_table' | 'partitioned_table';
@@ -217,5 +206,5 @@ export interface EngineDeps {
 
 /** What each engine folder's index.ts exports. */
 export interface EngineModule {
-  createEngine(source: ResolvedSource, deps: EngineDeps): EngineAdapter;
+  createEngine(source: EngineSource, deps: EngineDeps): EngineAdapter;
 }

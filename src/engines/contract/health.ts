@@ -1,6 +1,6 @@
 /** The engine side of check_health / top_queries / check_security and session actions (#9). */
-import type { HealthThresholds } from '../../config/schema.js';
-import type { MaskingConfig } from '../../guards/masking.js';
+import type { HealthThresholds } from '../../core/settings.js';
+import type { MaskingConfig } from '../../core/settings.js';
 
 /** ok: nothing wrong; warn / fail: by the source's thresholds; skipped: the check could not run here (message says why, fix says how to enable it). */
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skipped';

@@ -6,7 +6,7 @@
  * (the heaviest statements). Candidate generation, selection and rendering are engine-independent
  * (src/tools/index-advice/).
  */
-import type { CellValue, TableRef } from './engine.js';
+import type { CellValue, TableRef } from '../../core/types.js';
 import type { IndexUsageFilter, IndexUsageReport } from './health.js';
 
 /** A literal from the query, or a placeholder ($1, ?) whose value comes from column statistics. */

@@ -6,7 +6,8 @@
  * steps that replace it. It also dry-runs and applies steps and keeps the history table.
  * Engine-independent planning (sizes, durations, the stored plan) lives in src/migrations/.
  */
-import type { TableRef } from './engine.js';
+import type { TableRef } from '../../core/types.js';
+import type { Classification } from '../../core/classification.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -99,9 +100,11 @@ export interface StatementAnalysis {
   hazards: Hazard[];
   checks: DataCheck[];
   /**
-   * Whether dba-mcp may execute it (dry run, apply): the statement guard's verdict for a change
-   * (request_change's rules: no COPY, DO, SET, server administration, unparseable text). Absent: yes.
+   * What the engine's classifier found in the statement: the planner judges it as request_change's
+   * statement guard would (no COPY, DO, SET, server administration, unparseable text).
    */
+  classification?: Classification;
+  /** An engine's own rule that refuses running it (SQLite: only some PRAGMAs run in a migration). Absent: yes. */
   runnable?: { ok: boolean; reason: string | null };
   /** The explicit transaction block (BEGIN ... COMMIT) of the migration it was written in, numbered from 1. */
   block?: number;

@@ -1,9 +1,8 @@
-import type { ResolvedSource } from '../../config/load.js';
 import { createIndexAdvisor } from './index-advisor/ops.js';
 import { createMigrations } from './migrations/ops.js';
 import { createBackups } from './backups/ops.js';
 import { createHealth } from './health/ops.js';
-import type { EngineAdapter, EngineDeps, Posture, ServerInfo } from '../contract/engine.js';
+import type { EngineAdapter, EngineDeps, Posture, ServerInfo, EngineSource } from '../contract/engine.js';
 import { MysqlDriver } from './core/driver.js';
 import { MysqlIntrospector } from './core/introspector.js';
 import { runRead } from './core/read.js';
@@ -19,7 +18,7 @@ export interface MysqlServerInfo extends ServerInfo {
   full_version: string;
 }
 
-export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAdapter {
+export function createEngine(source: EngineSource, deps: EngineDeps): EngineAdapter {
   const driver = new MysqlDriver(source, deps.logger);
   const introspector = new MysqlIntrospector(driver, source.parsed.database);
   let posture: Promise<Posture> | undefined;

@@ -1,9 +1,8 @@
-import type { ResolvedSource } from '../../config/load.js';
 import { createIndexAdvisor } from './index-advisor/ops.js';
 import { createMigrations } from './migrations/ops.js';
 import { createBackups } from './backups/ops.js';
 import { createHealth } from './health/ops.js';
-import type { EngineAdapter, EngineDeps, Posture, ServerInfo } from '../contract/engine.js';
+import type { EngineAdapter, EngineDeps, Posture, ServerInfo, EngineSource } from '../contract/engine.js';
 import { PgDriver } from './core/driver.js';
 import { executePgChange } from './core/change.js';
 import { explainPostgres } from './core/explain.js';
@@ -31,7 +30,7 @@ async function classify(sql: string, judge: FunctionJudge, driver: PgDriver, exp
   return { ...found, tables: [...found.tables, ...behind], deniedFunctions: denied, sessionNeutral: allBuiltin };
 }
 
-export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAdapter {
+export function createEngine(source: EngineSource, deps: EngineDeps): EngineAdapter {
   const driver = new PgDriver(source, deps.logger);
   const introspector = new PgIntrospector(driver);
   const judge = new FunctionJudge(driver);

@@ -1,9 +1,8 @@
-import type { ResolvedSource } from '../../config/load.js';
 import { createIndexAdvisor } from './index-advisor/ops.js';
 import { createMigrations } from './migrations/ops.js';
 import { createBackups } from './backups/ops.js';
 import { createHealth } from './health/ops.js';
-import type { EngineAdapter, EngineDeps, ServerInfo } from '../contract/engine.js';
+import type { EngineAdapter, EngineDeps, ServerInfo, EngineSource } from '../contract/engine.js';
 import { SqliteDriver } from './core/driver.js';
 import { SqliteIntrospector } from './core/introspector.js';
 import { SqliteReader } from './core/reader.js';
@@ -13,7 +12,7 @@ import { executeSqliteChange } from './core/change.js';
 import { explainSqlite } from './core/explain.js';
 import { sqliteColumnStats } from './core/column-stats.js';
 
-export function createEngine(source: ResolvedSource, deps: EngineDeps): EngineAdapter {
+export function createEngine(source: EngineSource, deps: EngineDeps): EngineAdapter {
   const driver = new SqliteDriver(source);
   const introspector = new SqliteIntrospector(driver);
   const reader = new SqliteReader(driver.file);

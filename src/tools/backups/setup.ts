@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { BackupEnv, BackupOps } from '../../engines/contract/backups.js';
 import { ToolError } from '../../core/errors.js';
 import type { SourceContext } from '../define-tool.js';
+import { DsnError, parseDsn, type ParsedDsn } from '../../config/dsn.js';
 import { resolveBackupDir } from '../../engines/kit/backups/files.js';
 
 export interface BackupSetup {
@@ -33,7 +34,7 @@ export function backupSetupOf(ctx: SourceContext): BackupSetup | undefined {
     dir: resolveBackupDir(config.dir, stateDir),
     maxAgeHours: config.max_age_hours,
     signal: ctx.signal,
-    ...(config.scratch_dsn ? { scratchDsn: config.scratch_dsn } : {}),
+    ...(config.scratch_dsn ? { scratch: scratchOf(config.scratch_dsn) } : {}),
     ...(config.pgbackrest_stanza ? { pgbackrestStanza: config.pgbackrest_stanza } : {}),
     ...(ctx.progress ? { progress: ctx.progress } : {}),
   };
@@ -51,4 +52,14 @@ export function requireBackupSetup(ctx: SourceContext): BackupSetup {
 /** The backup dir, which must exist (create_backup makes it). */
 export function existingDir(dir: string): void {
   if (!fs.existsSync(dir)) throw new ToolError('INVALID_ARGUMENT', `the backup dir ${dir} does not exist`, 'create_backup makes it; or fix backups.dir in the config.');
+}
+
+/** backups.scratch_dsn, parsed; a DSN no engine reads is the caller's configuration to fix. */
+function scratchOf(dsn: string): ParsedDsn {
+  try {
+    return parseDsn(dsn);
+  } catch (err) {
+    if (err instanceof DsnError) throw new ToolError('INVALID_ARGUMENT', `backups.scratch_dsn: ${err.message}`, 'Fix backups.scratch_dsn in the config: a postgres://, mysql:// or mariadb:// DSN of a server where the login may create scratch databases.');
+    throw err;
+  }
 }

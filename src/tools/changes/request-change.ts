@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decideAtClient } from '../../approvals/decide-at-client.js';
+import { decideAtClient } from '../decide-at-client.js';
 import type { StoredChange } from '../../approvals/store.js';
 import type { TableName } from '../../core/classification.js';
 import { ChangeViewSchema, dryRunText, renderChange, riskText, viewOf } from './change-view.js';

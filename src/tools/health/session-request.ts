@@ -5,7 +5,7 @@
  * runs it on a dedicated connection. Like request_change, nothing the model sends approves it.
  */
 import { z } from 'zod';
-import { decideAtClient } from '../../approvals/decide-at-client.js';
+import { decideAtClient } from '../decide-at-client.js';
 import type { StoredChange } from '../../approvals/store.js';
 import type { SessionActionKind, SessionInfo } from '../../engines/contract/health.js';
 import { ToolError } from '../../core/errors.js';

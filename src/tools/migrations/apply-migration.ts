@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { decideAtClient } from '../../approvals/decide-at-client.js';
+import { decideAtClient } from '../decide-at-client.js';
 import type { StoredChange } from '../../approvals/store.js';
 import { readProofs } from '../../engines/kit/backups/proofs.js';
 import { ToolError } from '../../core/errors.js';

@@ -4,6 +4,7 @@
  * the safer steps with their timeouts and rollbacks, the dry run, the migration tools in use,
  * and the stored plan with the sha256 of its exact steps.
  */
+import { judgeClassification } from '../../guards/statement.js';
 import type { ResolvedSource } from '../../config/load.js';
 import type { Hazard, MigrationAnalysis, MigrationOps, RunnableStep, StatementAnalysis, StepDraft, StepTimeouts } from '../../engines/contract/migrations.js';
 import { tableKey } from '../../engines/contract/migrations.js';
@@ -137,8 +138,18 @@ function buildSteps(ops: MigrationOps, analysis: MigrationAnalysis, views: PlanO
 
 /** Whether dba-mcp may execute the plan: every statement the migration wrote must pass the statement guard for a change. */
 function applicability(analysis: MigrationAnalysis): PlanOutput['apply'] {
-  const refused = analysis.statements.find((s) => s.runnable && !s.runnable.ok);
-  return refused ? { allowed: false, reason: `statement ${refused.index + 1}: ${refused.runnable!.reason}` } : { allowed: true, reason: null };
+  for (const s of analysis.statements) {
+    const reason = refusal(s);
+    if (reason) return { allowed: false, reason: `statement ${s.index + 1}: ${reason}` };
+  }
+  return { allowed: true, reason: null };
+}
+
+function refusal(s: StatementAnalysis): string | null {
+  if (s.runnable && !s.runnable.ok) return s.runnable.reason;
+  if (!s.classification) return null;
+  const verdict = judgeClassification(s.classification, 'change');
+  return verdict.decision === 'allow' ? null : `${s.kind} is not a change dba-mcp runs (${verdict.reason ?? verdict.code}); run it outside dba-mcp`;
 }
 
 /** deny_tables, as request_change judges a change: a statement touching a denied table (or whose tables cannot be named) is neither dry-run nor applied. */

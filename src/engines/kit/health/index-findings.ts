@@ -4,7 +4,7 @@
  * The engine supplies the facts and the DROP statement in its dialect.
  */
 import type { IndexInfo } from '../../contract/engine.js';
-import type { HealthThresholds } from '../../../config/schema.js';
+import type { HealthThresholds } from '../../../core/settings.js';
 import type { IndexUsageReport } from '../../contract/health.js';
 import { indexOverlaps } from '../index-overlap.js';
 import { ok, plural, skipped, type CheckResult } from './judge.js';

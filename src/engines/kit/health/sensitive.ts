@@ -1,6 +1,7 @@
 /** The inventory of sensitive columns: the same detection (and config) as result masking. */
 import type { SensitiveColumn } from '../../contract/health.js';
-import { isSensitive, type MaskingConfig } from '../../../guards/masking.js';
+import { isSensitive } from '../../../core/sensitive.js';
+import type { MaskingConfig } from '../../../core/settings.js';
 
 /** At most this many columns are listed; the count says how many there are. */
 export const MAX_SENSITIVE_LISTED = 500;

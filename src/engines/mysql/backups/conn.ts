@@ -4,11 +4,10 @@
  * changes where they connect; and short-lived mysql2 connections of our own.
  */
 import mysql from 'mysql2/promise';
-import { parseDsn } from '../../../config/dsn.js';
-import type { ResolvedSource } from '../../../config/load.js';
 import { ToolError } from '../../../core/errors.js';
 import { MYSQL_INSTALL, requireBinary } from '../../kit/backups/binaries.js';
 import { connectionOptions, endpointOf } from '../core/connect.js';
+import type { EngineSource, ParsedDsn } from '../../contract/engine.js';
 
 export interface MysqlTarget {
   host: string;
@@ -18,16 +17,15 @@ export interface MysqlTarget {
   where: string;
 }
 
-export function targetOf(source: ResolvedSource): MysqlTarget {
+export function targetOf(source: EngineSource): MysqlTarget {
   const url = source.parsed.url!;
   const { host, port, where } = endpointOf(source);
   return { host, port, where, user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
 }
 
 /** The scratch server: backups.scratch_dsn (a mysql:// or mariadb:// DSN) or the source's own. */
-export function scratchTargetOf(source: ResolvedSource, scratchDsn: string | undefined): MysqlTarget {
-  if (!scratchDsn) return targetOf(source);
-  const parsed = parseDsn(scratchDsn);
+export function scratchTargetOf(source: EngineSource, parsed: ParsedDsn | undefined): MysqlTarget {
+  if (!parsed) return targetOf(source);
   if (parsed.engine !== 'mysql') throw new ToolError('INVALID_ARGUMENT', `backups.scratch_dsn must be a mysql:// or mariadb:// DSN for a MySQL/MariaDB source, not ${parsed.scheme}://`, 'Point scratch_dsn at a server where the login may create and drop dba_bk_% databases.');
   return targetOf({ ...source, parsed });
 }
@@ -44,7 +42,7 @@ export function clientArgs(t: MysqlTarget): { args: string[]; env: NodeJS.Proces
 }
 
 /** A mysql2 connection of its own to a target (no database selected). */
-export async function mysqlConnect(source: ResolvedSource, t: MysqlTarget, database?: string): Promise<mysql.Connection> {
+export async function mysqlConnect(source: EngineSource, t: MysqlTarget, database?: string): Promise<mysql.Connection> {
   const base = connectionOptions(source);
   const conn = await mysql.createConnection({ ...base, host: t.host, port: t.port, user: t.user, password: t.password, database });
   (conn as unknown as { connection: NodeJS.EventEmitter }).connection.on('error', () => {});

@@ -3,7 +3,6 @@
  * database, without CREATE DATABASE or USE (so it restores into whatever schema is chosen). The
  * row counts come from our own consistent-snapshot read-only transaction opened just before.
  */
-import type { ResolvedSource } from '../../../config/load.js';
 import type { Logger } from '../../../core/logging.js';
 import { ToolError } from '../../../core/errors.js';
 import { programError, runProgram } from '../../kit/backups/process.js';
@@ -13,10 +12,11 @@ import { clientArgs, dumpBin, mysqlConnect, targetOf } from './conn.js';
 import { mysqlTableCounts } from './tables.js';
 import { killQuery, redactorFor } from '../core/connect.js';
 import { toMysqlToolError } from '../core/errors.js';
+import type { EngineSource } from '../../contract/engine.js';
 
 const silent = { warn: () => {} } as unknown as Logger;
 
-async function countInSnapshot(source: ResolvedSource, database: string, signal: AbortSignal) {
+async function countInSnapshot(source: EngineSource, database: string, signal: AbortSignal) {
   const t = targetOf(source);
   const conn = await mysqlConnect(source, t, database);
   // a cancelled call stops the counts too (a count waiting on a lock, a long count)
@@ -45,7 +45,7 @@ async function countInSnapshot(source: ResolvedSource, database: string, signal:
   }
 }
 
-export async function mysqlDump(source: ResolvedSource, file: string, env: BackupEnv): Promise<DumpResult> {
+export async function mysqlDump(source: EngineSource, file: string, env: BackupEnv): Promise<DumpResult> {
   const database = source.parsed.database;
   if (!database) throw new ToolError('INVALID_ARGUMENT', 'the DSN names no database: create_backup dumps the one database the DSN names', 'Add the database to the DSN path: mysql://user@host:3306/shop.');
   const bin = dumpBin();

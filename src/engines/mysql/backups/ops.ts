@@ -1,6 +1,5 @@
-import type { ResolvedSource } from '../../../config/load.js';
 import type { BackupOps } from '../../contract/backups.js';
-import type { EngineDeps } from '../../contract/engine.js';
+import type { EngineDeps, EngineSource } from '../../contract/engine.js';
 import type { MysqlDriver } from '../core/driver.js';
 import { mysqlReadinessChecks } from './checks.js';
 import { mysqlDump } from './dump.js';
@@ -8,7 +7,7 @@ import { completion, isDumpHead } from './file.js';
 import { mysqlRestore } from './restore.js';
 
 /** The mysql side of check_backups / create_backup / verify_backup (#8). */
-export function createBackups(driver: MysqlDriver, source: ResolvedSource, deps: EngineDeps): BackupOps | undefined {
+export function createBackups(driver: MysqlDriver, source: EngineSource, deps: EngineDeps): BackupOps | undefined {
   return {
     format: 'mariadb-dump/mysqldump SQL (--single-transaction)',
     extension: '.sql',

@@ -4,7 +4,6 @@
  * source's), its rows counted, and the schema dropped, also after a failure.
  */
 import { randomBytes } from 'node:crypto';
-import type { ResolvedSource } from '../../../config/load.js';
 import { ToolError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logging.js';
 import { runProgram, stderrTail } from '../../kit/backups/process.js';
@@ -16,6 +15,7 @@ import { completion, schemaEscape } from './file.js';
 import { mysqlTableCounts } from './tables.js';
 import { redactorFor } from '../core/connect.js';
 import { toMysqlToolError } from '../core/errors.js';
+import type { EngineSource } from '../../contract/engine.js';
 
 export const SCRATCH_PREFIX = 'dba_bk_';
 
@@ -38,7 +38,7 @@ function sandboxFlag(bin: string): Promise<string[]> {
   return found;
 }
 
-async function createScratch(source: ResolvedSource, target: MysqlTarget, name: string, redact: (s: string) => string): Promise<mysql.Connection> {
+async function createScratch(source: EngineSource, target: MysqlTarget, name: string, redact: (s: string) => string): Promise<mysql.Connection> {
   let admin: mysql.Connection | undefined;
   try {
     admin = await mysqlConnect(source, target);
@@ -52,9 +52,9 @@ async function createScratch(source: ResolvedSource, target: MysqlTarget, name: 
   }
 }
 
-export async function mysqlRestore(source: ResolvedSource, file: string, env: BackupEnv, logger: Logger): Promise<RestoreResult> {
+export async function mysqlRestore(source: EngineSource, file: string, env: BackupEnv, logger: Logger): Promise<RestoreResult> {
   const bin = clientBin();
-  const target = scratchTargetOf(source, env.scratchDsn);
+  const target = scratchTargetOf(source, env.scratch);
   const redact = redactorFor(source);
   const name = `${SCRATCH_PREFIX}${randomBytes(4).toString('hex')}`;
   if (name === source.parsed.database) throw new ToolError('INTERNAL', 'the scratch schema name equals the source database', 'This is a bug in dba-mcp.');

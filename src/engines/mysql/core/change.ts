@@ -5,15 +5,14 @@
  */
 import mysql from 'mysql2/promise';
 import type { ResultSetHeader } from 'mysql2/promise';
-import type { ResolvedSource } from '../../../config/load.js';
-import type { ChangeOptions, ChangeResult } from '../../contract/engine.js';
+import type { ChangeOptions, ChangeResult, EngineSource } from '../../contract/engine.js';
 import { connectionOptions, endpointOf, redactorFor } from './connect.js';
 import { toMysqlToolError } from './errors.js';
 import { parseVersion, timeoutStatement } from './session.js';
 
 export const DDL_DRY_RUN_NOTE = 'MySQL DDL commits implicitly and cannot be rolled back, so it was not dry-run';
 
-export async function executeMysqlChange(source: ResolvedSource, sql: string, opts: ChangeOptions): Promise<ChangeResult> {
+export async function executeMysqlChange(source: EngineSource, sql: string, opts: ChangeOptions): Promise<ChangeResult> {
   const ddl = opts.classification.class === 'ddl';
   if (ddl && opts.dryRun) return { rowsAffected: null, dryRun: 'not-possible', note: DDL_DRY_RUN_NOTE };
   const errorContext = { where: endpointOf(source).where, redact: redactorFor(source), sql, timeoutMs: opts.timeoutMs };

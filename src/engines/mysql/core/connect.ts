@@ -5,8 +5,8 @@
  */
 import mysql from 'mysql2/promise';
 import type { Connection, ConnectionOptions, PoolOptions } from 'mysql2/promise';
-import type { ResolvedSource } from '../../../config/load.js';
 import type { Logger } from '../../../core/logging.js';
+import type { EngineSource } from '../../contract/engine.js';
 
 export interface Endpoint {
   host: string;
@@ -15,14 +15,14 @@ export interface Endpoint {
   where: string;
 }
 
-export function endpointOf(source: ResolvedSource): Endpoint {
+export function endpointOf(source: EngineSource): Endpoint {
   const url = source.parsed.url!;
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost';
   const port = url.port ? Number(url.port) : 3306;
   return { host, port, where: `${url.hostname || 'localhost'}:${port}` };
 }
 
-export function connectionOptions(source: ResolvedSource): ConnectionOptions {
+export function connectionOptions(source: EngineSource): ConnectionOptions {
   const url = source.parsed.url!;
   const { host, port } = endpointOf(source);
   return {
@@ -42,13 +42,13 @@ export function connectionOptions(source: ResolvedSource): ConnectionOptions {
   };
 }
 
-export function poolOptions(source: ResolvedSource): PoolOptions {
+export function poolOptions(source: EngineSource): PoolOptions {
   const size = source.limits.pool_size;
   return { ...connectionOptions(source), connectionLimit: size, maxIdle: size, idleTimeout: 60_000, waitForConnections: true, queueLimit: 0 };
 }
 
 /** A secret-free version of any text: the DSN password and the DSN itself are replaced. */
-export function redactorFor(source: ResolvedSource): (text: string) => string {
+export function redactorFor(source: EngineSource): (text: string) => string {
   const password = decodeURIComponent(source.parsed.url?.password ?? '');
   return (text) => {
     let out = text.split(source.dsn).join(source.redactedDsn);
@@ -58,7 +58,7 @@ export function redactorFor(source: ResolvedSource): (text: string) => string {
 }
 
 /** Runs KILL QUERY for a thread from its own short-lived connection; failures are logged, not thrown. */
-export async function killQuery(source: ResolvedSource, threadId: number, logger: Logger): Promise<void> {
+export async function killQuery(source: EngineSource, threadId: number, logger: Logger): Promise<void> {
   let killer: Connection | undefined;
   try {
     killer = await mysql.createConnection(connectionOptions(source));

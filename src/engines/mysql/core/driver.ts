@@ -11,13 +11,13 @@ import mysql from 'mysql2/promise';
 import type { Connection as CoreConnection } from 'mysql2';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { callSignal } from '../../../core/call-signal.js';
-import type { ResolvedSource } from '../../../config/load.js';
 import { ToolError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logging.js';
 import { endpointOf, killQuery, poolOptions, redactorFor } from './connect.js';
 import type { Finish } from './collect.js';
 import { toMysqlToolError, type ErrorContext } from './errors.js';
 import { applyTimeout, detectServer, prepareSession, type DetectedServer, type SessionState } from './session.js';
+import type { EngineSource } from '../../contract/engine.js';
 
 /**
  * What becomes of a connection after a read: `keep` (ROLLBACK, back to the pool), `reset` (the
@@ -37,7 +37,7 @@ export class MysqlDriver {
   readonly #redact: (text: string) => string;
 
   constructor(
-    private readonly source: ResolvedSource,
+    private readonly source: EngineSource,
     private readonly logger: Logger,
   ) {
     this.where = endpointOf(source).where;

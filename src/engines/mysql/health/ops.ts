@@ -1,6 +1,5 @@
-import type { ResolvedSource } from '../../../config/load.js';
 import type { HealthCheck, HealthOps } from '../../contract/health.js';
-import type { EngineDeps } from '../../contract/engine.js';
+import type { EngineDeps, EngineSource } from '../../contract/engine.js';
 import type { MysqlDriver } from '../core/driver.js';
 import { connections, idleInTransaction, lockWaits, longQueries, longTransactions } from './activity.js';
 import { autoIncrement, duplicateIndexes, unusedIndexes } from './indexes.js';
@@ -15,7 +14,7 @@ import { needsVisibility } from '../../kit/health/judge.js';
  * The mysql / mariadb side of check_health / top_queries / check_security and session actions.
  * Checks read through the driver's catalog connection, never the user read path.
  */
-export function createHealth(driver: MysqlDriver, source: ResolvedSource, _deps: EngineDeps): HealthOps | undefined {
+export function createHealth(driver: MysqlDriver, source: EngineSource, _deps: EngineDeps): HealthOps | undefined {
   // Schema-level checks look at the source's database; server-level ones at the whole server.
   const database = source.parsed.database ?? null;
   const visible = (check: HealthCheck) => needsVisibility(check, () => seesAllSessions(driver), 'GRANT PROCESS ON *.* to the account to see every session (it also shows their statements)');

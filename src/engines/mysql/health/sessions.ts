@@ -1,13 +1,13 @@
 /** cancel_query / terminate_session on MySQL/MariaDB: KILL QUERY n / KILL n on a dedicated connection (never the pool). */
 import mysql from 'mysql2/promise';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
-import type { ResolvedSource } from '../../../config/load.js';
 import type { SessionActionKind, SessionActionOps, SessionInfo } from '../../contract/health.js';
 import { actionMessage, settledAfter } from '../../kit/health/wait.js';
 import { queryText } from '../../kit/health/judge.js';
 import { connectionOptions, redactorFor } from '../core/connect.js';
 import { ToolError } from '../../../core/errors.js';
 import { toMysqlToolError } from '../core/errors.js';
+import type { EngineSource } from '../../contract/engine.js';
 
 const DESCRIBE_SQL = `
   SELECT p.ID AS pid, p.USER AS user, p.DB AS \`database\`, p.COMMAND AS command, p.TIME AS time, p.INFO AS query,
@@ -63,7 +63,7 @@ async function describeWithStart(conn: Connection, pid: number): Promise<Session
   return session && { ...session, session_start: await serverStartOn(conn) };
 }
 
-export function mysqlSessions(source: ResolvedSource, where: string): SessionActionOps {
+export function mysqlSessions(source: EngineSource, where: string): SessionActionOps {
   const withConnection = async <T>(fn: (conn: Connection) => Promise<T>): Promise<T> => {
     let conn: Connection | undefined;
     try {

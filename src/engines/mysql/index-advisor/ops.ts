@@ -4,10 +4,9 @@
  * from information_schema.STATISTICS, MariaDB's mysql.column_stats, and measured distinct values),
  * labelled as such. DDL is ALTER TABLE ... ADD INDEX ..., ALGORITHM=INPLACE, LOCK=NONE (online).
  */
-import type { ResolvedSource } from '../../../config/load.js';
 import { ToolError } from '../../../core/errors.js';
 import type { ColumnFacts, IndexAdvisorOps, IndexCandidate, KeyTerm, TableStats, WorkloadEntry } from '../../contract/index-advisor.js';
-import type { EngineDeps, TableRef } from '../../contract/engine.js';
+import type { EngineDeps, TableRef, EngineSource } from '../../contract/engine.js';
 import type { MysqlDriver } from '../core/driver.js';
 import { runRead } from '../core/read.js';
 import { mysqlColumnStats } from '../core/column-stats.js';
@@ -90,7 +89,7 @@ async function tableStats(driver: MysqlDriver, table: TableRef, columns: readonl
   return { rows: total === null || total === undefined ? null : Number(total), columns: out };
 }
 
-export function createIndexAdvisor(driver: MysqlDriver, _source: ResolvedSource, _deps: EngineDeps): IndexAdvisorOps | undefined {
+export function createIndexAdvisor(driver: MysqlDriver, _source: EngineSource, _deps: EngineDeps): IndexAdvisorOps | undefined {
   const body = (c: IndexCandidate) => `(${c.keys.map((k) => keySql(k)).join(', ')})`;
   return {
     shape: (sql, hasColumn) => sqlparserQueryShape(sql, 'mysql', quote, hasColumn),

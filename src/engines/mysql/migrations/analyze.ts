@@ -13,7 +13,6 @@ import { analyzeMysqlAlter } from './alter.js';
 import { identValue, keyOf, qualified, quote, refOf, tableLoader, type MyRules, type Node } from './context.js';
 import type { ServerFacts } from './online.js';
 import { classifyMysql } from '../core/sql/classify.js';
-import { judgeClassification } from '../../../guards/statement.js';
 
 const hazard = (code: string, severity: Hazard['severity'], message: string, safer: string | null, sized?: Hazard['sized']): Hazard => ({ code, severity, message, safer, ...(sized ? { sized } : {}) });
 const SESSION_TIMEOUTS = /^(lock_wait_timeout|innodb_lock_wait_timeout|max_statement_time|max_execution_time)$/i;
@@ -167,8 +166,7 @@ export async function analyzeMysql(driver: MysqlDriver, database: string, sql: s
     const a = await analyzeOne(text, statements.length, rules);
     if (a === 'skip') continue;
     if (rules.inTransaction && a.transactional) a.block = rules.blocks; // DDL commits implicitly: only data changes share a transaction
-    const verdict = judgeClassification(await classifyMysql(text, server.variant), 'change');
-    a.runnable = { ok: verdict.decision === 'allow', reason: verdict.decision === 'allow' ? null : `${a.kind} is not a change dba-mcp runs (${verdict.reason ?? verdict.code}); run it outside dba-mcp` };
+    a.classification = await classifyMysql(text, server.variant);
     statements.push(a);
   }
   const hazards: Hazard[] = [];

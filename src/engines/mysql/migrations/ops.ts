@@ -1,6 +1,5 @@
-import type { ResolvedSource } from '../../../config/load.js';
 import type { MigrationOps } from '../../contract/migrations.js';
-import type { EngineDeps } from '../../contract/engine.js';
+import type { EngineDeps, EngineSource } from '../../contract/engine.js';
 import type { MysqlDriver } from '../core/driver.js';
 import { analyzeMysql } from './analyze.js';
 import { quote } from './context.js';
@@ -8,7 +7,7 @@ import { applyMysql, composeMysql, dryRunMysql, MYSQL_HISTORY_TABLE, recordMysql
 import type { Variant } from '../core/session.js';
 
 /** The MySQL/MariaDB side of plan_migration / apply_migration (#7). */
-export function createMigrations(driver: MysqlDriver, source: ResolvedSource, _deps: EngineDeps): MigrationOps | undefined {
+export function createMigrations(driver: MysqlDriver, source: EngineSource, _deps: EngineDeps): MigrationOps | undefined {
   let variant: Variant = 'mysql';
   return {
     async analyze(sql) {

@@ -5,12 +5,12 @@
  */
 import mysql from 'mysql2/promise';
 import type { ResultSetHeader } from 'mysql2/promise';
-import type { ResolvedSource } from '../../../config/load.js';
 import type { DryRunReport, HistoryRow, RunnableStep, StepDraft, StepOutcome, StepTimeouts } from '../../contract/migrations.js';
 import { connectionOptions, endpointOf, redactorFor } from '../core/connect.js';
 import { toMysqlToolError } from '../core/errors.js';
 import type { Variant } from '../core/session.js';
 import { runSteps } from '../../kit/migrations/run-steps.js';
+import type { EngineSource } from '../../contract/engine.js';
 
 export const MYSQL_HISTORY_TABLE = 'dba_mcp_migrations';
 
@@ -27,15 +27,15 @@ export async function dryRunMysql(): Promise<DryRunReport> {
   return { outcome: 'not-run', reason: MYSQL_DRY_RUN_REASON, steps: [] };
 }
 
-async function connect(source: ResolvedSource): Promise<mysql.Connection> {
+async function connect(source: EngineSource): Promise<mysql.Connection> {
   const conn = await mysql.createConnection(connectionOptions(source));
   (conn as unknown as { connection: NodeJS.EventEmitter }).connection.on('error', () => {});
   return conn;
 }
 
-const errorContext = (source: ResolvedSource, sql: string) => ({ where: endpointOf(source).where, redact: redactorFor(source), sql, timeoutMs: source.limits.statement_timeout_ms });
+const errorContext = (source: EngineSource, sql: string) => ({ where: endpointOf(source).where, redact: redactorFor(source), sql, timeoutMs: source.limits.statement_timeout_ms });
 
-export async function applyMysql(source: ResolvedSource, steps: readonly RunnableStep[], onStep: (s: StepOutcome) => void): Promise<StepOutcome[]> {
+export async function applyMysql(source: EngineSource, steps: readonly RunnableStep[], onStep: (s: StepOutcome) => void): Promise<StepOutcome[]> {
   const conn = await connect(source).catch((err: unknown) => {
     throw toMysqlToolError(err, errorContext(source, ''));
   });
@@ -57,7 +57,7 @@ export async function applyMysql(source: ResolvedSource, steps: readonly Runnabl
   }
 }
 
-export async function recordMysqlHistory(source: ResolvedSource, row: HistoryRow): Promise<void> {
+export async function recordMysqlHistory(source: EngineSource, row: HistoryRow): Promise<void> {
   const conn = await connect(source);
   try {
     await conn.query(`CREATE TABLE IF NOT EXISTS ${MYSQL_HISTORY_TABLE} (

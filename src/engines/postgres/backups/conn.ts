@@ -4,7 +4,7 @@
  * password only in PGPASSWORD, never a shell.
  */
 import pg from 'pg';
-import { parseDsn } from '../../../config/dsn.js';
+import type { ParsedDsn } from '../../contract/engine.js';
 import { ToolError } from '../../../core/errors.js';
 import { toPgToolError } from '../core/errors.js';
 
@@ -21,9 +21,8 @@ export function pgTarget(url: string): PgTarget {
 }
 
 /** The scratch server's DSN, checked: it must be a PostgreSQL DSN. */
-export function pgScratchTarget(scratchDsn: string | undefined, sourceUrl: string): PgTarget {
-  if (!scratchDsn) return pgTarget(sourceUrl);
-  const parsed = parseDsn(scratchDsn);
+export function pgScratchTarget(parsed: ParsedDsn | undefined, sourceUrl: string): PgTarget {
+  if (!parsed) return pgTarget(sourceUrl);
   if (parsed.engine !== 'postgres') throw new ToolError('INVALID_ARGUMENT', `backups.scratch_dsn must be a postgres:// DSN for a PostgreSQL source, not ${parsed.scheme}://`, 'Point scratch_dsn at a PostgreSQL server where the login may CREATE DATABASE.');
   return pgTarget(parsed.normalized);
 }

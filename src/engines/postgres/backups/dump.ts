@@ -4,7 +4,6 @@
  * snapshot (--snapshot), so the manifest's counts are exactly what the dump holds.
  */
 import type pg from 'pg';
-import type { ResolvedSource } from '../../../config/load.js';
 import { PG_BINARY_ROOTS, PG_INSTALL, requireBinary } from '../../kit/backups/binaries.js';
 import { programError, runProgram } from '../../kit/backups/process.js';
 import { ticker } from '../../kit/backups/progress.js';
@@ -13,6 +12,7 @@ import { toPgToolError } from '../core/errors.js';
 import type { BackupEnv, DumpResult } from '../../contract/backups.js';
 import { libpqArgs, pgConnect, pgTarget, type PgTarget } from './conn.js';
 import { pgTableCounts } from './tables.js';
+import type { EngineSource } from '../../contract/engine.js';
 
 export const pgBin = (name: string) => requireBinary({ names: [name], versionedRoots: PG_BINARY_ROOTS, install: PG_INSTALL });
 
@@ -21,7 +21,7 @@ export async function programVersion(bin: string): Promise<string> {
   return res.stdout.trim().split('\n')[0] ?? bin;
 }
 
-export async function pgDump(source: ResolvedSource, file: string, env: BackupEnv): Promise<DumpResult> {
+export async function pgDump(source: EngineSource, file: string, env: BackupEnv): Promise<DumpResult> {
   const bin = pgBin('pg_dump');
   const target = pgTarget(source.parsed.normalized);
   const client = await pgConnect(target, { readOnly: true, connectTimeoutMs: source.limits.connect_timeout_ms });

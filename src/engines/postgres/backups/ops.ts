@@ -1,7 +1,6 @@
-import type { ResolvedSource } from '../../../config/load.js';
 import { runProgram, stderrTail } from '../../kit/backups/process.js';
 import type { BackupEnv, BackupOps, Evidence } from '../../contract/backups.js';
-import type { EngineDeps } from '../../contract/engine.js';
+import type { EngineDeps, EngineSource } from '../../contract/engine.js';
 import type { PgDriver } from '../core/driver.js';
 import { pgReadinessChecks } from './checks.js';
 import { pgBin, pgDump } from './dump.js';
@@ -20,7 +19,7 @@ async function inspectDump(file: string, env: BackupEnv): Promise<{ ok: boolean;
 }
 
 /** The postgres side of check_backups / create_backup / verify_backup (#8). */
-export function createBackups(driver: PgDriver, source: ResolvedSource, deps: EngineDeps): BackupOps | undefined {
+export function createBackups(driver: PgDriver, source: EngineSource, deps: EngineDeps): BackupOps | undefined {
   return {
     format: 'pg_dump custom format',
     extension: '.dump',

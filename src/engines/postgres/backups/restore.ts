@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { ToolError } from '../../../core/errors.js';
 import { runProgram, stderrTail } from '../../kit/backups/process.js';
 import { ticker } from '../../kit/backups/progress.js';
-import type { ResolvedSource } from '../../../config/load.js';
 import type { Logger } from '../../../core/logging.js';
 import { BackupDefect, type BackupEnv, type RestoreResult } from '../../contract/backups.js';
 import { libpqArgs, pgConnect, pgScratchTarget, withDatabase, type PgTarget } from './conn.js';
 import { pgBin } from './dump.js';
 import { pgTableCounts } from './tables.js';
 import { toPgToolError } from '../core/errors.js';
+import type { EngineSource } from '../../contract/engine.js';
 
 export const SCRATCH_PREFIX = 'dba_bk_';
 
@@ -38,9 +38,9 @@ async function countRestored(scratch: PgTarget) {
   }
 }
 
-export async function pgRestore(source: ResolvedSource, file: string, env: BackupEnv, logger: Logger): Promise<RestoreResult> {
+export async function pgRestore(source: EngineSource, file: string, env: BackupEnv, logger: Logger): Promise<RestoreResult> {
   const bin = pgBin('pg_restore');
-  const server = pgScratchTarget(env.scratchDsn, source.parsed.normalized);
+  const server = pgScratchTarget(env.scratch, source.parsed.normalized);
   const name = `${SCRATCH_PREFIX}${randomBytes(4).toString('hex')}`;
   if (name === source.parsed.database) throw new ToolError('INTERNAL', 'the scratch database name equals the source database', 'This is a bug in dba-mcp.');
   const admin = await pgConnect(server, { readOnly: false, connectTimeoutMs: source.limits.connect_timeout_ms });

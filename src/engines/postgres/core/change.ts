@@ -4,11 +4,10 @@
  * ROLLBACK for a dry run. statement_timeout bounds it.
  */
 import pg from 'pg';
-import type { ResolvedSource } from '../../../config/load.js';
-import type { ChangeOptions, ChangeResult } from '../../contract/engine.js';
+import type { ChangeOptions, ChangeResult, EngineSource } from '../../contract/engine.js';
 import { toPgToolError } from './errors.js';
 
-export async function executePgChange(source: ResolvedSource, where: string, sql: string, opts: ChangeOptions): Promise<ChangeResult> {
+export async function executePgChange(source: EngineSource, where: string, sql: string, opts: ChangeOptions): Promise<ChangeResult> {
   const client = new pg.Client({
     connectionString: source.parsed.normalized,
     application_name: 'dba-mcp-change',

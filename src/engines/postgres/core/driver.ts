@@ -10,10 +10,9 @@
  */
 import pg from 'pg';
 import { callSignal, orCallSignal } from '../../../core/call-signal.js';
-import type { ResolvedSource } from '../../../config/load.js';
 import { ToolError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logging.js';
-import type { ColumnMeta, QueryResult, ReadQuery } from '../../contract/engine.js';
+import type { ColumnMeta, QueryResult, ReadQuery, EngineSource } from '../../contract/engine.js';
 import { toPgToolError } from './errors.js';
 import { CappedQuery } from './capped-query.js';
 import { ColumnOrigins, type FieldSource } from './column-origins.js';
@@ -26,7 +25,7 @@ export class PgDriver {
   readonly where: string;
 
   constructor(
-    private readonly source: ResolvedSource,
+    private readonly source: EngineSource,
     private readonly logger: Logger,
   ) {
     const url = source.parsed.url!;

@@ -1,6 +1,5 @@
-import type { ResolvedSource } from '../../../config/load.js';
 import type { HealthCheck, HealthOps } from '../../contract/health.js';
-import type { EngineDeps } from '../../contract/engine.js';
+import type { EngineDeps, EngineSource } from '../../contract/engine.js';
 import type { PgDriver } from '../core/driver.js';
 import { blocking, connections, deadlocks, idleInTransaction, longQueries, preparedTransactions } from './activity.js';
 import { analyzeStaleness, indexBloat, tableBloat, vacuum, xidWraparound } from './maintenance.js';
@@ -15,7 +14,7 @@ import { needsVisibility } from '../../kit/health/judge.js';
  * The postgres side of check_health / top_queries / check_security and session actions. Every
  * check reads the catalog through the driver's catalog connection (never the user read path).
  */
-export function createHealth(driver: PgDriver, source: ResolvedSource, _deps: EngineDeps): HealthOps | undefined {
+export function createHealth(driver: PgDriver, source: EngineSource, _deps: EngineDeps): HealthOps | undefined {
   let versionNum: Promise<number> | undefined;
   const version = () => {
     versionNum ??= driver.catalog<{ v: string }>(`SELECT current_setting('server_version_num') AS v`).then((r) => Number(r[0]?.v ?? 0));

@@ -4,7 +4,7 @@
  * authentication, SSL, and the DDL of a least-privilege read-only login for dba-mcp.
  */
 import type { SecurityFinding, SecurityReport, SensitiveColumn } from '../../contract/health.js';
-import type { MaskingConfig } from '../../../guards/masking.js';
+import type { MaskingConfig } from '../../../core/settings.js';
 import { sensitiveColumns, tablesWithSensitive } from '../../kit/health/sensitive.js';
 import type { PgDriver } from '../core/driver.js';
 

@@ -1,10 +1,10 @@
 /** cancel_query / terminate_session on PostgreSQL: pg_cancel_backend / pg_terminate_backend on a dedicated connection. */
 import pg from 'pg';
-import type { ResolvedSource } from '../../../config/load.js';
 import type { SessionActionKind, SessionActionOps, SessionInfo } from '../../contract/health.js';
 import { actionMessage, settledAfter } from '../../kit/health/wait.js';
 import { queryText, secs } from '../../kit/health/judge.js';
 import { toPgToolError } from '../core/errors.js';
+import type { EngineSource } from '../../contract/engine.js';
 
 const FUNCTION: Record<SessionActionKind, string> = { cancel: 'pg_cancel_backend', terminate: 'pg_terminate_backend' };
 
@@ -22,7 +22,7 @@ async function describeOn(client: pg.Client, pid: number): Promise<SessionInfo |
   return r ? { ...r, query: queryText(r.query), running_s: secs(r.running_s) } : null;
 }
 
-export function pgSessions(source: ResolvedSource, where: string): SessionActionOps {
+export function pgSessions(source: EngineSource, where: string): SessionActionOps {
   const withClient = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: source.parsed.normalized, application_name: 'dba-mcp-session-action', connectionTimeoutMillis: source.limits.connect_timeout_ms });
     client.on('error', () => {}); // a dropped connection must not crash the process; the query rejects

@@ -3,9 +3,8 @@
  * HypoPG on a connection of its own, real-index confirmation in a rolled-back transaction (only on
  * a read-write source), pg_stats, pg_stat_statements and pg_stat_user_indexes.
  */
-import type { ResolvedSource } from '../../../config/load.js';
 import type { IndexAdvisorOps, IndexCandidate, KeyTerm, SessionOpen } from '../../contract/index-advisor.js';
-import type { EngineDeps } from '../../contract/engine.js';
+import type { EngineDeps, EngineSource } from '../../contract/engine.js';
 import type { PgDriver } from '../core/driver.js';
 import { pgQueryShape, quoteIdent } from './shape.js';
 import { HypoPgSession } from './session.js';
@@ -28,7 +27,7 @@ function indexBody(c: IndexCandidate): string {
   return `ON ${table}${c.method === 'btree' ? '' : ` USING ${c.method}`} (${keys})${include}${c.where ? ` WHERE ${c.where}` : ''}`;
 }
 
-export function createIndexAdvisor(driver: PgDriver, source: ResolvedSource, _deps: EngineDeps): IndexAdvisorOps | undefined {
+export function createIndexAdvisor(driver: PgDriver, source: EngineSource, _deps: EngineDeps): IndexAdvisorOps | undefined {
   let collationC: Promise<boolean> | undefined;
   return {
     shape: (sql, hasColumn) => pgQueryShape(sql, hasColumn),

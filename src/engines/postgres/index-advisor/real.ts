@@ -7,9 +7,8 @@
  * front of the application's writes.
  */
 import pg from 'pg';
-import type { ResolvedSource } from '../../../config/load.js';
 import type { PlannedQuery, RealCheck } from '../../contract/index-advisor.js';
-import type { TableRef } from '../../contract/engine.js';
+import type { TableRef, EngineSource } from '../../contract/engine.js';
 import { readPgPlan } from './session.js';
 import { quoteIdent } from './shape.js';
 
@@ -32,7 +31,7 @@ async function measure(client: pg.Client, queries: readonly PlannedQuery[], anal
 }
 
 export async function pgRealCheck(
-  source: ResolvedSource,
+  source: EngineSource,
   where: string,
   createSql: string,
   table: TableRef,

@@ -7,13 +7,13 @@
  * at the end, which drops anything left.
  */
 import pg from 'pg';
-import type { ResolvedSource } from '../../../config/load.js';
 import type { HypotheticalIndex, IndexCandidate, PlannedQuery, WhatIfCost, WhatIfSession } from '../../contract/index-advisor.js';
 import { toPgToolError } from '../core/errors.js';
+import type { EngineSource } from '../../contract/engine.js';
 
 type PgPlan = Record<string, unknown> & { Plans?: PgPlan[] };
 
-export function readOnlyClient(source: ResolvedSource, timeoutMs: number, application = 'dba-mcp-index-advisor'): pg.Client {
+export function readOnlyClient(source: EngineSource, timeoutMs: number, application = 'dba-mcp-index-advisor'): pg.Client {
   const client = new pg.Client({
     connectionString: source.parsed.normalized,
     connectionTimeoutMillis: source.limits.connect_timeout_ms,
@@ -56,7 +56,7 @@ export class HypoPgSession implements WhatIfSession {
     private readonly ddlFor: (c: IndexCandidate) => string,
   ) {}
 
-  static async open(source: ResolvedSource, where: string, timeoutMs: number, ddlFor: (c: IndexCandidate) => string, signal?: AbortSignal): Promise<HypoPgSession> {
+  static async open(source: EngineSource, where: string, timeoutMs: number, ddlFor: (c: IndexCandidate) => string, signal?: AbortSignal): Promise<HypoPgSession> {
     const client = readOnlyClient(source, timeoutMs);
     // a cancelled call closes the session's connection: whatever runs on it stops with it
     signal?.addEventListener('abort', () => void client.end().catch(() => {}), { once: true });

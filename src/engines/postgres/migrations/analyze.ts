@@ -11,7 +11,6 @@ import type { PgRules } from './context.js';
 import { analyzeOther } from './statements.js';
 import { splitStatements, type PgStatement } from './text.js';
 import { classifyPostgres } from '../core/sql/classify.js';
-import { judgeClassification } from '../../../guards/statement.js';
 
 const STRONG = new Set(['ACCESS EXCLUSIVE', 'EXCLUSIVE', 'SHARE ROW EXCLUSIVE', 'SHARE']);
 
@@ -88,9 +87,8 @@ export async function analyzePostgres(driver: PgDriver, sql: string): Promise<Mi
     const enumHazard = enumUse(stmt, rules);
     if (enumHazard) a.hazards.push(enumHazard);
     if (stmt.type === 'VariableSetStmt') a.original.transactional = a.transactional = false;
-    const verdict = judgeClassification(await classifyPostgres(stmt.text), 'change');
+    a.classification = await classifyPostgres(stmt.text);
     if (rules.inTransaction) a.block = blocks;
-    a.runnable = { ok: verdict.decision === 'allow', reason: verdict.decision === 'allow' ? null : `${a.kind} is not a change dba-mcp runs (${verdict.reason ?? verdict.code}); run it outside dba-mcp` };
     out.push(a);
   }
   renameWithView(out, rules);

@@ -1,12 +1,11 @@
-import type { ResolvedSource } from '../../../config/load.js';
 import type { MigrationOps } from '../../contract/migrations.js';
-import type { EngineDeps } from '../../contract/engine.js';
+import type { EngineDeps, EngineSource } from '../../contract/engine.js';
 import type { PgDriver } from '../core/driver.js';
 import { analyzePostgres } from './analyze.js';
 import { applyPg, composePg, dryRunPg, PG_HISTORY_TABLE, recordPgHistory } from './run.js';
 
 /** The PostgreSQL side of plan_migration / apply_migration (#7). */
-export function createMigrations(driver: PgDriver, source: ResolvedSource, _deps: EngineDeps): MigrationOps | undefined {
+export function createMigrations(driver: PgDriver, source: EngineSource, _deps: EngineDeps): MigrationOps | undefined {
   return {
     analyze: (sql) => analyzePostgres(driver, sql),
     timeouts: { lock: true, statement: true },

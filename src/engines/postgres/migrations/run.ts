@@ -5,10 +5,10 @@
  * history table.
  */
 import pg from 'pg';
-import type { ResolvedSource } from '../../../config/load.js';
 import type { DryRunReport, HistoryRow, RunnableStep, StepDraft, StepOutcome, StepTimeouts } from '../../contract/migrations.js';
 import { toPgToolError } from '../core/errors.js';
 import { runSteps } from '../../kit/migrations/run-steps.js';
+import type { EngineSource } from '../../contract/engine.js';
 
 export const PG_HISTORY_TABLE = 'dba_mcp_migrations';
 
@@ -23,14 +23,14 @@ export function composePg(step: StepDraft, t: StepTimeouts): string[] {
   return ['BEGIN', `SET LOCAL lock_timeout = ${ms(t.lock_timeout_ms)}`, `SET LOCAL statement_timeout = ${ms(t.statement_timeout_ms)}`, ...step.body, 'COMMIT'];
 }
 
-async function connect(source: ResolvedSource): Promise<pg.Client> {
+async function connect(source: EngineSource): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: source.parsed.normalized, application_name: 'dba-mcp-migration', connectionTimeoutMillis: source.limits.connect_timeout_ms });
   client.on('error', () => {});
   await client.connect();
   return client;
 }
 
-export async function dryRunPg(source: ResolvedSource, where: string, steps: readonly RunnableStep[], t: StepTimeouts): Promise<DryRunReport> {
+export async function dryRunPg(source: EngineSource, where: string, steps: readonly RunnableStep[], t: StepTimeouts): Promise<DryRunReport> {
   let client: pg.Client;
   try {
     client = await connect(source);
@@ -74,7 +74,7 @@ export async function dryRunPg(source: ResolvedSource, where: string, steps: rea
   return report;
 }
 
-export async function applyPg(source: ResolvedSource, where: string, steps: readonly RunnableStep[], onStep: (s: StepOutcome) => void): Promise<StepOutcome[]> {
+export async function applyPg(source: EngineSource, where: string, steps: readonly RunnableStep[], onStep: (s: StepOutcome) => void): Promise<StepOutcome[]> {
   const client = await connect(source).catch((err: unknown) => {
     throw toPgToolError(err, where);
   });
@@ -96,7 +96,7 @@ export async function applyPg(source: ResolvedSource, where: string, steps: read
   }
 }
 
-export async function recordPgHistory(source: ResolvedSource, where: string, row: HistoryRow): Promise<void> {
+export async function recordPgHistory(source: EngineSource, where: string, row: HistoryRow): Promise<void> {
   const client = await connect(source).catch((err: unknown) => {
     throw toPgToolError(err, where);
   });

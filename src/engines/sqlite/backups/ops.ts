@@ -1,6 +1,5 @@
-import type { ResolvedSource } from '../../../config/load.js';
 import type { BackupCheck, BackupOps } from '../../contract/backups.js';
-import type { EngineDeps } from '../../contract/engine.js';
+import type { EngineDeps, EngineSource } from '../../contract/engine.js';
 import type { SqliteDriver } from '../core/driver.js';
 import { inspectFile, MAGIC, sqliteDump, sqliteRestore } from './file.js';
 
@@ -13,7 +12,7 @@ function journalCheck(driver: SqliteDriver): BackupCheck {
 }
 
 /** The sqlite side of check_backups / create_backup / verify_backup (#8). */
-export function createBackups(driver: SqliteDriver, _source: ResolvedSource, _deps: EngineDeps): BackupOps | undefined {
+export function createBackups(driver: SqliteDriver, _source: EngineSource, _deps: EngineDeps): BackupOps | undefined {
   return {
     format: 'SQLite database file (online backup API)',
     extension: '.db',

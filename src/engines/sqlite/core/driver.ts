@@ -4,8 +4,8 @@
  * worker of reader.ts, where they can be stopped.
  */
 import Database from 'better-sqlite3';
-import type { ResolvedSource } from '../../../config/load.js';
 import { toSqliteToolError } from './errors.js';
+import type { EngineSource } from '../../contract/engine.js';
 
 export class SqliteDriver {
   #db: Database.Database | undefined;
@@ -13,7 +13,7 @@ export class SqliteDriver {
   readonly #prepared = new Map<string, Database.Statement>();
   readonly file: string;
 
-  constructor(source: ResolvedSource) {
+  constructor(source: EngineSource) {
     this.file = source.parsed.file!;
   }
 

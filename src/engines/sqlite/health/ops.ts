@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import type { ResolvedSource } from '../../../config/load.js';
 import type { HealthCheck, HealthOps, SecurityFinding } from '../../contract/health.js';
-import type { EngineDeps } from '../../contract/engine.js';
+import type { EngineDeps, EngineSource } from '../../contract/engine.js';
 import type { SqliteDriver } from '../core/driver.js';
 import { duplicateIndexes, freelist, quickCheck, wal } from './checks.js';
 import { sensitiveColumns } from '../../kit/health/sensitive.js';
@@ -10,7 +9,7 @@ import { sensitiveColumns } from '../../kit/health/sensitive.js';
  * The sqlite side of check_health and check_security. SQLite keeps no statement statistics and
  * has no sessions or logins: top_queries and cancel/terminate are not offered (UNSUPPORTED_BY_ENGINE).
  */
-export function createHealth(driver: SqliteDriver, _source: ResolvedSource, _deps: EngineDeps): HealthOps | undefined {
+export function createHealth(driver: SqliteDriver, _source: EngineSource, _deps: EngineDeps): HealthOps | undefined {
   const checks = new Map<string, HealthCheck>([
     ['quick_check', quickCheck(driver)],
     ['freelist', freelist(driver)],

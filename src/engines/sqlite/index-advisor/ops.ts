@@ -3,10 +3,9 @@
  * planning on an in-memory copy of the schema and statistics (.expert's approach), statistics from
  * sqlite_stat1 (when the source was analyzed) and row counts.
  */
-import type { ResolvedSource } from '../../../config/load.js';
 import { ToolError } from '../../../core/errors.js';
 import type { ColumnFacts, IndexAdvisorOps, IndexCandidate, KeyTerm, TableStats } from '../../contract/index-advisor.js';
-import type { EngineDeps, TableRef } from '../../contract/engine.js';
+import type { EngineDeps, TableRef, EngineSource } from '../../contract/engine.js';
 import type { SqliteDriver } from '../core/driver.js';
 import { sqlparserQueryShape } from '../../kit/sqlparser/query-shape.js';
 import { SqliteWhatIf } from './session.js';
@@ -41,7 +40,7 @@ function stat1Stats(driver: SqliteDriver, table: TableRef): TableStats {
   return { rows, columns };
 }
 
-export function createIndexAdvisor(driver: SqliteDriver, _source: ResolvedSource, _deps: EngineDeps): IndexAdvisorOps | undefined {
+export function createIndexAdvisor(driver: SqliteDriver, _source: EngineSource, _deps: EngineDeps): IndexAdvisorOps | undefined {
   const measured = new Map<string, TableStats>();
   return {
     shape: (sql, hasColumn) => sqlparserQueryShape(sql, 'sqlite', quote, hasColumn),

@@ -4,9 +4,9 @@
  * decision made elsewhere meanwhile, at the CLI or the HTTP console, wins), and on approval run
  * the change now, here, exactly as stored. Nothing the model sends takes part in it.
  */
-import type { SourceContext } from '../tools/define-tool.js';
-import { awaitOutcome, runApproved } from './execute.js';
-import { ApprovalError, type StoredChange } from './store.js';
+import type { SourceContext } from './define-tool.js';
+import { awaitOutcome, runApproved } from '../approvals/execute.js';
+import { ApprovalError, type StoredChange } from '../approvals/store.js';
 
 export interface Question {
   /** What the person reads: the exact text that runs and everything needed to decide. */
@@ -51,7 +51,7 @@ export async function decideAtClient(change: StoredChange, ctx: SourceContext, q
   const resolve = async (id: string) => (id === ctx.source.id ? { source: ctx.source, engine: ctx.engine } : undefined);
   const stop = opts.whileRunning?.();
   try {
-    return (await runApproved(ctx.approvals, change.id, resolve)) ?? (await awaitOutcome(ctx.approvals, change.id, opts.waitMs)) ?? decided;
+    return (await runApproved(ctx.approvals, change.id, resolve, ctx.runners)) ?? (await awaitOutcome(ctx.approvals, change.id, opts.waitMs)) ?? decided;
   } finally {
     stop?.();
   }
