@@ -14,6 +14,20 @@ export default tseslint.config(
     },
   },
   {
+    // Engine facts stay in src/engines/: nothing else compares with, or switches on, an engine's name.
+    files: ['src/**/*.ts'],
+    ignores: ['src/engines/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/^(postgres|postgresql|pg|mysql|mariadb|sqlite|sqlite3)$/i]',
+          message: 'An engine name outside src/engines/: ask the engine (capabilities, contract) instead.',
+        },
+      ],
+    },
+  },
+  {
     // stdout is the JSON-RPC channel in stdio mode: nothing in src/ may print to it.
     files: ['src/**/*.ts'],
     rules: { 'no-console': 'error' },

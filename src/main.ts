@@ -5,6 +5,7 @@
  */
 import { startApprovalExecutor } from './approvals/executor.js';
 import { ApprovalStore } from './approvals/store.js';
+import { DEMO } from './engines/registry.js';
 import { CHANGE_RUNNERS } from './tools/index.js';
 import type { ApprovalConsole } from './transports/http-admin.js';
 
@@ -69,7 +70,7 @@ export async function startServer(loaded: LoadedConfig): Promise<void> {
   const audit = await openAuditSink(loaded, auditReporter(loaded, logger));
   await recordServerEvent(audit, 'start', startDetails(loaded));
   await recordServerEvent(audit, 'config', configSummary(loaded));
-  if (loaded.demo) (await import('./engines/sqlite/demo/shop.js')).ensureDemoShop(loaded.stateDir);
+  if (loaded.demo) await DEMO.ensure(loaded.stateDir);
   const sources = new Sources(loaded.sources, { logger });
   const approvals = new ApprovalStore(loaded.stateDir, loaded.config.approvals.ttl_minutes);
   const deps: ServerDeps = { config: loaded, sources, audit, logger, approvals };

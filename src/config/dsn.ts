@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { redactDsn, splitUserinfo } from '../core/dsn-text.js';
 import type { ParsedDsn as EngineParsedDsn } from '../engines/contract/engine.js';
-import { engineForScheme, KNOWN_SCHEMES, type EngineName } from '../engines/registry.js';
+import { ENGINES, engineForScheme, KNOWN_SCHEMES, type EngineName } from '../engines/registry.js';
 
 /** A parsed DSN whose engine the registry knows. */
 export interface ParsedDsn extends EngineParsedDsn {
@@ -20,9 +20,9 @@ export function parseDsn(dsn: string, baseDir: string = process.cwd()): ParsedDs
   if (!scheme || !engine) {
     throw new DsnError(`unsupported DSN "${redactDsn(dsn)}": it must start with one of ${KNOWN_SCHEMES.map((s) => `${s}://`).join(', ')}`);
   }
-  if (engine === 'sqlite') {
+  if (ENGINES[engine].dsn === 'file') {
     const rest = dsn.slice(match![0].length).replace(/\?.*$/, '');
-    if (!rest) throw new DsnError('a sqlite DSN needs a file: sqlite:///absolute/path.db or sqlite://relative.db');
+    if (!rest) throw new DsnError(`a ${scheme} DSN needs a file: ${scheme}:///absolute/path.db or ${scheme}://relative.db`);
     return { engine, scheme, normalized: dsn, file: path.resolve(baseDir, decodeURIComponent(rest)) };
   }
   const normalized = encodeUserinfo(dsn);

@@ -9,7 +9,7 @@ import { ConfigSchema, type Config, type SourceConfig } from './schema.js';
 import { ConfigError, describeIssues, formatPath } from './errors.js';
 import { DsnError, parseDsn, redactDsn, sourceIdFromDsn, type ParsedDsn } from './dsn.js';
 import { defaultStateDir } from './state-dir.js';
-import { demoShopPath } from '../engines/sqlite/demo/path.js';
+import { DEMO } from '../engines/registry.js';
 
 export { ConfigError };
 
@@ -134,8 +134,8 @@ function demoSource(stateDir: string): SourceConfig {
     sources: [
       {
         id: DEMO_SOURCE_ID,
-        dsn: `sqlite://${demoShopPath(stateDir)}`,
-        description: 'Embedded demo: a small online shop (SQLite), read-only. Configure a source to use your own database.',
+        dsn: DEMO.dsn(stateDir),
+        description: DEMO.description,
       },
     ],
   }).sources[0]!;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { HealthThresholdsSchema, LimitsSchema, MaskingSchema } from '../core/settings.js';
-import { isLoopback } from '../transports/http-guard.js';
+import { isLoopback } from '../core/net.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -6,7 +6,7 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ErrorCode, GetPromptRequestSchema, ListPromptsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { AuditEntry } from '../audit/index.js';
-import { auditFailureToMcp } from '../resources/audit-resource.js';
+import { auditFailureToMcp } from './result.js';
 import type { PipelineDeps } from './deps.js';
 import type { PromptDef } from '../prompts/types.js';
 

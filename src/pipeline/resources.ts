@@ -8,7 +8,8 @@ import type { AuditEntry } from '../audit/index.js';
 import { asToolError } from '../core/errors.js';
 import { decodeCursor, paginate } from '../core/pagination.js';
 import type { PipelineDeps } from './deps.js';
-import { AUDIT_RECENT_URI, auditFailureToMcp, auditRecentResource, readAuditRecent } from '../resources/audit-resource.js';
+import { auditFailureToMcp } from './result.js';
+import { AUDIT_RECENT_URI, auditRecentResource, readAuditRecent } from '../resources/audit-resource.js';
 import { parseUri, readSchemaResource, resourcesOf, TABLE_TEMPLATE } from '../resources/schema-resources.js';
 
 const PAGE_SIZE = 100;

@@ -1,4 +1,6 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { AuditUnavailableError } from '../audit/index.js';
+
 import type { ToolError } from '../core/errors.js';
 
 export function toResult(structured: Record<string, unknown>, text: string): CallToolResult {
@@ -8,4 +10,10 @@ export function toResult(structured: Record<string, unknown>, text: string): Cal
 /** A failure the model can act on: `{code, message, hint}` as JSON text, and no structuredContent. */
 export function toErrorResult(err: ToolError): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: JSON.stringify(err.toJSON()) }] };
+}
+
+/** A read whose record could not be written fails with the audit outage, as a protocol error. */
+export function auditFailureToMcp(err: unknown): never {
+  if (err instanceof AuditUnavailableError) throw new McpError(ErrorCode.InternalError, `${err.code}: ${err.message} (${err.hint})`);
+  throw err;
 }

@@ -2,13 +2,13 @@
  * dba://audit/recent: the latest audit records (as written: secrets and, if configured, SQL
  * literals already redacted) and the state of the audit log, so a client can see an outage.
  */
-import { ErrorCode, McpError, type Resource } from '@modelcontextprotocol/sdk/types.js';
-import { AuditUnavailableError, type AuditSink } from '../audit/index.js';
+import type { AuditSink } from '../audit/index.js';
+import type { ResourceInfo } from './types.js';
 
 export const AUDIT_RECENT_URI = 'dba://audit/recent';
 const RECENT = 50;
 
-export const auditRecentResource: Resource = {
+export const auditRecentResource: ResourceInfo = {
   uri: AUDIT_RECENT_URI,
   name: 'audit: recent records',
   description: `The latest ${RECENT} audit records (tool calls, resource reads, server events), oldest first, and whether the audit log can be written`,
@@ -17,10 +17,4 @@ export const auditRecentResource: Resource = {
 
 export function readAuditRecent(audit: AuditSink): unknown {
   return { status: audit.status(), records: audit.recent(RECENT) };
-}
-
-/** A read whose record could not be written fails with the audit outage, as a protocol error. */
-export function auditFailureToMcp(err: unknown): never {
-  if (err instanceof AuditUnavailableError) throw new McpError(ErrorCode.InternalError, `${err.code}: ${err.message} (${err.hint})`);
-  throw err;
 }

@@ -2,7 +2,7 @@
  * Schema resources: dba://{source}/schema (the overview) and dba://{source}/tables/{schema}/{table}
  * (one table in full). Segments are percent-encoded, so any table name round-trips.
  */
-import type { Resource } from '@modelcontextprotocol/sdk/types.js';
+import type { ResourceInfo } from './types.js';
 import type { ResolvedSource } from '../config/load.js';
 import type { Sources } from '../sources.js';
 import { tablePolicy } from '../guards/table-policy.js';
@@ -27,12 +27,12 @@ export function parseUri(uri: string): ParsedUri | undefined {
 }
 
 /** Every resource of one source: its overview, then one per table (none when the database is down). */
-export async function resourcesOf(sources: Sources, source: ResolvedSource): Promise<Resource[]> {
-  const overview: Resource = { uri: schemaUri(source.id), name: `${source.id} schema`, description: `Schemas and tables of ${source.id}`, mimeType: 'application/json' };
+export async function resourcesOf(sources: Sources, source: ResolvedSource): Promise<ResourceInfo[]> {
+  const overview: ResourceInfo = { uri: schemaUri(source.id), name: `${source.id} schema`, description: `Schemas and tables of ${source.id}`, mimeType: 'application/json' };
   try {
     const policy = tablePolicy(source.deny_tables);
     const tables = (await (await sources.engine(source)).listTables()).filter((t) => !policy.denies(t));
-    return [overview, ...tables.map((t): Resource => ({ uri: tableUri(source.id, t.schema, t.name), name: `${source.id}: ${t.schema}.${t.name}`, mimeType: 'application/json' }))];
+    return [overview, ...tables.map((t): ResourceInfo => ({ uri: tableUri(source.id, t.schema, t.name), name: `${source.id}: ${t.schema}.${t.name}`, mimeType: 'application/json' }))];
   } catch {
     return [overview];
   }

@@ -4,6 +4,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isLoopback } from '../core/net.js';
+
+export { isLoopback };
 
 export interface HttpGuardOptions {
   host: string;
@@ -14,12 +17,6 @@ export interface HttpGuardOptions {
 }
 
 export type Refusal = { status: number; message: string };
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-export function isLoopback(host: string): boolean {
-  return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 
 const bracket = (host: string) => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
 

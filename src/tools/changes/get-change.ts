@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApprovalError } from '../../approvals/store.js';
 import { ToolError } from '../../core/errors.js';
-import { ChangeViewSchema, renderChange, viewOf } from './change-view.js';
+import { ChangeViewSchema, renderChange, viewOf } from '../change-view.js';
 import { defineTool } from '../define-tool.js';
 
 export const getChange = defineTool({

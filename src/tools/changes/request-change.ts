@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { decideAtClient } from '../decide-at-client.js';
 import type { StoredChange } from '../../approvals/store.js';
 import type { TableName } from '../../core/classification.js';
-import { ChangeViewSchema, dryRunText, renderChange, riskText, viewOf } from './change-view.js';
+import { ChangeViewSchema, dryRunText, renderChange, riskText, viewOf } from '../change-view.js';
 import { defineTool, type SourceContext } from '../define-tool.js';
 import { OneLine } from '../schemas.js';
 

@@ -9,7 +9,7 @@ import { decideAtClient } from '../decide-at-client.js';
 import type { StoredChange } from '../../approvals/store.js';
 import type { SessionActionKind, SessionInfo } from '../../engines/contract/health.js';
 import { ToolError } from '../../core/errors.js';
-import { ChangeViewSchema, viewOf, type ChangeView } from '../changes/change-view.js';
+import { ChangeViewSchema, viewOf, type ChangeView } from '../change-view.js';
 import type { SourceContext } from '../define-tool.js';
 import { hideDeniedQueries } from './deny-texts.js';
 import { healthOf } from './thresholds.js';

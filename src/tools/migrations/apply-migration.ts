@@ -8,7 +8,7 @@ import { planHash, plansDir, readPlan } from './plan-store.js';
 import { onMigrationProgress } from './progress.js';
 import type { StoredPlan } from './migration-plan.js';
 import { stepsText } from './steps-text.js';
-import { ChangeViewSchema, renderChange, viewOf } from '../changes/change-view.js';
+import { ChangeViewSchema, renderChange, viewOf } from '../change-view.js';
 import { defineTool, type SourceContext } from '../define-tool.js';
 
 const OUTCOME_WAIT_MS = 10 * 60_000;

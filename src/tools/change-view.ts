@@ -1,6 +1,6 @@
 /** How a stored change is shown: to the model (tool output) and to the person deciding (elicitation). */
 import { z } from 'zod';
-import type { ApprovalStore, StoredChange } from '../../approvals/store.js';
+import type { ApprovalStore, StoredChange } from '../approvals/store.js';
 
 export const ChangeViewSchema = {
   id: z.string().describe('The change id'),
