@@ -88,8 +88,11 @@ function typeOf(s) {
       return isUnion(item) ? `(${item})[]` : `${item}[]`;
     }
     case 'object':
-      if (!s.properties && s.additionalProperties && s.additionalProperties !== true) return `map of ${typeOf(s.additionalProperties)}`;
-      return s.properties || !s.additionalProperties ? 'object' : 'map';
+      // A record of a known value type; a record of anything (additionalProperties {} or true) is just an object.
+      if (!s.properties && s.additionalProperties && typeof s.additionalProperties === 'object' && Object.keys(s.additionalProperties).length) {
+        return `map of ${typeOf(s.additionalProperties)}`;
+      }
+      return 'object';
     case undefined:
       return 'any';
     default:
