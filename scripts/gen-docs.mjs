@@ -36,6 +36,7 @@ async function loadSources() {
         contents: [
           "export { ConfigSchema } from './src/config/schema.ts';",
           "export { TOOLS } from './src/tools/index.ts';",
+          "export { annotationsFor } from './src/tools/define-tool.ts';",
           "export { z } from 'zod';",
         ].join('\n'),
         resolveDir: ROOT,
@@ -195,16 +196,16 @@ function configReference(z, ConfigSchema) {
 // ---------------------------------------------------------------------------------------------
 // docs/tools.md
 
-/** What register.ts adds to every tool of scope 'source', described without the configured ids. */
+/** What src/pipeline/tools.ts adds to every tool of scope 'source', described without the configured ids. */
 const SOURCE_FIELD = {
   type: 'string (a source id)',
   description: 'The database to use: the id of a configured source. Optional when only one source is configured; list_sources describes them.',
 };
 
-/** The annotations a client sees: derived from the access class, then the tool's own hints (as register.ts does). */
+/** The annotations a client sees: derived from the access class, then the tool's own hints (as src/pipeline/tools.ts does). */
+let annotationsFor;
 function annotationsOf(def) {
-  const readOnly = def.access === 'read';
-  return { readOnlyHint: readOnly, destructiveHint: !readOnly, idempotentHint: readOnly, openWorldHint: false, ...def.annotations };
+  return { ...annotationsFor(def.access), ...def.annotations };
 }
 
 function fieldSummary(s) {
@@ -291,7 +292,9 @@ function toolPartials(toolNames) {
 }
 
 export async function generate() {
-  const { z, ConfigSchema, TOOLS } = await loadSources();
+  const loaded = await loadSources();
+  const { z, ConfigSchema, TOOLS } = loaded;
+  annotationsFor = loaded.annotationsFor;
   const partials = toolPartials(new Set(TOOLS.map((t) => t.name)));
   // The overview table in the template is hand-written: it must name every tool.
   const overview = read('docs/src/tools.md').split(MARKER_TOOLS)[0];
