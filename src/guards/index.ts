@@ -9,21 +9,29 @@ import { accessGuard } from './access.js';
 import { postureGuard } from './posture.js';
 import { tablesGuard } from './tables.js';
 import { statementGuard } from './statement.js';
-import type { Guard, Verdict } from './types.js';
+import type { Checked, Guard, Verdict } from './types.js';
 
-export type { Verdict, Guard };
+export type { Checked, Verdict, Guard };
 
 export const GUARDS: readonly Guard[] = [accessGuard, postureGuard, statementGuard, tablesGuard];
 
-/** Runs the guards in order and returns every verdict up to and including the first denial. */
-export async function runGuards(def: ToolDef, args: Record<string, unknown>, ctx: ToolContext | SourceContext): Promise<Verdict[]> {
+export interface GuardOutcome {
+  /** Every verdict up to and including the first denial (without their facts: those are in `checked`). */
+  verdicts: Verdict[];
+  checked: Checked;
+}
+
+/** Runs the guards in order; each sees the facts of those before it. Stops at the first denial. */
+export async function runGuards(def: ToolDef, args: Record<string, unknown>, ctx: ToolContext | SourceContext): Promise<GuardOutcome> {
   const verdicts: Verdict[] = [];
+  let checked: Checked = {};
   for (const guard of GUARDS) {
-    const verdict = await guard(def, args, ctx);
+    const { facts, ...verdict } = await guard(def, args, ctx, checked);
+    if (facts) checked = { ...checked, ...facts };
     verdicts.push(verdict);
     if (verdict.decision === 'deny') break;
   }
-  return verdicts;
+  return { verdicts, checked };
 }
 
 export function denialError(verdict: Verdict): ToolError {

@@ -53,6 +53,6 @@ export const statementGuard: Guard = async (def, args, ctx) => {
     if (failure.code !== 'INTERNAL') return deny(failure.code, failure.message, failure.hint); // e.g. the database is down
     return deny('STATEMENT_NOT_ALLOWED', `the statement could not be classified: ${failure.message}`, 'The guard fails closed when it cannot decide; retry, and report it if it persists.');
   }
-  ctx.statement = { sql, classification };
-  return judgeClassification(classification, def.access === 'write' ? 'change' : intent === 'explain' ? 'explain' : 'read');
+  const verdict = judgeClassification(classification, def.access === 'write' ? 'change' : intent === 'explain' ? 'explain' : 'read');
+  return { ...verdict, facts: { statement: { sql, classification } } };
 };

@@ -2,11 +2,11 @@
 import { tablePolicy } from './table-policy.js';
 import { allow, isSourceContext, type Guard } from './types.js';
 
-export const tablesGuard: Guard = async (_def, _args, ctx) => {
-  if (!isSourceContext(ctx) || !ctx.statement) return allow('tables');
+export const tablesGuard: Guard = async (_def, _args, ctx, checked) => {
+  if (!isSourceContext(ctx) || !checked.statement) return allow('tables');
   const policy = tablePolicy(ctx.source.deny_tables);
   if (policy.empty) return allow('tables');
-  const { tables, class: cls } = ctx.statement.classification;
+  const { tables, class: cls } = checked.statement.classification;
   const change = cls === 'write' || cls === 'ddl';
   if (change && tables.length === 0) {
     // Fail closed: a change whose tables the classifier could not name cannot be checked against the list.

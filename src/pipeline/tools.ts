@@ -16,7 +16,8 @@ import { z } from 'zod';
 import { AuditUnavailableError, type AuditEntry } from '../audit/index.js';
 import { withCallSignal } from '../core/call-signal.js';
 import { asToolError, ToolError } from '../core/errors.js';
-import { denialError, runGuards, type Verdict } from '../guards/index.js';
+import { denialError, runGuards, type Checked, type Verdict } from '../guards/index.js';
+import { applyOutputPolicy } from '../guards/output-policy.js';
 import type { PipelineDeps } from './deps.js';
 import { annotationsFor, type ElicitAnswer, type ElicitRequest, type SourceContext, type ToolContext, type ToolDef } from '../tools/define-tool.js';
 import { toolJsonSchema } from '../tools/json-schema.js';
@@ -96,15 +97,20 @@ async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extr
     const callCtx = ctx;
     // guards hand ctx.signal to their database calls; the posture check's are shared by concurrent calls
     // (one cached result per source), so no one call's cancel stops them: the statement timeout bounds them
-    verdicts = await runGuards(tool.def, args, callCtx);
+    const guarded = await runGuards(tool.def, args, callCtx);
+    verdicts = guarded.verdicts;
+    const { checked } = guarded;
+    entry.classification = checked.statement?.classification.class;
     const denied = verdicts.find((v) => v.decision === 'deny');
     if (denied) {
       entry.outcome = 'denied';
       throw denialError(denied);
     }
     // the call's signal reaches the drivers' catalog queries too: a cancelled call stops them
-    const run = () => (tool.def.run as (a: unknown, c: ToolContext | SourceContext) => Promise<Record<string, unknown>>)(args, callCtx);
-    const out = await (tool.def.handsSignal ? run() : withCallSignal(extra.signal, run));
+    const run = () => (tool.def.run as (a: unknown, c: ToolContext | SourceContext, k: Checked) => Promise<Record<string, unknown>>)(args, callCtx, checked);
+    const raw = await (tool.def.handsSignal ? run() : withCallSignal(extra.signal, run));
+    // masking and output limits, the same for every tool that returns rows
+    const out = 'source' in callCtx ? applyOutputPolicy(raw, { limits: callCtx.limits, masking: callCtx.source.masking }, checked.statement?.classification) : raw;
     entry.rowCount = typeof out.row_count === 'number' ? out.row_count : undefined;
     entry.truncated = typeof out.truncated === 'boolean' ? out.truncated : undefined;
     return toResult(out, (tool.def.render as (o: unknown) => string)(out));

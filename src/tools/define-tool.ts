@@ -18,7 +18,8 @@ import type { ApprovalInfo } from '../audit/index.js';
 import type { ResolvedSource } from '../config/load.js';
 import type { Limits } from '../config/schema.js';
 import type { CellValue, EngineAdapter } from '../engines/contract/engine.js';
-import type { Classification } from '../core/classification.js';
+import type { Checked } from '../core/verdict.js';
+import type { Rows, RowFields } from './rows.js';
 import type { Logger } from '../core/logging.js';
 import type { Sources } from '../sources.js';
 import type { AuditStatus } from '../audit/index.js';
@@ -71,12 +72,16 @@ export interface SourceContext extends ToolContext {
   source: ResolvedSource;
   engine: EngineAdapter;
   limits: Limits;
-  /** Set by the statement guard: the SQL the tool runs and what the classifier found in it. */
-  statement?: { sql: string; classification: Classification };
 }
 
 type Shape = z.ZodRawShape;
 type Out<O extends Shape> = z.infer<z.ZodObject<O>>;
+/**
+ * What `run` returns: the output, except that a tool returning database rows hands them over as
+ * `rows: new Rows(result)` and leaves the row fields to the pipeline's output policy, which caps
+ * and masks them the same way for every tool (src/guards/output-policy.ts).
+ */
+type RunOut<O extends Shape> = Out<O> | (Omit<Out<O>, RowFields> & { rows: Rows });
 
 interface ToolCommon<I extends Shape, O extends Shape> {
   name: string;
@@ -109,12 +114,13 @@ interface ToolCommon<I extends Shape, O extends Shape> {
 export interface SourceTool<I extends Shape, O extends Shape> extends ToolCommon<I, O> {
   /** Gets a `source` argument and a SourceContext. */
   scope: 'source';
-  run(args: z.infer<z.ZodObject<I>>, ctx: SourceContext): Promise<Out<O>>;
+  /** `checked`: what the guards established (the statement's classification), never read from ctx. */
+  run(args: z.infer<z.ZodObject<I>>, ctx: SourceContext, checked: Checked): Promise<RunOut<O>>;
 }
 
 export interface ServerTool<I extends Shape, O extends Shape> extends ToolCommon<I, O> {
   scope: 'server';
-  run(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<Out<O>>;
+  run(args: z.infer<z.ZodObject<I>>, ctx: ToolContext, checked: Checked): Promise<RunOut<O>>;
 }
 
 export type ToolDef<I extends Shape = Shape, O extends Shape = Shape> = SourceTool<I, O> | ServerTool<I, O>;

@@ -73,8 +73,8 @@ export const analyzeQuery = defineTool({
   },
   // analyze=false only plans: a single write may be explained. analyze=true runs it: reads only.
   statement: (args) => ({ sql: args.sql as string, params: args.params as CellValue[] | undefined, intent: args.analyze === true ? 'read' : 'explain' }),
-  async run({ sql, analyze, params }, ctx) {
-    const classification = ctx.statement?.classification;
+  async run({ sql, analyze, params }, ctx, checked) {
+    const classification = checked.statement?.classification;
     if (!classification) throw new ToolError('INTERNAL', 'analyze_query ran without a statement verdict', 'This is a bug in dba-mcp.');
     if (/explain/i.test(classification.statementType)) {
       throw new ToolError('STATEMENT_NOT_ALLOWED', 'pass the statement itself, not an EXPLAIN of it', 'analyze_query adds EXPLAIN (and ANALYZE with analyze=true) itself.');

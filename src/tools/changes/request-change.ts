@@ -1,3 +1,4 @@
+import { ToolError } from '../../core/errors.js';
 import { z } from 'zod';
 import { decideAtClient } from '../decide-at-client.js';
 import type { StoredChange } from '../../approvals/store.js';
@@ -46,8 +47,9 @@ export const requestChange = defineTool({
   },
   output: ChangeViewSchema,
   statement: (args) => ({ sql: args.sql as string }),
-  async run({ sql, reason }, ctx) {
-    const classification = ctx.statement!.classification; // set by the statement guard, which allowed one write or DDL
+  async run({ sql, reason }, ctx, checked) {
+    const classification = checked.statement?.classification; // the statement guard's, which allowed one write or DDL
+    if (!classification) throw new ToolError('INTERNAL', 'request_change ran without a statement verdict', 'This is a bug in dba-mcp.');
     // A rollback undoes the rows, not what such a function does (signal a session, read a file, reach another server): not rehearsed.
     const unsafe = classification.deniedFunctions;
     const dry = unsafe.length

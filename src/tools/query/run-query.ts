@@ -3,8 +3,7 @@ import { CellSchema, ColumnMetaSchema } from '../schemas.js';
 import { defineTool } from '../define-tool.js';
 import type { CellValue } from '../../engines/contract/engine.js';
 import { renderRows } from './render-rows.js';
-import { capRows } from '../../guards/output-limits.js';
-import { maskRows } from '../../guards/masking.js';
+import { Rows } from '../rows.js';
 import { withCallComment } from '../../core/call-comment.js';
 
 export const runQuery = defineTool({
@@ -36,17 +35,14 @@ export const runQuery = defineTool({
   },
   statement: (args) => ({ sql: args.sql as string, params: args.params as CellValue[] | undefined }),
   handsSignal: true, // runRead gets ctx.signal
-  async run({ sql, params, max_rows }, ctx) {
+  async run({ sql, params, max_rows }, ctx, checked) {
     const maxRows = Math.min(max_rows ?? ctx.limits.max_rows, ctx.limits.max_rows);
     const started = performance.now();
-    const sessionNeutral = ctx.statement?.classification.sessionNeutral === true;
+    const sessionNeutral = checked.statement?.classification.sessionNeutral === true;
     const text = withCallComment(sql, { sessionId: ctx.sessionId, requestId: ctx.requestId, source: ctx.source.id });
     const result = await ctx.engine.runRead({ sql: text, maxRows, timeoutMs: ctx.limits.statement_timeout_ms, signal: ctx.signal, sessionNeutral, ...(params ? { params } : {}) });
     const duration_ms = Math.round((performance.now() - started) * 100) / 100;
-    const capped = capRows(result, ctx.limits);
-    const { rows, masked } = maskRows(ctx.source.masking, result.columns, capped.rows, ctx.statement?.classification);
-    const columns = result.columns.map(({ name, type }) => ({ name, type }));
-    return { columns, rows, row_count: rows.length, truncated: capped.truncated_by !== null, truncated_by: capped.truncated_by, cells_cut: capped.cells_cut, masked_columns: masked, duration_ms };
+    return { rows: new Rows(result), duration_ms }; // capped and masked by the pipeline's output policy
   },
   render: (out) => renderRows(out.columns, out.rows, out.truncated_by),
 });

@@ -1,0 +1,33 @@
+/**
+ * The output policy the pipeline applies to every tool's result: database rows a tool hands over
+ * as `rows: new Rows(result)` are capped (limits: rows, bytes, cell length) and masked (the
+ * source's masking config, following derived columns through the statement's classification),
+ * and come out as the row fields every row-returning tool shares.
+ */
+import type { Classification } from '../core/classification.js';
+import type { Limits, MaskingConfig } from '../core/settings.js';
+import { Rows } from '../tools/rows.js';
+import { maskRows } from './masking.js';
+import { capRows } from './output-limits.js';
+
+export interface OutputPolicy {
+  limits: Pick<Limits, 'max_result_bytes' | 'max_cell_chars'>;
+  masking: MaskingConfig;
+}
+
+export function applyOutputPolicy(out: Record<string, unknown>, policy: OutputPolicy, classification: Classification | undefined): Record<string, unknown> {
+  if (!(out.rows instanceof Rows)) return out;
+  const { result } = out.rows;
+  const capped = capRows(result, policy.limits);
+  const { rows, masked } = maskRows(policy.masking, result.columns, capped.rows, classification);
+  return {
+    ...out,
+    columns: result.columns.map(({ name, type }) => ({ name, type })),
+    rows,
+    row_count: rows.length,
+    truncated: capped.truncated_by !== null,
+    truncated_by: capped.truncated_by,
+    cells_cut: capped.cells_cut,
+    masked_columns: masked,
+  };
+}
