@@ -5,8 +5,8 @@
  */
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ErrorCode, GetPromptRequestSchema, ListPromptsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
-import type { AuditEntry } from '../audit/index.js';
 import { auditFailureToMcp } from './result.js';
+import { framed, openRecord } from './audit-frame.js';
 import type { PipelineDeps } from './deps.js';
 import type { PromptDef } from '../prompts/types.js';
 
@@ -32,10 +32,8 @@ async function getPrompt(
   server: Server,
   deps: PipelineDeps,
 ) {
-  const started = performance.now();
-  const entry: AuditEntry = { kind: 'prompt', name, requestId: String(extra.requestId), sessionId: extra.sessionId, client: server.getClientVersion(), args, outcome: 'ok', durationMs: 0 };
-  if (typeof args.source === 'string') entry.source = args.source;
-  try {
+  const entry = openRecord('prompt', name, extra, server, { args, ...(typeof args.source === 'string' ? { source: args.source } : {}) });
+  return framed(deps, entry, async () => {
     deps.audit.ensureWritable();
     const prompt = byName.get(name);
     if (!prompt) entry.errorCode = 'UNKNOWN_PROMPT';
@@ -44,11 +42,5 @@ async function getPrompt(
     if (missing.length) entry.errorCode = 'INVALID_ARGUMENT';
     if (missing.length) throw new McpError(ErrorCode.InvalidParams, `prompt "${name}" needs the argument${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
     return { description: prompt.description, messages: prompt.messages(args) };
-  } catch (err) {
-    entry.outcome = 'error';
-    throw err;
-  } finally {
-    entry.durationMs = performance.now() - started;
-    await deps.audit.record(entry);
-  }
+  });
 }

@@ -4,11 +4,11 @@
  */
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ErrorCode, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, McpError, ReadResourceRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { AuditEntry } from '../audit/index.js';
 import { asToolError } from '../core/errors.js';
 import { decodeCursor, paginate } from '../core/pagination.js';
 import type { PipelineDeps } from './deps.js';
 import { auditFailureToMcp } from './result.js';
+import { framed, openRecord } from './audit-frame.js';
 import { AUDIT_RECENT_URI, auditRecentResource, readAuditRecent } from '../resources/audit-resource.js';
 import { parseUri, readSchemaResource, resourcesOf, TABLE_TEMPLATE } from '../resources/schema-resources.js';
 
@@ -34,23 +34,20 @@ export function registerResources(server: Server, deps: PipelineDeps): void {
 }
 
 async function readResource(uri: string, extra: { requestId: string | number; sessionId?: string }, server: Server, deps: PipelineDeps) {
-  const started = performance.now();
-  const entry: AuditEntry = { kind: 'resource', name: uri, requestId: String(extra.requestId), sessionId: extra.sessionId, client: server.getClientVersion(), outcome: 'ok', durationMs: 0 };
-  try {
-    deps.audit.ensureWritable();
-    const parsed = parseUri(uri);
-    entry.source = parsed?.source;
-    const body = uri === AUDIT_RECENT_URI ? readAuditRecent(deps.audit) : parsed ? await readSchemaResource(deps.sources, parsed) : undefined;
-    if (body === undefined) throw new McpError(RESOURCE_NOT_FOUND, `resource not found: ${uri}`, { uri });
-    return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(body) }] };
-  } catch (err) {
-    entry.outcome = 'error';
-    if (err instanceof McpError) throw err;
-    const failure = asToolError(err);
-    entry.errorCode = failure.code;
-    throw new McpError(ErrorCode.InternalError, `${failure.code}: ${failure.message} (${failure.hint})`);
-  } finally {
-    entry.durationMs = performance.now() - started;
-    await deps.audit.record(entry);
-  }
+  const entry = openRecord('resource', uri, extra, server);
+  return framed(deps, entry, async () => {
+    try {
+      deps.audit.ensureWritable();
+      const parsed = parseUri(uri);
+      entry.source = parsed?.source;
+      const body = uri === AUDIT_RECENT_URI ? readAuditRecent(deps.audit) : parsed ? await readSchemaResource(deps.sources, parsed) : undefined;
+      if (body === undefined) throw new McpError(RESOURCE_NOT_FOUND, `resource not found: ${uri}`, { uri });
+      return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(body) }] };
+    } catch (err) {
+      if (err instanceof McpError) throw err;
+      const failure = asToolError(err);
+      entry.errorCode = failure.code;
+      throw new McpError(ErrorCode.InternalError, `${failure.code}: ${failure.message} (${failure.hint})`);
+    }
+  });
 }

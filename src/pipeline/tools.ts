@@ -13,15 +13,16 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type ElicitRequestFormParams, type ServerNotification, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { AuditUnavailableError, type AuditEntry } from '../audit/index.js';
+import { AuditUnavailableError } from '../audit/index.js';
 import { withCallSignal } from '../core/call-signal.js';
 import { asToolError, ToolError } from '../core/errors.js';
-import { denialError, runGuards, type Checked, type Verdict } from '../guards/index.js';
+import { denialError, runGuards, type Checked } from '../guards/index.js';
 import { applyOutputPolicy } from '../guards/output-policy.js';
 import type { PipelineDeps } from './deps.js';
 import { annotationsFor, type ElicitAnswer, type ElicitRequest, type SourceContext, type ToolContext, type ToolDef } from '../tools/define-tool.js';
 import { toolJsonSchema } from '../tools/json-schema.js';
 import { toErrorResult, toResult } from './result.js';
+import { framed, openRecord } from './audit-frame.js';
 
 type Extra = { signal: AbortSignal; sessionId?: string; requestId: string | number; _meta?: { progressToken?: string | number }; sendNotification?: (n: ServerNotification) => Promise<void> };
 
@@ -78,54 +79,52 @@ function refuseUnrecorded(err: unknown): CallToolResult {
 /** An unknown tool is a protocol error, and recorded like any call (its record written first). */
 async function unknownTool(name: string, args: Record<string, unknown> | undefined, extra: Extra, server: Server, deps: PipelineDeps): Promise<never> {
   deps.audit.ensureWritable();
-  const entry: AuditEntry = { kind: 'tool', name, requestId: String(extra.requestId), sessionId: extra.sessionId, client: server.getClientVersion(), args, outcome: 'error', errorCode: 'UNKNOWN_TOOL', durationMs: 0 };
-  await deps.audit.record(entry);
-  throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"; tools/list names the tools`);
+  const entry = openRecord('tool', name, extra, server, { args, errorCode: 'UNKNOWN_TOOL' });
+  return framed(deps, entry, async () => {
+    throw new McpError(ErrorCode.InvalidParams, `unknown tool "${name}"; tools/list names the tools`);
+  });
 }
 
 async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extra: Extra, server: Server, deps: PipelineDeps): Promise<CallToolResult> {
-  const started = performance.now();
-  const entry: AuditEntry = { kind: 'tool', name: tool.def.name, requestId: String(extra.requestId), sessionId: extra.sessionId, client: server.getClientVersion(), outcome: 'ok', durationMs: 0, args: rawArgs };
-  let verdicts: Verdict[] = [];
+  const entry = openRecord('tool', tool.def.name, extra, server, { args: rawArgs });
   let ctx: ToolContext | SourceContext | undefined;
-  try {
-    deps.audit.ensureWritable(); // nothing runs while its record could not be written
-    const args = parseArgs(tool.input, rawArgs);
-    ctx = await buildContext(tool.def, args, extra, server, deps);
-    entry.client = ctx.client;
-    if ('source' in ctx) entry.source = ctx.source.id;
-    const callCtx = ctx;
-    // guards hand ctx.signal to their database calls; the posture check's are shared by concurrent calls
-    // (one cached result per source), so no one call's cancel stops them: the statement timeout bounds them
-    const guarded = await runGuards(tool.def, args, callCtx);
-    verdicts = guarded.verdicts;
-    const { checked } = guarded;
-    entry.classification = checked.statement?.classification.class;
-    const denied = verdicts.find((v) => v.decision === 'deny');
-    if (denied) {
-      entry.outcome = 'denied';
-      throw denialError(denied);
+  return framed(deps, entry, async () => {
+    try {
+      deps.audit.ensureWritable(); // nothing runs while its record could not be written
+      const args = parseArgs(tool.input, rawArgs);
+      ctx = await buildContext(tool.def, args, extra, server, deps);
+      entry.client = ctx.client;
+      if ('source' in ctx) entry.source = ctx.source.id;
+      const callCtx = ctx;
+      // guards hand ctx.signal to their database calls; the posture check's are shared by concurrent calls
+      // (one cached result per source), so no one call's cancel stops them: the statement timeout bounds them
+      const { verdicts, checked } = await runGuards(tool.def, args, callCtx);
+      entry.verdicts = verdicts;
+      entry.classification = checked.statement?.classification.class;
+      const denied = verdicts.find((v) => v.decision === 'deny');
+      if (denied) {
+        entry.outcome = 'denied';
+        throw denialError(denied);
+      }
+      // the call's signal reaches the drivers' catalog queries too: a cancelled call stops them
+      const run = () => (tool.def.run as (a: unknown, c: ToolContext | SourceContext, k: Checked) => Promise<Record<string, unknown>>)(args, callCtx, checked);
+      const raw = await (tool.def.handsSignal ? run() : withCallSignal(extra.signal, run));
+      // masking and output limits, the same for every tool that returns rows
+      const out = 'source' in callCtx ? applyOutputPolicy(raw, { limits: callCtx.limits, masking: callCtx.source.masking }, checked.statement?.classification) : raw;
+      entry.rowCount = typeof out.row_count === 'number' ? out.row_count : undefined;
+      entry.truncated = typeof out.truncated === 'boolean' ? out.truncated : undefined;
+      return toResult(out, (tool.def.render as (o: unknown) => string)(out));
+    } catch (err) {
+      const failure = asToolError(err);
+      if (failure.code === 'INTERNAL') deps.logger.error({ tool: tool.def.name, err: failure.cause ?? failure }, 'tool failed');
+      if (entry.outcome === 'ok') entry.outcome = 'error';
+      entry.errorCode = failure.code;
+      return toErrorResult(failure);
+    } finally {
+      entry.verdicts ??= [];
+      if (ctx?.approval) entry.approval = ctx.approval;
     }
-    // the call's signal reaches the drivers' catalog queries too: a cancelled call stops them
-    const run = () => (tool.def.run as (a: unknown, c: ToolContext | SourceContext, k: Checked) => Promise<Record<string, unknown>>)(args, callCtx, checked);
-    const raw = await (tool.def.handsSignal ? run() : withCallSignal(extra.signal, run));
-    // masking and output limits, the same for every tool that returns rows
-    const out = 'source' in callCtx ? applyOutputPolicy(raw, { limits: callCtx.limits, masking: callCtx.source.masking }, checked.statement?.classification) : raw;
-    entry.rowCount = typeof out.row_count === 'number' ? out.row_count : undefined;
-    entry.truncated = typeof out.truncated === 'boolean' ? out.truncated : undefined;
-    return toResult(out, (tool.def.render as (o: unknown) => string)(out));
-  } catch (err) {
-    const failure = asToolError(err);
-    if (failure.code === 'INTERNAL') deps.logger.error({ tool: tool.def.name, err: failure.cause ?? failure }, 'tool failed');
-    if (entry.outcome === 'ok') entry.outcome = 'error';
-    entry.errorCode = failure.code;
-    return toErrorResult(failure);
-  } finally {
-    entry.verdicts = verdicts;
-    if (ctx?.approval) entry.approval = ctx.approval;
-    entry.durationMs = performance.now() - started;
-    await deps.audit.record(entry);
-  }
+  });
 }
 
 function parseArgs(schema: z.ZodObject, raw: Record<string, unknown>): Record<string, unknown> {
