@@ -3,4 +3,4 @@ export { ENGINES } from '../src/engines/registry.js';
 export { loadConfig } from '../src/config/load.js';
 export { createLogger } from '../src/core/logging.js';
 export { judgeClassification } from '../src/guards/statement.js';
-export { parseMysql } from '../src/engines/kit/sqlparser/parser.js';
+export { parseSqlparser } from '../src/engines/kit/sqlparser/parser.js';

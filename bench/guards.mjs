@@ -21,7 +21,7 @@ const RUNS = Number(opts.runs);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-mcp-guard-bench-'));
 const out = path.join(process.cwd(), `.guard-bench-${process.pid}.mjs`); // inside the repo, so node_modules resolve
 await build({ entryPoints: ['bench/guard-entry.ts'], outfile: out, bundle: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'warning' });
-const { ENGINES, loadConfig, createLogger, judgeClassification, parseMysql } = await import(pathToFileURL(out).href);
+const { ENGINES, loadConfig, createLogger, judgeClassification, parseSqlparser } = await import(pathToFileURL(out).href);
 fs.rmSync(out);
 
 const TYPICAL = `SELECT o.id, c.email, sum(i.quantity * i.unit_price_cents) AS total FROM orders o JOIN customers c ON c.id = o.customer_id
@@ -69,7 +69,7 @@ async function measure(label, dsn, sql) {
 
 function floors(shopFile) {
   return {
-    mysql: async () => `sqlparser-rs parse alone ${(await p50((text) => parseMysql(text))).toFixed(3)} ms`,
+    mysql: async () => `sqlparser-rs parse alone ${(await p50((text) => parseSqlparser(text))).toFixed(3)} ms`,
     sqlite: async () => {
       const conn = new Database(shopFile, { readonly: true });
       try {

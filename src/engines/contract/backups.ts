@@ -6,13 +6,13 @@
 import type { ParsedDsn } from './source.js';
 
 /** ok and fail speak for themselves; warn needs attention; info is a fact that does not change the verdict. */
-export type CheckStatus = 'ok' | 'warn' | 'fail' | 'info';
+export type BackupCheckStatus = 'ok' | 'warn' | 'fail' | 'info';
 
 export type Evidence = Record<string, string | number | boolean | null>;
 
 export interface BackupCheck {
   id: string;
-  status: CheckStatus;
+  status: BackupCheckStatus;
   message: string;
   evidence: Evidence;
   /** What to do about a warn or fail. */

@@ -29,6 +29,8 @@ export interface EngineCapabilities {
   readonly cancel: boolean;
   /** EXPLAIN (without ANALYZE) of a write runs on the read-only path without executing it. */
   readonly explainWrites?: boolean;
+  /** The schema an unqualified table name is looked up in first, where the engine has one (PostgreSQL's default search_path: public). */
+  readonly defaultSchema?: string;
 }
 
 export interface ServerInfo {

@@ -38,7 +38,7 @@ export function createEngine(source: EngineSource, deps: EngineDeps): EngineAdap
   let posture: Promise<Posture> | undefined;
   return {
     name: 'postgres',
-    capabilities: { schemas: true, cancel: true, explainWrites: true },
+    capabilities: { schemas: true, cancel: true, explainWrites: true, defaultSchema: 'public' },
     async serverInfo() {
       if (info) return info;
       const [row] = await driver.catalog<{ version: string }>(`SELECT current_setting('server_version') AS version`);

@@ -87,7 +87,7 @@ export async function advise(engine: EngineAdapter, ops: IndexAdvisorOps, input:
   }
   const details = await resolveTables(engine, items);
   const hasColumn = (table: string, column: string) => [...details.values()].some((d) => d.name === table && d.columns.some((c) => c.name === column));
-  for (const it of items) if (it.shape && it.shape.accesses.length > 1) it.shape = placeTables(await ops.shape(it.sql, hasColumn), details);
+  for (const it of items) if (it.shape && it.shape.accesses.length > 1) it.shape = placeTables(await ops.shape(it.sql, hasColumn), details, engine.capabilities.defaultSchema);
   const stats = await statsFor(engine, ops, items, details, opts);
   const prefixOpclass = await ops.prefixOpclass();
   const contexts = new Map<string, CandidateContext>();
@@ -110,7 +110,7 @@ async function resolveTables(engine: EngineAdapter, items: Item[]): Promise<Map<
   const refs = new Map<string, TableRef>();
   for (const a of wanted) {
     const matches = all.filter((t) => t.name === a.table.name && (!a.table.schemaGiven || t.schema === a.table.schema));
-    const pick = matches.find((t) => t.schema === 'public') ?? matches[0];
+    const pick = matches.find((t) => t.schema === engine.capabilities.defaultSchema) ?? matches[0];
     if (!pick) continue;
     a.table.schema = pick.schema;
     refs.set(tkey(pick), { schema: pick.schema, name: pick.name });
@@ -127,10 +127,10 @@ function withPrimaryKey(d: TableDetail): IndexInfo[] {
 }
 
 /** After a re-parse: the schemas found the first time. */
-function placeTables(shape: QueryShape, details: ReadonlyMap<string, TableDetail>): QueryShape {
+function placeTables(shape: QueryShape, details: ReadonlyMap<string, TableDetail>, defaultSchema: string | undefined): QueryShape {
   for (const a of shape.accesses) {
     if (a.table.schemaGiven) continue;
-    const d = [...details.values()].find((t) => t.name === a.table.name && t.schema === 'public') ?? [...details.values()].find((t) => t.name === a.table.name);
+    const d = [...details.values()].find((t) => t.name === a.table.name && t.schema === defaultSchema) ?? [...details.values()].find((t) => t.name === a.table.name);
     if (d) a.table.schema = d.schema;
   }
   return shape;

@@ -3,7 +3,7 @@
  * read, and when was a backup last proven by a restore. Then the verdict over all checks.
  */
 import fs from 'node:fs';
-import type { BackupCheck, BackupEnv, BackupOps, CheckStatus } from '../../contract/backups.js';
+import type { BackupCheck, BackupEnv, BackupOps, BackupCheckStatus } from '../../contract/backups.js';
 import { ageHours, describeAge, hoursSince, listBackups, type BackupFile } from './files.js';
 import { checkAgainstManifest } from './manifest.js';
 import { readProofs, type Proof } from './proofs.js';
@@ -100,7 +100,7 @@ export async function dirChecks(sourceId: string, ops: BackupOps, env: BackupEnv
   return { backups, checks, lastProof: proofs[0] };
 }
 
-export function verdict(checks: readonly BackupCheck[]): Exclude<CheckStatus, 'info'> {
+export function verdict(checks: readonly BackupCheck[]): Exclude<BackupCheckStatus, 'info'> {
   if (checks.some((c) => c.status === 'fail')) return 'fail';
   if (checks.some((c) => c.status === 'warn')) return 'warn';
   return 'ok';

@@ -4,7 +4,9 @@
  * trigger bodies (BEGIN ... END). The caller parses every piece with the dialect's real parser
  * (sqlparser-rs), which must find exactly one statement in it, so a wrong split cannot pass.
  */
-export function splitStatements(sql: string, dialect: 'mysql' | 'sqlite'): string[] {
+import type { SqlparserDialect } from '../sqlparser/parser.js';
+
+export function splitStatements(sql: string, dialect: SqlparserDialect): string[] {
   const out: string[] = [];
   let start = 0;
   let i = 0;

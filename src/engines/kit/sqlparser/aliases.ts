@@ -3,7 +3,7 @@
  * alias (MariaDB's EXPLAIN FORMAT=JSON, SQLite's EXPLAIN QUERY PLAN). Parsed with sqlparser-rs in
  * the engine's dialect; a statement it cannot parse gives no aliases (the plan keeps its names).
  */
-import { parseMysql } from './parser.js';
+import { parseSqlparser, type SqlparserDialect } from './parser.js';
 import { nameParts } from './collect.js';
 import type { TableName } from '../../../core/classification.js';
 
@@ -22,10 +22,10 @@ function collect(node: unknown, out: Map<string, TableName>): void {
   for (const value of Object.values(node)) if (typeof value === 'object' && value !== null) collect(value, out);
 }
 
-export async function tableAliases(sql: string, dialect: 'mysql' | 'sqlite'): Promise<Map<string, TableName>> {
+export async function tableAliases(sql: string, dialect: SqlparserDialect): Promise<Map<string, TableName>> {
   const aliases = new Map<string, TableName>();
   try {
-    collect((await parseMysql(sql, dialect)).statements, aliases);
+    collect((await parseSqlparser(sql, dialect)).statements, aliases);
   } catch {
     // not parseable here: the plan keeps the names it has
   }

@@ -1,4 +1,7 @@
-/** sqlparser-rs (WASM, pinned to 0.62.0) for MySQL/MariaDB, loaded on first use. Its AST is untyped JSON to us. */
+/**
+ * sqlparser-rs (WASM, pinned to 0.62.0), shared by the engines whose dialect it reads (MySQL/MariaDB
+ * and SQLite), loaded on first use. Its AST is untyped JSON to us.
+ */
 import type * as SqlparserModule from '@guanmingchiu/sqlparser-ts';
 
 import { loadOnce } from '../../../core/load-once.js';
@@ -16,6 +19,9 @@ const load = loadOnce<Lib>(async () => {
   return lib;
 });
 
-export async function parseMysql(sql: string, dialect: 'mysql' | 'sqlite' = 'mysql'): Promise<Parsed> {
+/** sqlparser-rs's dialect names this project uses. */
+export type SqlparserDialect = 'mysql' | 'sqlite';
+
+export async function parseSqlparser(sql: string, dialect: SqlparserDialect = 'mysql'): Promise<Parsed> {
   return (await load()).parseWithComments(sql, dialect) as unknown as Parsed;
 }

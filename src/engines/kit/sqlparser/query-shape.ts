@@ -5,7 +5,7 @@
  * Used by the MySQL and the SQLite advisors (same parser, different dialect).
  */
 import { ToolError } from '../../../core/errors.js';
-import { parseMysql } from './parser.js';
+import { parseSqlparser, type SqlparserDialect } from './parser.js';
 import type { KeyTerm, Predicate, PredicateOp, PredicateValue, QueryShape, TableAccess } from '../../contract/index-advisor.js';
 import { resolveColumn, type Ref, type Scope } from '../query-scope.js';
 
@@ -386,10 +386,10 @@ function unnest(n: Node | undefined): Node | undefined {
 }
 
 /** `quote` writes a column name in the dialect (MySQL backticks, SQLite double quotes) when it needs quoting. */
-export async function sqlparserQueryShape(sql: string, dialect: 'mysql' | 'sqlite', quote: (name: string) => string, hasColumn?: (table: string, column: string) => boolean): Promise<QueryShape> {
+export async function sqlparserQueryShape(sql: string, dialect: SqlparserDialect, quote: (name: string) => string, hasColumn?: (table: string, column: string) => boolean): Promise<QueryShape> {
   let statements: unknown[];
   try {
-    statements = (await parseMysql(sql, dialect)).statements;
+    statements = (await parseSqlparser(sql, dialect)).statements;
   } catch (err) {
     throw new ToolError('SQL_SYNTAX', `the ${dialect === 'mysql' ? 'MySQL' : 'SQLite'} parser could not read the query: ${(err as Error).message}`, 'Pass one valid statement in the source\'s dialect.');
   }

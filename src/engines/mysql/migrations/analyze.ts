@@ -4,7 +4,7 @@
  * the parser cannot read is kept, with a hazard saying it was not inspected.
  */
 import { ToolError } from '../../../core/errors.js';
-import { parseMysql } from '../../kit/sqlparser/parser.js';
+import { parseSqlparser } from '../../kit/sqlparser/parser.js';
 import { splitStatements } from '../../kit/migrations/split-statements.js';
 import type { Hazard, MigrationAnalysis, StatementAnalysis } from '../../contract/migrations.js';
 import { blankAnalysis } from '../../contract/migrations.js';
@@ -124,7 +124,7 @@ function unparsed(text: string, index: number, err: Error): StatementAnalysis {
 async function analyzeOne(text: string, index: number, rules: MyRules): Promise<StatementAnalysis | 'skip'> {
   let stmt: Node;
   try {
-    const parsed = await parseMysql(text, 'mysql');
+    const parsed = await parseSqlparser(text, 'mysql');
     if (parsed.statements.length !== 1) throw new Error(`${parsed.statements.length} statements in one piece`);
     stmt = parsed.statements[0] as Node;
   } catch (err) {

@@ -5,7 +5,7 @@
  * write holds the single database write lock; there is no CONCURRENTLY.
  */
 import { ToolError } from '../../../core/errors.js';
-import { parseMysql as parseSqlparser } from '../../kit/sqlparser/parser.js';
+import { parseSqlparser as parseSqlparser } from '../../kit/sqlparser/parser.js';
 import { splitStatements } from '../../kit/migrations/split-statements.js';
 import type { Hazard, MigrationAnalysis, StatementAnalysis } from '../../contract/migrations.js';
 import { blankAnalysis } from '../../contract/migrations.js';

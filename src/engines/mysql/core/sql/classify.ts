@@ -7,7 +7,7 @@
  */
 import { unparseable, type Classification, type StatementClass, type TableName } from '../../../../core/classification.js';
 import { collect, nameParts, type FunctionCall } from '../../../kit/sqlparser/collect.js';
-import { parseMysql, type Parsed } from '../../../kit/sqlparser/parser.js';
+import { parseSqlparser, type Parsed } from '../../../kit/sqlparser/parser.js';
 import { metadataRead } from './metadata-reads.js';
 import { showWords, underEachSchema } from './show-words.js';
 import { Lru } from '../../../../core/lru.js';
@@ -104,11 +104,11 @@ function shownTable(stmt: unknown): TableName[] {
 
 async function parse(sql: string): Promise<Parsed> {
   try {
-    return await parseMysql(sql);
+    return await parseSqlparser(sql);
   } catch (err) {
     const simplified = sql.replace(ROLLUP, ' ').replace(ROWS_EXAMINED, ' ');
     if (simplified === sql) throw err;
-    return parseMysql(simplified);
+    return parseSqlparser(simplified);
   }
 }
 
