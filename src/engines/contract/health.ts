@@ -1,6 +1,5 @@
 /** The engine side of check_health / top_queries / check_security and session actions (#9). */
 import type { HealthThresholds } from '../../core/settings.js';
-import type { MaskingConfig } from '../../core/settings.js';
 
 /** ok: nothing wrong; warn / fail: by the source's thresholds; skipped: the check could not run here (message says why, fix says how to enable it). */
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skipped';
@@ -115,7 +114,8 @@ export interface HealthOps {
   readonly checks: ReadonlyMap<string, HealthCheck>;
   /** The costliest statements; absent where the engine keeps no statement statistics (SQLite). */
   topQueries?(opts: { orderBy: TopQueriesOrder; limit: number }): Promise<TopQueriesResult>;
-  securityReport(opts: { masking: MaskingConfig }): Promise<SecurityReport>;
+  /** `isSensitive`: the caller's judgement of which columns hold sensitive data (the masking policy); the engine lists the columns and their tables' protections. */
+  securityReport(opts: { isSensitive: (column: SensitiveColumn) => boolean }): Promise<SecurityReport>;
   /** Cancel / terminate; absent where the engine has no server sessions (SQLite). */
   readonly sessions?: SessionActionOps;
 }

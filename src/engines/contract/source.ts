@@ -1,5 +1,5 @@
 /** What an engine is given about its source. */
-import type { HealthThresholds, Limits, MaskingConfig } from '../../core/settings.js';
+import type { Limits } from '../../core/settings.js';
 
 /** An engine's name as src/engines/registry.ts spells it; only engines/ compares it to a literal. */
 export type EngineName = string;
@@ -31,7 +31,5 @@ export interface EngineSource {
   /** The DSN with secrets replaced: the only form that is ever printed or logged. */
   readonly redactedDsn: string;
   readonly limits: Limits;
-  readonly masking: MaskingConfig;
-  readonly health: HealthThresholds;
   readonly deny_tables: readonly string[];
 }

@@ -1,3 +1,4 @@
+import { isSensitive } from '../../core/sensitive.js';
 import { z } from 'zod';
 import { healthOf } from './thresholds.js';
 import { MAX_SENSITIVE_LISTED } from '../../engines/kit/health/sensitive.js';
@@ -30,7 +31,7 @@ export const checkSecurity = defineTool({
     readonly_login_ddl: z.string().describe('Run by an administrator to create the login dba-mcp should use'),
   },
   async run(_args, ctx) {
-    const report = await healthOf(ctx.engine, 'check_security').securityReport({ masking: ctx.source.masking });
+    const report = await healthOf(ctx.engine, 'check_security').securityReport({ isSensitive: (c) => isSensitive(ctx.source.masking, c) });
     const severities = new Set(report.findings.map((f) => f.severity));
     const status = severities.has('critical') ? 'critical' : severities.has('warning') ? 'warning' : 'ok';
     return {

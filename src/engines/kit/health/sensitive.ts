@@ -1,13 +1,11 @@
-/** The inventory of sensitive columns: the same detection (and config) as result masking. */
+/** The inventory of sensitive columns, judged by the caller's rule (the same as result masking). */
 import type { SensitiveColumn } from '../../contract/health.js';
-import { isSensitive } from '../../../core/sensitive.js';
-import type { MaskingConfig } from '../../../core/settings.js';
 
 /** At most this many columns are listed; the count says how many there are. */
 export const MAX_SENSITIVE_LISTED = 500;
 
-export function sensitiveColumns(columns: readonly SensitiveColumn[], masking: MaskingConfig): SensitiveColumn[] {
-  return columns.filter((c) => isSensitive(masking, { schema: c.schema, table: c.table, column: c.column }));
+export function sensitiveColumns(columns: readonly SensitiveColumn[], isSensitive: (column: SensitiveColumn) => boolean): SensitiveColumn[] {
+  return columns.filter(isSensitive);
 }
 
 /** Tables holding at least one sensitive column, as `schema.table` (or `table` without a schema). */

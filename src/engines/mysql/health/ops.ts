@@ -33,7 +33,7 @@ export function createHealth(driver: MysqlDriver, source: EngineSource, _deps: E
   return {
     checks,
     topQueries: ({ orderBy, limit }) => mysqlTopQueries(driver, orderBy, limit),
-    securityReport: ({ masking }) => mysqlSecurityReport(driver, masking, source.parsed.database),
+    securityReport: ({ isSensitive }) => mysqlSecurityReport(driver, isSensitive, source.parsed.database),
     sessions: mysqlSessions(source, driver.where),
   };
 }

@@ -4,7 +4,6 @@
  * and the DDL of a least-privilege read-only login for dba-mcp.
  */
 import type { SecurityFinding, SecurityReport, SensitiveColumn } from '../../contract/health.js';
-import type { MaskingConfig } from '../../../core/settings.js';
 import { sensitiveColumns, tablesWithSensitive } from '../../kit/health/sensitive.js';
 import type { MysqlDriver } from '../core/driver.js';
 import { globalVariables } from './vars.js';
@@ -104,9 +103,9 @@ function readonlyLoginDdl(database: string | undefined, variant: string): string
   ].join('\n');
 }
 
-export async function mysqlSecurityReport(driver: MysqlDriver, masking: MaskingConfig, database: string | undefined): Promise<SecurityReport> {
+export async function mysqlSecurityReport(driver: MysqlDriver, isSensitive: (column: SensitiveColumn) => boolean, database: string | undefined): Promise<SecurityReport> {
   const { variant } = await driver.server();
-  const sensitive = sensitiveColumns(await columnInventory(driver, database), masking);
+  const sensitive = sensitiveColumns(await columnInventory(driver, database), isSensitive);
   const accounts = await driver.catalog<Account>(accountsSql(variant)).catch(() => null);
   const findings: SecurityFinding[] = accounts
     ? accountFindings(accounts)

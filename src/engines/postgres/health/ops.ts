@@ -47,7 +47,7 @@ export function createHealth(driver: PgDriver, source: EngineSource, _deps: Engi
   return {
     checks,
     topQueries: ({ orderBy, limit }) => pgTopQueries(driver, orderBy, limit, version),
-    securityReport: async ({ masking }) => pgSecurityReport(driver, masking, await version()),
+    securityReport: async ({ isSensitive }) => pgSecurityReport(driver, isSensitive, await version()),
     sessions: pgSessions(source, driver.where),
   };
 }

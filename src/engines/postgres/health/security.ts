@@ -4,7 +4,6 @@
  * authentication, SSL, and the DDL of a least-privilege read-only login for dba-mcp.
  */
 import type { SecurityFinding, SecurityReport, SensitiveColumn } from '../../contract/health.js';
-import type { MaskingConfig } from '../../../core/settings.js';
 import { sensitiveColumns, tablesWithSensitive } from '../../kit/health/sensitive.js';
 import type { PgDriver } from '../core/driver.js';
 
@@ -132,8 +131,8 @@ async function readonlyLoginDdl(driver: PgDriver, version: number): Promise<stri
   ].join('\n');
 }
 
-export async function pgSecurityReport(driver: PgDriver, masking: MaskingConfig, version: number): Promise<SecurityReport> {
-  const sensitive = sensitiveColumns(await columnInventory(driver), masking);
+export async function pgSecurityReport(driver: PgDriver, isSensitive: (column: SensitiveColumn) => boolean, version: number): Promise<SecurityReport> {
+  const sensitive = sensitiveColumns(await columnInventory(driver), isSensitive);
   const groups = await Promise.all([roleFindings(driver), publicGrantFindings(driver), authFindings(driver), rlsFindings(driver, sensitive)]);
   return { findings: groups.flat(), sensitive_columns: sensitive, readonly_login_ddl: await readonlyLoginDdl(driver, version) };
 }

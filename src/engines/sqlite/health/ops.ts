@@ -18,11 +18,11 @@ export function createHealth(driver: SqliteDriver, _source: EngineSource, _deps:
   ]);
   return {
     checks,
-    async securityReport({ masking }) {
+    async securityReport({ isSensitive }) {
       const columns = driver.all<{ schema: string; table: string; column: string; type: string }>(
         `SELECT 'main' AS schema, m.name AS "table", c.name AS "column", c.type AS type FROM sqlite_schema m, pragma_table_info(m.name) c WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, c.cid`,
       );
-      return { findings: fileFindings(driver.file), sensitive_columns: sensitiveColumns(columns, masking), readonly_login_ddl: readonlyAdvice(driver.file) };
+      return { findings: fileFindings(driver.file), sensitive_columns: sensitiveColumns(columns, isSensitive), readonly_login_ddl: readonlyAdvice(driver.file) };
     },
   };
 }
