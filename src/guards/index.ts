@@ -4,12 +4,11 @@
  * guard that cannot decide denies.
  */
 import { ToolError } from '../core/errors.js';
-import type { SourceContext, ToolContext, ToolDef } from '../tools/define-tool.js';
 import { accessGuard } from './access.js';
 import { postureGuard } from './posture.js';
 import { tablesGuard } from './tables.js';
 import { statementGuard } from './statement.js';
-import type { Checked, Guard, Verdict } from './types.js';
+import type { Checked, Guard, GuardContext, GuardedTool, Verdict } from './types.js';
 
 export type { Checked, Verdict, Guard };
 
@@ -22,7 +21,7 @@ export interface GuardOutcome {
 }
 
 /** Runs the guards in order; each sees the facts of those before it. Stops at the first denial. */
-export async function runGuards(def: ToolDef, args: Record<string, unknown>, ctx: ToolContext | SourceContext): Promise<GuardOutcome> {
+export async function runGuards(def: GuardedTool, args: Record<string, unknown>, ctx: GuardContext): Promise<GuardOutcome> {
   const verdicts: Verdict[] = [];
   let checked: Checked = {};
   for (const guard of GUARDS) {

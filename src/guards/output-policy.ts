@@ -6,9 +6,17 @@
  */
 import type { Classification } from '../core/classification.js';
 import type { Limits, MaskingConfig } from '../core/settings.js';
-import { Rows } from '../tools/rows.js';
+import type { QueryResult } from '../engines/contract/engine.js';
 import { maskRows } from './masking.js';
 import { capRows } from './output-limits.js';
+
+/** Database rows a tool hands to the pipeline instead of shaping, capping or masking them itself. */
+export class Rows {
+  constructor(readonly result: QueryResult) {}
+}
+
+/** The output fields the policy fills from a Rows value. */
+export type RowFields = 'columns' | 'rows' | 'row_count' | 'truncated' | 'truncated_by' | 'cells_cut' | 'masked_columns';
 
 export interface OutputPolicy {
   limits: Pick<Limits, 'max_result_bytes' | 'max_cell_chars'>;

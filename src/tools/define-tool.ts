@@ -17,15 +17,15 @@ import type { ChangeRunners } from '../approvals/runners.js';
 import type { ApprovalInfo } from '../audit/index.js';
 import type { ResolvedSource } from '../config/load.js';
 import type { Limits } from '../config/schema.js';
-import type { CellValue, EngineAdapter } from '../engines/contract/engine.js';
+import type { EngineAdapter } from '../engines/contract/engine.js';
 import type { Checked } from '../core/verdict.js';
-import type { Rows, RowFields } from './rows.js';
+import type { Rows, RowFields } from '../guards/output-policy.js';
+import type { Access, StatementRequest } from '../guards/types.js';
 import type { Logger } from '../core/logging.js';
 import type { Sources } from '../sources.js';
 import type { AuditStatus } from '../audit/index.js';
 
-/** What a tool may do to a database: read, change data or schema (write), or act on the server (admin). */
-export type Access = 'read' | 'write' | 'admin';
+export type { Access };
 
 export interface ClientInfo {
   name: string;
@@ -95,7 +95,7 @@ interface ToolCommon<I extends Shape, O extends Shape> {
    * `intent: 'explain'`: the tool only plans the statement (EXPLAIN without ANALYZE), so a single
    * write may pass too; everything else is judged as for a read.
    */
-  statement?(args: Record<string, unknown>): { sql: string; params?: readonly CellValue[]; intent?: 'read' | 'explain' } | undefined;
+  statement?(args: Record<string, unknown>): StatementRequest | undefined;
   /** The compact text block sent beside structuredContent. */
   render(out: Out<O>): string;
   /**

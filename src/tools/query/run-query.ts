@@ -3,7 +3,7 @@ import { CellSchema, ColumnMetaSchema } from '../schemas.js';
 import { defineTool } from '../define-tool.js';
 import type { CellValue } from '../../engines/contract/engine.js';
 import { renderRows } from './render-rows.js';
-import { Rows } from '../rows.js';
+import { Rows } from '../../guards/output-policy.js';
 import { withCallComment } from '../../core/call-comment.js';
 
 export const runQuery = defineTool({
