@@ -25,11 +25,11 @@ export interface OutputPolicy {
 
 export function applyOutputPolicy(out: Record<string, unknown>, policy: OutputPolicy, classification: Classification | undefined): Record<string, unknown> {
   if (!(out.rows instanceof Rows)) return out;
-  const { result } = out.rows;
+  const { rows: given, ...rest } = out;
+  const { result } = given as Rows;
   const capped = capRows(result, policy.limits);
   const { rows, masked } = maskRows(policy.masking, result.columns, capped.rows, classification);
   return {
-    ...out,
     columns: result.columns.map(({ name, type }) => ({ name, type })),
     rows,
     row_count: rows.length,
@@ -37,5 +37,6 @@ export function applyOutputPolicy(out: Record<string, unknown>, policy: OutputPo
     truncated_by: capped.truncated_by,
     cells_cut: capped.cells_cut,
     masked_columns: masked,
+    ...rest,
   };
 }
