@@ -11,6 +11,9 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'] } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
+      // Corpus evaluations (blind/workload corpora scored against thresholds): minutes each, so
+      // not part of `npm test` (which runs `--project '!corpus'`); run them with `npm run corpus`.
+      { extends: true, test: { name: 'corpus', include: ['test/corpus/**/*.test.ts'] } },
     ],
   },
 });
