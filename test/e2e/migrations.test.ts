@@ -4,6 +4,7 @@
  * fails midway (the report and the history row say what was applied), and a read-only source
  * that refuses apply_migration.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -11,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOk, callTool, cleanupAll, PG_DSN, runCli, startStdio, tempDir, toolError, type StdioServer } from '../helpers/e2e.js';
 import { skipUnlessReachable } from '../helpers/databases.js';
 
-const DB = 'dba_mg_e2e';
+const DB = `dba_mg_e2e_${randomBytes(3).toString('hex')}`; // test files run in parallel
 const DSN = PG_DSN.replace(/\/[^/]*$/, `/${DB}`);
 let admin: pg.Client;
 let server: StdioServer;

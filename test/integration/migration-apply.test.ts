@@ -4,6 +4,7 @@
  * the 12-step rebuild (SQLite); and the runner on MariaDB stops at a failing step and writes the
  * history row.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,30 +66,33 @@ describe('applying planned steps', () => {
   });
 });
 
+// Its own database: test files run in parallel, and other runs may share the server.
+const RUNNER_DB = `dba_mg_runner_${randomBytes(3).toString('hex')}`;
+
 describe('the migration runner on MariaDB/MySQL (history table, a failure midway)', () => {
   it('applies what it can, stops at the failing step, and the history row says so', { timeout: 60_000 }, async (t) => {
     if (await skipUnlessReachable('mysql')) return t.skip();
     const admin = await mysql.createConnection({ uri: MYSQL_URL, multipleStatements: true });
-    await admin.query('DROP DATABASE IF EXISTS dba_mg_runner; CREATE DATABASE dba_mg_runner; CREATE TABLE dba_mg_runner.orders (id bigint PRIMARY KEY, note varchar(20));');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba_mg_runner-'));
-    fs.writeFileSync(path.join(dir, 'c.json'), JSON.stringify({ sources: [{ id: 'm', dsn: MYSQL_URL.replace(/\/[^/]*$/, '/dba_mg_runner'), mode: 'read-write' }] }));
+    await admin.query(`DROP DATABASE IF EXISTS ${RUNNER_DB}; CREATE DATABASE ${RUNNER_DB}; CREATE TABLE ${RUNNER_DB}.orders (id bigint PRIMARY KEY, note varchar(20));`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${RUNNER_DB}_dir-`));
+    fs.writeFileSync(path.join(dir, 'c.json'), JSON.stringify({ sources: [{ id: 'm', dsn: MYSQL_URL.replace(/\/[^/]*$/, `/${RUNNER_DB}`), mode: 'read-write' }] }));
     const source = loadConfig({ config: path.join(dir, 'c.json') }, {}).sources[0]!;
     const engine = (await ENGINES.mysql.load()).createEngine(source, { logger: { debug() {}, info() {}, warn() {}, error() {}, trace() {}, fatal() {}, child() { return this; } } as never });
     try {
       const plan = await planMigration({ sql: 'ALTER TABLE orders ADD COLUMN shipped_at datetime NULL; ALTER TABLE orders ADD COLUMN note2 int; CREATE INDEX orders_note_idx ON orders (note);', name: 'ship', rewrite: true, dryRun: true }, { engine, source, plansDir: dir });
       expect(plan.output.dry_run).toMatchObject({ outcome: 'not-run', reason: expect.stringMatching(/cannot be rolled back/) });
-      await admin.query('ALTER TABLE dba_mg_runner.orders ADD COLUMN note2 int'); // someone got there first
+      await admin.query(`ALTER TABLE ${RUNNER_DB}.orders ADD COLUMN note2 int`); // someone got there first
       const change = { v: 1 as const, id: 'runnerid23', kind: 'migration' as const, payload: { plan_id: plan.id, name: plan.name, steps: plan.steps }, source: 'm', engine: 'mysql', sql: plan.steps_text, sha256: plan.sha256, classification: { class: 'ddl', statement_type: 'MIGRATION', tables: [] }, dry_run: { outcome: 'not-possible' as const, rows_affected: null }, requested_by: { request_id: '1' }, created_at: '', expires_at: '', status: 'executing' as const, decision: { decision: 'approved' as const, by: 'alice', path: 'cli' as const, at: '', sha256: plan.sha256 } };
       const outcome = await runMigrationChange(change, { source, engine });
       expect(outcome.error?.message).toMatch(/^step 2 failed: .*Duplicate column name 'note2'.*steps 1 to 1 were applied/);
       expect(outcome.report).toMatchObject({ applied: [{ n: 1 }], failed_step: { n: 2 }, not_run: [3] });
-      const [rows] = await admin.query(`SELECT name, outcome, approved_by, finished IS NOT NULL AS finished FROM dba_mg_runner.dba_mcp_migrations WHERE id = 'runnerid23'`);
+      const [rows] = await admin.query(`SELECT name, outcome, approved_by, finished IS NOT NULL AS finished FROM ${RUNNER_DB}.dba_mcp_migrations WHERE id = 'runnerid23'`);
       expect((rows as Record<string, unknown>[])[0]).toMatchObject({ name: 'ship', approved_by: 'alice', finished: 1, outcome: expect.stringMatching(/^failed at step 2 of 3 \(1 applied\)/) });
       const tampered = await runMigrationChange({ ...change, id: 'runnerid24', sql: `${change.sql}\nDROP TABLE orders;` }, { source, engine });
       expect(tampered.error?.code).toBe('APPROVAL_MISMATCH');
     } finally {
       await engine.close();
-      await admin.query('DROP DATABASE IF EXISTS dba_mg_runner');
+      await admin.query(`DROP DATABASE IF EXISTS ${RUNNER_DB}`);
       await admin.end();
       fs.rmSync(dir, { recursive: true, force: true });
     }

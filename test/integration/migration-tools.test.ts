@@ -2,6 +2,7 @@
  * Migration tools already in use are found by their history tables, with their latest applied
  * version, and plan_migration warns that a change applied here bypasses them.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,14 +29,17 @@ async function plan(dsn: string, sql: string) {
   }
 }
 
+// Its own database: test files run in parallel, and other runs may share the server.
+const TOOLS_DB = `dba_mg_tools_${randomBytes(3).toString('hex')}`;
+
 describe('migration tools in use', () => {
   it('PostgreSQL: Flyway, Knex, golang-migrate and Alembic, with their latest versions', async (t) => {
     if (await skipUnlessReachable('postgres')) return t.skip();
     const root = new pg.Client({ connectionString: PG_URL });
     await root.connect();
-    await root.query('DROP DATABASE IF EXISTS dba_mg_tools');
-    await root.query('CREATE DATABASE dba_mg_tools');
-    const dsn = PG_URL.replace(/\/[^/]*$/, '/dba_mg_tools');
+    await root.query(`DROP DATABASE IF EXISTS ${TOOLS_DB}`);
+    await root.query(`CREATE DATABASE ${TOOLS_DB}`);
+    const dsn = PG_URL.replace(/\/[^/]*$/, `/${TOOLS_DB}`);
     const db = new pg.Client({ connectionString: dsn });
     await db.connect();
     try {
@@ -59,7 +63,7 @@ describe('migration tools in use', () => {
       expect(out.hazards.find((h) => h.code === 'bypasses-migration-tool')).toMatchObject({ severity: 'warning' });
     } finally {
       await db.end();
-      await root.query('DROP DATABASE IF EXISTS dba_mg_tools');
+      await root.query(`DROP DATABASE IF EXISTS ${TOOLS_DB}`);
       await root.end();
     }
   });
