@@ -41,12 +41,18 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], ...PARALLEL } },
-      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], exclude: SERIAL, ...PARALLEL } },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], exclude: SERIAL, ...PARALLEL },
+      },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude: SERIAL, ...PARALLEL } },
       { extends: true, test: { name: 'serial', include: SERIAL, ...ONE_AT_A_TIME, sequence: { groupOrder: 1 } } },
       // Corpus evaluations (blind/workload corpora scored against thresholds): minutes each, so
       // not part of `npm test` (which runs `--project '!corpus'`); run them with `npm run corpus`.
-      { extends: true, test: { name: 'corpus', include: ['test/corpus/**/*.test.ts'], ...ONE_AT_A_TIME, sequence: { groupOrder: 2 } } },
+      {
+        extends: true,
+        test: { name: 'corpus', include: ['test/corpus/**/*.test.ts'], ...ONE_AT_A_TIME, sequence: { groupOrder: 2 } },
+      },
     ],
   },
 });

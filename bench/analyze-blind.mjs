@@ -43,7 +43,12 @@ async function ensurePostgres() {
   if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.db])).rowCount > 0) {
     const db = new pg.Client({ connectionString: `${opts.pg}/${opts.db}` });
     await db.connect();
-    ready = (await db.query(`SELECT obj_description('tenants'::regclass) = $1 AS ok`, [version]).catch(() => ({ rows: [{ ok: false }] }))).rows[0].ok === true;
+    ready =
+      (
+        await db
+          .query(`SELECT obj_description('tenants'::regclass) = $1 AS ok`, [version])
+          .catch(() => ({ rows: [{ ok: false }] }))
+      ).rows[0].ok === true;
     await db.end();
   }
   if (!ready) {
@@ -64,7 +69,10 @@ async function ensureMysql() {
   const schema = fixture('schema.mysql.sql');
   const version = String(schema.length);
   const conn = await mysql.createConnection({ uri: opts.mysql, multipleStatements: true });
-  const [rows] = await conn.query('SELECT table_comment AS c FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [opts.db, 'tenants']);
+  const [rows] = await conn.query(
+    'SELECT table_comment AS c FROM information_schema.tables WHERE table_schema = ? AND table_name = ?',
+    [opts.db, 'tenants'],
+  );
   if (rows[0]?.c !== version) {
     const t = performance.now();
     await conn.query(`DROP DATABASE IF EXISTS ${opts.db}; CREATE DATABASE ${opts.db}; USE ${opts.db}`);
@@ -81,27 +89,44 @@ const ADVISES_INDEX = /CREATE INDEX|propose_index/i;
 function judge(query, findings) {
   if (query.need === 'none') {
     const advice = findings.filter((f) => ADVISES_INDEX.test(f.fix ?? ''));
-    return { ok: advice.length === 0, why: advice.map((f) => f.code).join(', ') || findings.map((f) => f.code).join(', ') };
+    return {
+      ok: advice.length === 0,
+      why: advice.map((f) => f.code).join(', ') || findings.map((f) => f.code).join(', '),
+    };
   }
   const cols = query.columns.map((c) => c.split('.').pop());
-  const named = findings.find((f) => query.codes.includes(f.code) && cols.some((c) => new RegExp(`\\b${c}\\b`).test(`${JSON.stringify(f.evidence)} ${f.message} ${f.fix}`)));
+  const named = findings.find(
+    (f) =>
+      query.codes.includes(f.code) &&
+      cols.some((c) => new RegExp(`\\b${c}\\b`).test(`${JSON.stringify(f.evidence)} ${f.message} ${f.fix}`)),
+  );
   return { ok: Boolean(named), why: named ? named.code : findings.map((f) => f.code).join(', ') || 'no finding' };
 }
 
 async function runEngine(name, dsn, queries) {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-mcp-analyze-blind-'));
-  const transport = new StdioClientTransport({ command: process.execPath, args: [path.join(root, 'dist/cli.js'), '--dsn', dsn], stderr: 'ignore', env: { ...process.env, DBA_MCP_STATE_DIR: stateDir } });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [path.join(root, 'dist/cli.js'), '--dsn', dsn],
+    stderr: 'ignore',
+    env: { ...process.env, DBA_MCP_STATE_DIR: stateDir },
+  });
   const client = new Client({ name: 'analyze-blind', version: '0' });
   await client.connect(transport);
   const results = [];
   for (const q of queries) {
     const analyze = opts['plan-only'] ? false : (q.analyze ?? true);
-    const res = await client.callTool({ name: 'analyze_query', arguments: { sql: q.sql, analyze } }, undefined, { timeout: 180_000 });
+    const res = await client.callTool({ name: 'analyze_query', arguments: { sql: q.sql, analyze } }, undefined, {
+      timeout: 180_000,
+    });
     const findings = res.isError ? [] : res.structuredContent.findings;
     const verdict = res.isError ? { ok: false, why: `error: ${res.content[0].text}` } : judge(q, findings);
     results.push({ q, ...verdict });
-    console.log(`${verdict.ok ? 'ok  ' : 'MISS'} ${name.padEnd(8)} ${q.id.padEnd(30)} ${q.need.padEnd(7)} ${verdict.why}${q.posthoc ? '  (post-hoc)' : ''}`);
-    if (opts.verbose && !verdict.ok) console.log(`     ${q.sql}\n     ${res.content[0].text.split('\n').join('\n     ')}`);
+    console.log(
+      `${verdict.ok ? 'ok  ' : 'MISS'} ${name.padEnd(8)} ${q.id.padEnd(30)} ${q.need.padEnd(7)} ${verdict.why}${q.posthoc ? '  (post-hoc)' : ''}`,
+    );
+    if (opts.verbose && !verdict.ok)
+      console.log(`     ${q.sql}\n     ${res.content[0].text.split('\n').join('\n     ')}`);
   }
   await client.close();
   fs.rmSync(stateDir, { recursive: true, force: true });
@@ -117,10 +142,12 @@ function report(label, all) {
 function figures(label, results) {
   const needy = results.filter((r) => r.q.need !== 'none');
   const fine = results.filter((r) => r.q.need === 'none');
-  const pctOf = (xs) => `${xs.filter((r) => r.ok).length}/${xs.length} = ${xs.length ? ((100 * xs.filter((r) => r.ok).length) / xs.length).toFixed(1) : '-'}%`;
+  const pctOf = (xs) =>
+    `${xs.filter((r) => r.ok).length}/${xs.length} = ${xs.length ? ((100 * xs.filter((r) => r.ok).length) / xs.length).toFixed(1) : '-'}%`;
   console.log(`\n[${label}] cause named (index or rewrite needed)  ${pctOf(needy)}   [target >= 90%]`);
   console.log(`[${label}] no index advice (nothing needed)        ${pctOf(fine)}   [target >= 90%]`);
-  for (const r of results.filter((x) => !x.ok)) console.log(`  miss ${r.q.id} (${r.q.need}${r.q.columns ? `: ${r.q.columns.join(', ')}` : ''}): ${r.why}`);
+  for (const r of results.filter((x) => !x.ok))
+    console.log(`  miss ${r.q.id} (${r.q.need}${r.q.columns ? `: ${r.q.columns.join(', ')}` : ''}): ${r.why}`);
 }
 
 async function main() {

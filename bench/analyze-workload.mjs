@@ -18,7 +18,13 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { QUERIES } from '../test/fixtures/analyze-workload/queries.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values: opts } = parseArgs({ options: { server: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' }, db: { type: 'string', default: 'dba_an_eval' }, verbose: { type: 'boolean', default: false } } });
+const { values: opts } = parseArgs({
+  options: {
+    server: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
+    db: { type: 'string', default: 'dba_an_eval' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
 const SCHEMA = fs.readFileSync(path.join(root, 'test/fixtures/analyze-workload/schema.sql'), 'utf8');
 const FIXTURE_VERSION = String(SCHEMA.length); // a changed schema file rebuilds the database
 
@@ -30,7 +36,12 @@ async function ensureDatabase() {
   if (exists) {
     const db = new pg.Client({ connectionString: `${opts.server}/${opts.db}` });
     await db.connect();
-    ready = (await db.query(`SELECT obj_description('countries'::regclass) = $1 AS ok`, [FIXTURE_VERSION]).catch(() => ({ rows: [{ ok: false }] }))).rows[0].ok === true;
+    ready =
+      (
+        await db
+          .query(`SELECT obj_description('countries'::regclass) = $1 AS ok`, [FIXTURE_VERSION])
+          .catch(() => ({ rows: [{ ok: false }] }))
+      ).rows[0].ok === true;
     await db.end();
   }
   if (!ready) {
@@ -54,30 +65,45 @@ function judge(query, findings) {
     const advice = findings.filter((f) => ADVISES_INDEX.test(f.fix));
     return { ok: advice.length === 0, why: advice.map((f) => f.code).join(', ') };
   }
-  const named = findings.find((f) => query.codes.includes(f.code) && query.columns.some((c) => new RegExp(`\\b${c}\\b`).test(`${JSON.stringify(f.evidence)} ${f.message} ${f.fix}`)));
+  const named = findings.find(
+    (f) =>
+      query.codes.includes(f.code) &&
+      query.columns.some((c) => new RegExp(`\\b${c}\\b`).test(`${JSON.stringify(f.evidence)} ${f.message} ${f.fix}`)),
+  );
   return { ok: Boolean(named), why: named ? named.code : findings.map((f) => f.code).join(', ') || 'no finding' };
 }
 
 async function main() {
   await ensureDatabase();
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-mcp-analyze-eval-'));
-  const transport = new StdioClientTransport({ command: process.execPath, args: [path.join(root, 'dist/cli.js'), '--dsn', `${opts.server}/${opts.db}`], stderr: 'ignore', env: { ...process.env, DBA_MCP_STATE_DIR: stateDir } });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [path.join(root, 'dist/cli.js'), '--dsn', `${opts.server}/${opts.db}`],
+    stderr: 'ignore',
+    env: { ...process.env, DBA_MCP_STATE_DIR: stateDir },
+  });
   const client = new Client({ name: 'analyze-eval', version: '0' });
   await client.connect(transport);
   const results = [];
   for (const q of QUERIES) {
-    const res = await client.callTool({ name: 'analyze_query', arguments: { sql: q.sql, analyze: q.analyze ?? true } }, undefined, { timeout: 120_000 });
+    const res = await client.callTool(
+      { name: 'analyze_query', arguments: { sql: q.sql, analyze: q.analyze ?? true } },
+      undefined,
+      { timeout: 120_000 },
+    );
     const findings = res.isError ? [] : res.structuredContent.findings;
     const verdict = res.isError ? { ok: false, why: `error: ${res.content[0].text}` } : judge(q, findings);
     results.push({ q, ...verdict });
     console.log(`${verdict.ok ? 'ok  ' : 'MISS'} ${q.id} ${q.need.padEnd(7)} ${verdict.why}`);
-    if (opts.verbose && !verdict.ok) console.log(`     ${q.sql}\n     ${res.content[0].text.split('\n').join('\n     ')}`);
+    if (opts.verbose && !verdict.ok)
+      console.log(`     ${q.sql}\n     ${res.content[0].text.split('\n').join('\n     ')}`);
   }
   await client.close();
   fs.rmSync(stateDir, { recursive: true, force: true });
   const needy = results.filter((r) => r.q.need !== 'none');
   const fine = results.filter((r) => r.q.need === 'none');
-  const pctOf = (xs) => `${xs.filter((r) => r.ok).length}/${xs.length} = ${((100 * xs.filter((r) => r.ok).length) / xs.length).toFixed(1)}%`;
+  const pctOf = (xs) =>
+    `${xs.filter((r) => r.ok).length}/${xs.length} = ${((100 * xs.filter((r) => r.ok).length) / xs.length).toFixed(1)}%`;
   console.log(`\ncause named (index or rewrite needed)  ${pctOf(needy)}   [target >= 90%]`);
   console.log(`no index advice (nothing needed)        ${pctOf(fine)}   [target >= 90%]`);
 }

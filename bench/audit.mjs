@@ -23,8 +23,20 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-mcp-bench-audit-'));
 
 // The sink as the server bundles it (esbuild, like scripts/build.mjs), into a scratch folder.
 const entry = path.join(work, 'entry.ts');
-fs.writeFileSync(entry, `export { FileAuditSink } from ${JSON.stringify(path.join(root, 'src/audit/file-sink.ts'))};\nexport { nullAuditSink } from ${JSON.stringify(path.join(root, 'src/audit/index.ts'))};\n`);
-await build({ entryPoints: [entry], outdir: work, bundle: true, format: 'esm', platform: 'node', target: 'node20', external: ['libpg-query'], logLevel: 'warning' });
+fs.writeFileSync(
+  entry,
+  `export { FileAuditSink } from ${JSON.stringify(path.join(root, 'src/audit/file-sink.ts'))};\nexport { nullAuditSink } from ${JSON.stringify(path.join(root, 'src/audit/index.ts'))};\n`,
+);
+await build({
+  entryPoints: [entry],
+  outdir: work,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['libpg-query'],
+  logLevel: 'warning',
+});
 const { FileAuditSink, nullAuditSink } = await import(path.join(work, 'entry.js'));
 
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * p)];
@@ -32,9 +44,24 @@ const us = (ms) => `${(ms * 1000).toFixed(1)} µs`;
 
 function callEntry(i) {
   return {
-    kind: 'tool', name: 'run_query', requestId: String(i), sessionId: undefined, client: { name: 'claude-ai', version: '0.1.0' }, source: 'shop',
-    args: { sql: `SELECT id, email, created_at FROM customers WHERE country = 'DE' AND id > ${i} ORDER BY id LIMIT 50`, max_rows: 50 },
-    verdicts: [{ guard: 'access', decision: 'allow' }, { guard: 'statement', decision: 'allow' }], outcome: 'ok', rowCount: 50, truncated: false, durationMs: 1.234,
+    kind: 'tool',
+    name: 'run_query',
+    requestId: String(i),
+    sessionId: undefined,
+    client: { name: 'claude-ai', version: '0.1.0' },
+    source: 'shop',
+    args: {
+      sql: `SELECT id, email, created_at FROM customers WHERE country = 'DE' AND id > ${i} ORDER BY id LIMIT 50`,
+      max_rows: 50,
+    },
+    verdicts: [
+      { guard: 'access', decision: 'allow' },
+      { guard: 'statement', decision: 'allow' },
+    ],
+    outcome: 'ok',
+    rowCount: 50,
+    truncated: false,
+    durationMs: 1.234,
   };
 }
 
@@ -50,17 +77,28 @@ async function time(sink) {
 }
 
 async function fileSink(name, engine, redactLiterals) {
-  return FileAuditSink.open({ file: path.join(work, name, 'audit.jsonl'), maxBytes: 64 * 1024 * 1024, redact: { redactLiterals, engineOf: () => engine }, report: (m) => process.stderr.write(`${m}\n`) });
+  return FileAuditSink.open({
+    file: path.join(work, name, 'audit.jsonl'),
+    maxBytes: 64 * 1024 * 1024,
+    redact: { redactLiterals, engineOf: () => engine },
+    report: (m) => process.stderr.write(`${m}\n`),
+  });
 }
 
 console.log(`node ${process.version}, ${os.cpus().length} cores, ${N} records each\n`);
 const nul = await time(nullAuditSink);
 console.log(`NullSink               p50 ${us(pct(nul, 0.5))}   p90 ${us(pct(nul, 0.9))}`);
-for (const [name, engine, redact] of [['sqlite', 'sqlite', false], ['postgres', 'postgres', false], ['pg-redact', 'postgres', true]]) {
+for (const [name, engine, redact] of [
+  ['sqlite', 'sqlite', false],
+  ['postgres', 'postgres', false],
+  ['pg-redact', 'postgres', true],
+]) {
   const sink = await fileSink(name, engine, redact);
   const xs = await time(sink);
   await sink.close();
   const bytes = fs.statSync(path.join(work, name, 'audit.jsonl')).size;
-  console.log(`file sink (${name.padEnd(9)}) p50 ${us(pct(xs, 0.5))}   p90 ${us(pct(xs, 0.9))}   p99 ${us(pct(xs, 0.99))}   ${Math.round(bytes / (N + 2000))} bytes/record   added to p50: ${us(pct(xs, 0.5) - pct(nul, 0.5))} [budget 100 µs]`);
+  console.log(
+    `file sink (${name.padEnd(9)}) p50 ${us(pct(xs, 0.5))}   p90 ${us(pct(xs, 0.9))}   p99 ${us(pct(xs, 0.99))}   ${Math.round(bytes / (N + 2000))} bytes/record   added to p50: ${us(pct(xs, 0.5) - pct(nul, 0.5))} [budget 100 µs]`,
+  );
 }
 fs.rmSync(work, { recursive: true, force: true });

@@ -16,12 +16,28 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 
-const { values: opts } = parseArgs({ options: { pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' }, mysql: { type: 'string', default: 'mysql://root@127.0.0.1:3306/test' }, runs: { type: 'string', default: '3000' } } });
+const { values: opts } = parseArgs({
+  options: {
+    pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
+    mysql: { type: 'string', default: 'mysql://root@127.0.0.1:3306/test' },
+    runs: { type: 'string', default: '3000' },
+  },
+});
 const RUNS = Number(opts.runs);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-mcp-guard-bench-'));
 const out = path.join(process.cwd(), `.guard-bench-${process.pid}.mjs`); // inside the repo, so node_modules resolve
-await build({ entryPoints: ['bench/guard-entry.ts'], outfile: out, bundle: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'warning' });
-const { ENGINES, loadConfig, createLogger, judgeClassification, parseSqlparser } = await import(pathToFileURL(out).href);
+await build({
+  entryPoints: ['bench/guard-entry.ts'],
+  outfile: out,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  packages: 'external',
+  logLevel: 'warning',
+});
+const { ENGINES, loadConfig, createLogger, judgeClassification, parseSqlparser } = await import(
+  pathToFileURL(out).href
+);
 fs.rmSync(out);
 
 const TYPICAL = `SELECT o.id, c.email, sum(i.quantity * i.unit_price_cents) AS total FROM orders o JOIN customers c ON c.id = o.customer_id
@@ -44,7 +60,9 @@ async function p50(fn) {
 
 async function measure(label, dsn, sql) {
   const source = loadConfig({ dsn: [dsn] }, {}).sources[0];
-  const engine = (await ENGINES[source.parsed.engine].load()).createEngine(source, { logger: createLogger({ level: 'silent' }) });
+  const engine = (await ENGINES[source.parsed.engine].load()).createEngine(source, {
+    logger: createLogger({ level: 'silent' }),
+  });
   try {
     for (let i = 0; i < 300; i++) judgeClassification(await engine.classify(`${sql} /* warm ${i} */`));
     const time = async (text) => {
@@ -59,7 +77,9 @@ async function measure(label, dsn, sql) {
       repeated.push(await time(sql)); // the same text again, as a parametrized query is re-run
     }
     const verdict = judgeClassification(await engine.classify(sql));
-    console.log(`${label.padEnd(10)} classify + policy p50: new text ${median(first).toFixed(3)} ms, repeated text ${median(repeated).toFixed(3)} ms  (verdict: ${verdict.decision})   [budget 0.10 ms]`);
+    console.log(
+      `${label.padEnd(10)} classify + policy p50: new text ${median(first).toFixed(3)} ms, repeated text ${median(repeated).toFixed(3)} ms  (verdict: ${verdict.decision})   [budget 0.10 ms]`,
+    );
   } catch (err) {
     console.log(`${label.padEnd(10)} not measured: ${err.message}`);
   } finally {
@@ -88,7 +108,9 @@ const db = new Database(shop);
 db.exec(`CREATE TABLE customers (id INTEGER PRIMARY KEY, email TEXT); CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INT, status TEXT, created_at TEXT);
   CREATE TABLE order_items (id INTEGER PRIMARY KEY, order_id INT, quantity INT, unit_price_cents INT)`);
 db.close();
-console.log(`node ${process.version}, ${RUNS} runs per engine; typical query: a 3-table join with aggregate, filter, order and limit\n`);
+console.log(
+  `node ${process.version}, ${RUNS} runs per engine; typical query: a 3-table join with aggregate, filter, order and limit\n`,
+);
 await measure('postgres', opts.pg, TYPICAL); // the parser needs no tables; functions are judged by name
 const floor = floors(shop);
 await measure('mysql', opts.mysql, TYPICAL);

@@ -98,7 +98,9 @@ async function ensure() {
   return rows
     .map((r) => {
       const m = /USING (\w+) \((.*)\)(?: INCLUDE| WHERE|$)/.exec(r.indexdef);
-      return m ? { table: r.tablename, method: m[1], keys: splitTop(m[2]).map(norm), partial: / WHERE /.test(r.indexdef) } : undefined;
+      return m
+        ? { table: r.tablename, method: m[1], keys: splitTop(m[2]).map(norm), partial: / WHERE /.test(r.indexdef) }
+        : undefined;
     })
     .filter(Boolean);
 }
@@ -116,7 +118,11 @@ async function main() {
   const { queries } = JSON.parse(fs.readFileSync(path.join(fixtures, 'queries.json'), 'utf8'));
   const only = opts.only ? new Set(opts.only.split(',')) : undefined;
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-mcp-ibbench-'));
-  const transport = new StdioClientTransport({ command: process.execPath, args: [cli, '--dsn', dsn, '--state-dir', stateDir], stderr: 'ignore' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [cli, '--dsn', dsn, '--state-dir', stateDir],
+    stderr: 'ignore',
+  });
   const client = new Client({ name: 'index-blind-bench', version: '0' });
   await client.connect(transport);
   const score = { need: 0, acceptable: 0, none: 0, falseProposals: 0, duplicates: 0, errors: 0 };
@@ -137,10 +143,21 @@ async function main() {
       continue;
     }
     const out = res.structuredContent;
-    const props = out.proposals.map((p) => ({ table: p.table.split('.').pop(), keys: p.columns.map(norm), method: p.method, where: p.where, by: p.verified_by }));
+    const props = out.proposals.map((p) => ({
+      table: p.table.split('.').pop(),
+      keys: p.columns.map(norm),
+      method: p.method,
+      where: p.where,
+      by: p.verified_by,
+    }));
     let dup = false;
     for (const p of props) {
-      if (existing.some((ix) => ix.table === p.table && !ix.partial && !p.where && ix.method === p.method && startsWith(ix.keys, p.keys))) {
+      if (
+        existing.some(
+          (ix) =>
+            ix.table === p.table && !ix.partial && !p.where && ix.method === p.method && startsWith(ix.keys, p.keys),
+        )
+      ) {
         score.duplicates++;
         dup = true;
       }
@@ -156,11 +173,20 @@ async function main() {
     }
     if (dup) verdict += '+DUP';
     const shown =
-      props.map((p) => `${p.table}(${p.keys.join(',')})${p.method !== 'btree' ? ` ${p.method}` : ''}${p.where ? ` where ${p.where}` : ''} [${p.by}]`).join('; ') ||
-      out.no_change.map((n) => n.reason).join('; ').slice(0, 160);
+      props
+        .map(
+          (p) =>
+            `${p.table}(${p.keys.join(',')})${p.method !== 'btree' ? ` ${p.method}` : ''}${p.where ? ` where ${p.where}` : ''} [${p.by}]`,
+        )
+        .join('; ') ||
+      out.no_change
+        .map((n) => n.reason)
+        .join('; ')
+        .slice(0, 160);
     const line = `${q.id} ${verdict.padEnd(15)} ${shown}`;
     lines.push(line);
-    if (!verdict.startsWith('ok') || dup) misses.push(`${line}\n     ${q.sql}\n     expected: ${JSON.stringify(q.expect)} (${q.note})`);
+    if (!verdict.startsWith('ok') || dup)
+      misses.push(`${line}\n     ${q.sql}\n     expected: ${JSON.stringify(q.expect)} (${q.note})`);
     if (opts.verbose) lines.push(JSON.stringify(out.queries), JSON.stringify(out.proposals));
   }
   await client.close();
@@ -168,14 +194,22 @@ async function main() {
   const seconds = (performance.now() - started) / 1000;
   const pct = (a, b) => (b ? `${((100 * a) / b).toFixed(1)}%` : 'n/a');
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ ...score, acceptable_rate: score.need ? score.acceptable / score.need : null, false_rate: score.none ? score.falseProposals / score.none : null, seconds })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ...score, acceptable_rate: score.need ? score.acceptable / score.need : null, false_rate: score.none ? score.falseProposals / score.none : null, seconds })}\n`,
+    );
     return;
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
   process.stdout.write(`${misses.length ? `misses:\n${misses.join('\n')}\n\n` : 'no misses\n\n'}`);
-  process.stdout.write(`${opts['blind-only'] ? 'blind set only' : 'blind + post-hoc sets'}, postgres: ${score.need + score.none} queries (${score.need} need an index, ${score.none} need none), ${seconds.toFixed(1)} s, ${score.errors} errors\n`);
-  process.stdout.write(`acceptable proposals among queries that need one: ${score.acceptable}/${score.need} = ${pct(score.acceptable, score.need)} (target >= 85%)\n`);
-  process.stdout.write(`proposals on queries that need none: ${score.falseProposals}/${score.none} = ${pct(score.falseProposals, score.none)} (target <= 10%)\n`);
+  process.stdout.write(
+    `${opts['blind-only'] ? 'blind set only' : 'blind + post-hoc sets'}, postgres: ${score.need + score.none} queries (${score.need} need an index, ${score.none} need none), ${seconds.toFixed(1)} s, ${score.errors} errors\n`,
+  );
+  process.stdout.write(
+    `acceptable proposals among queries that need one: ${score.acceptable}/${score.need} = ${pct(score.acceptable, score.need)} (target >= 85%)\n`,
+  );
+  process.stdout.write(
+    `proposals on queries that need none: ${score.falseProposals}/${score.none} = ${pct(score.falseProposals, score.none)} (target <= 10%)\n`,
+  );
   process.stdout.write(`proposals duplicating an existing index: ${score.duplicates} (target 0)\n`);
 }
 

@@ -43,11 +43,16 @@ const DB = 'dba_ix_eval';
 /** Queries the smaller engines cannot run as written (PostgreSQL syntax or functions), left out of their subsets. */
 const NOT_IN_SUBSET = {
   sqlite: { q14: 'a ::date cast', q23: 'ILIKE', q28: 'now()', q42: "now() - interval '1 day'" },
-  mysql: { q08: "the JSON operator ->> on MariaDB", q14: 'a ::date cast', q23: 'ILIKE', q42: "interval '1 day'" },
+  mysql: { q08: 'the JSON operator ->> on MariaDB', q14: 'a ::date cast', q23: 'ILIKE', q42: "interval '1 day'" },
   postgres: {},
 };
 
-const norm = (s) => s.toLowerCase().replace(/::text\b/g, '').replace(/\s+((text|varchar|bpchar)_pattern_ops|collate\s+nocase)\b/g, '').replace(/["`\s()]/g, '');
+const norm = (s) =>
+  s
+    .toLowerCase()
+    .replace(/::text\b/g, '')
+    .replace(/\s+((text|varchar|bpchar)_pattern_ops|collate\s+nocase)\b/g, '')
+    .replace(/["`\s()]/g, '');
 
 function splitTop(list) {
   const parts = [];
@@ -104,10 +109,14 @@ const ENGINES = {
       await c.connect();
       const rows = (await c.query(`SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'`)).rows;
       await c.end();
-      return rows.map((r) => {
-        const m = /USING (\w+) \((.*)\)(?: INCLUDE| WHERE|$)/.exec(r.indexdef);
-        return m ? { table: r.tablename, method: m[1], keys: splitTop(m[2]).map(norm), partial: / WHERE /.test(r.indexdef) } : undefined;
-      }).filter(Boolean);
+      return rows
+        .map((r) => {
+          const m = /USING (\w+) \((.*)\)(?: INCLUDE| WHERE|$)/.exec(r.indexdef);
+          return m
+            ? { table: r.tablename, method: m[1], keys: splitTop(m[2]).map(norm), partial: / WHERE /.test(r.indexdef) }
+            : undefined;
+        })
+        .filter(Boolean);
     },
   },
   sqlite: {
@@ -125,8 +134,13 @@ const ENGINES = {
     async existing() {
       const db = new Database(this.file, { readonly: true });
       const out = [];
-      for (const { name, tbl_name: table, sql } of db.prepare(`SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'index'`).all()) {
-        const keys = db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').all(name).map((r) => norm(r.name ?? 'expr'));
+      for (const { name, tbl_name: table, sql } of db
+        .prepare(`SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'index'`)
+        .all()) {
+        const keys = db
+          .prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno')
+          .all(name)
+          .map((r) => norm(r.name ?? 'expr'));
         out.push({ table, method: 'btree', keys, partial: / WHERE /i.test(sql ?? '') });
       }
       db.close();
@@ -141,7 +155,10 @@ const ENGINES = {
     async ensure() {
       const admin = await mysql.createConnection({ uri: `${this.base()}/mysql`, multipleStatements: true });
       try {
-        const [rows] = await admin.query(`SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'events'`, [DB]);
+        const [rows] = await admin.query(
+          `SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'events'`,
+          [DB],
+        );
         if (rows[0].n > 0 && !opts.rebuild) return;
         await admin.query(`DROP DATABASE IF EXISTS ${DB}; CREATE DATABASE ${DB}; USE ${DB}`);
         await timed(() => admin.query(fs.readFileSync(path.join(fixtures, 'schema-mysql.sql'), 'utf8')));
@@ -151,9 +168,17 @@ const ENGINES = {
     },
     async existing() {
       const c = await mysql.createConnection({ uri: this.dsn() });
-      const [rows] = await c.query(`SELECT TABLE_NAME AS t, INDEX_NAME AS i, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS cols FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? GROUP BY 1, 2`, [DB]);
+      const [rows] = await c.query(
+        `SELECT TABLE_NAME AS t, INDEX_NAME AS i, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS cols FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? GROUP BY 1, 2`,
+        [DB],
+      );
       await c.end();
-      return rows.map((r) => ({ table: r.t, method: 'btree', keys: String(r.cols).split(',').map(norm), partial: false }));
+      return rows.map((r) => ({
+        table: r.t,
+        method: 'btree',
+        keys: String(r.cols).split(',').map(norm),
+        partial: false,
+      }));
     },
   },
 };
@@ -161,7 +186,9 @@ const ENGINES = {
 async function timed(fn) {
   const started = performance.now();
   await fn();
-  process.stderr.write(`built the ${opts.engine} evaluation database in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `built the ${opts.engine} evaluation database in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 }
 
 const startsWith = (keys, prefix) => prefix.length <= keys.length && prefix.every((k, i) => keys[i] === k);
@@ -175,10 +202,22 @@ async function main() {
   const only = opts.only ? new Set(opts.only.split(',')) : undefined;
   const left = NOT_IN_SUBSET[opts.engine];
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-mcp-ixbench-'));
-  const transport = new StdioClientTransport({ command: process.execPath, args: [cli, '--dsn', engine.dsn(), '--state-dir', stateDir], stderr: 'ignore' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [cli, '--dsn', engine.dsn(), '--state-dir', stateDir],
+    stderr: 'ignore',
+  });
   const client = new Client({ name: 'index-workload-bench', version: '0' });
   await client.connect(transport);
-  const score = { need: 0, acceptable: 0, none: 0, falseProposals: 0, duplicates: 0, errors: 0, skipped: Object.keys(left).length };
+  const score = {
+    need: 0,
+    acceptable: 0,
+    none: 0,
+    falseProposals: 0,
+    duplicates: 0,
+    errors: 0,
+    skipped: Object.keys(left).length,
+  };
   const lines = [];
   const started = performance.now();
   for (const q of queries) {
@@ -192,9 +231,21 @@ async function main() {
       continue;
     }
     const out = res.structuredContent;
-    const props = out.proposals.map((p) => ({ table: p.table.split('.').pop(), keys: p.columns.map(norm), method: p.method, where: p.where, by: p.verified_by }));
+    const props = out.proposals.map((p) => ({
+      table: p.table.split('.').pop(),
+      keys: p.columns.map(norm),
+      method: p.method,
+      where: p.where,
+      by: p.verified_by,
+    }));
     for (const p of props) {
-      if (existing.some((ix) => ix.table === p.table && !ix.partial && !p.where && ix.method === p.method && startsWith(ix.keys, p.keys))) score.duplicates++;
+      if (
+        existing.some(
+          (ix) =>
+            ix.table === p.table && !ix.partial && !p.where && ix.method === p.method && startsWith(ix.keys, p.keys),
+        )
+      )
+        score.duplicates++;
     }
     let verdict;
     if (q.need === 'none') {
@@ -206,7 +257,17 @@ async function main() {
       if (good) score.acceptable++;
       verdict = good ? 'ok' : props.length ? 'WRONG' : 'MISSED';
     }
-    const shown = props.map((p) => `${p.table}(${p.keys.join(',')})${p.method !== 'btree' ? ` ${p.method}` : ''}${p.where ? ` where ${p.where}` : ''} [${p.by}]`).join('; ') || out.no_change.map((n) => n.reason).join('; ').slice(0, 140);
+    const shown =
+      props
+        .map(
+          (p) =>
+            `${p.table}(${p.keys.join(',')})${p.method !== 'btree' ? ` ${p.method}` : ''}${p.where ? ` where ${p.where}` : ''} [${p.by}]`,
+        )
+        .join('; ') ||
+      out.no_change
+        .map((n) => n.reason)
+        .join('; ')
+        .slice(0, 140);
     lines.push(`${q.id} ${verdict.padEnd(15)} ${shown}`);
     if (opts.verbose) lines.push(JSON.stringify(out.queries), JSON.stringify(out.proposals));
   }
@@ -215,14 +276,24 @@ async function main() {
   const seconds = (performance.now() - started) / 1000;
   const pct = (a, b) => (b ? `${((100 * a) / b).toFixed(1)}%` : 'n/a');
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ engine: opts.engine, ...score, acceptable_rate: score.need ? score.acceptable / score.need : null, false_rate: score.none ? score.falseProposals / score.none : null, seconds })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ engine: opts.engine, ...score, acceptable_rate: score.need ? score.acceptable / score.need : null, false_rate: score.none ? score.falseProposals / score.none : null, seconds })}\n`,
+    );
     return;
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
-  const skipped = Object.entries(left).map(([id, why]) => `${id} (${why})`).join(', ');
-  process.stdout.write(`${opts.engine}: ${score.need + score.none} queries (${score.need} need an index, ${score.none} need none), ${seconds.toFixed(1)} s, ${score.errors} errors${skipped ? `; left out: ${skipped}` : ''}\n`);
-  process.stdout.write(`acceptable proposals among queries that need one: ${score.acceptable}/${score.need} = ${pct(score.acceptable, score.need)} (target >= 85%)\n`);
-  process.stdout.write(`proposals on queries that need none: ${score.falseProposals}/${score.none} = ${pct(score.falseProposals, score.none)} (target <= 10%)\n`);
+  const skipped = Object.entries(left)
+    .map(([id, why]) => `${id} (${why})`)
+    .join(', ');
+  process.stdout.write(
+    `${opts.engine}: ${score.need + score.none} queries (${score.need} need an index, ${score.none} need none), ${seconds.toFixed(1)} s, ${score.errors} errors${skipped ? `; left out: ${skipped}` : ''}\n`,
+  );
+  process.stdout.write(
+    `acceptable proposals among queries that need one: ${score.acceptable}/${score.need} = ${pct(score.acceptable, score.need)} (target >= 85%)\n`,
+  );
+  process.stdout.write(
+    `proposals on queries that need none: ${score.falseProposals}/${score.none} = ${pct(score.falseProposals, score.none)} (target <= 10%)\n`,
+  );
   process.stdout.write(`proposals duplicating an existing index: ${score.duplicates} (target 0)\n`);
 }
 

@@ -26,7 +26,13 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist', 'cli.js');
-const { values: opts } = parseArgs({ options: { dsn: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' }, calls: { type: 'string', default: '2000' }, starts: { type: 'string', default: '15' } } });
+const { values: opts } = parseArgs({
+  options: {
+    dsn: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
+    calls: { type: 'string', default: '2000' },
+    starts: { type: 'string', default: '15' },
+  },
+});
 const CALLS = Number(opts.calls);
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-mcp-bench-'));
 /** Each server its own state directory: one audit log has one writer, a second server would refuse calls. */
@@ -66,7 +72,7 @@ function lineClient(command, args) {
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (d) => {
     buf += d;
-    for (let i; (i = buf.indexOf('\n')) >= 0; ) {
+    for (let i; (i = buf.indexOf('\n')) >= 0;) {
       const message = JSON.parse(buf.slice(0, i));
       buf = buf.slice(i + 1);
       waiting.get(message.id)?.(message);
@@ -84,7 +90,8 @@ function lineClient(command, args) {
     /** A refused or failed call would be timed as a fast success: every answer is checked. */
     runQuery: async (sql) => {
       const answer = await request('tools/call', { name: 'run_query', arguments: { sql } });
-      if (answer.error || answer.result?.isError) throw new Error(`run_query failed: ${JSON.stringify(answer.error ?? answer.result.content)}`);
+      if (answer.error || answer.result?.isError)
+        throw new Error(`run_query failed: ${JSON.stringify(answer.error ?? answer.result.content)}`);
       return answer;
     },
     close: () => child.kill(),
@@ -93,14 +100,23 @@ function lineClient(command, args) {
 
 async function mcpLineClient() {
   const client = lineClient(process.execPath, [cli, '--dsn', opts.dsn]);
-  const init = await client.request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '0' } });
+  const init = await client.request('initialize', {
+    protocolVersion: '2025-06-18',
+    capabilities: {},
+    clientInfo: { name: 'bench', version: '0' },
+  });
   if (init.error) throw new Error(`initialize failed: ${init.error.message}`);
   client.notify('notifications/initialized');
   return client;
 }
 
 async function sdkClient() {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [cli, '--dsn', opts.dsn], stderr: 'ignore', env: serverEnv() });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [cli, '--dsn', opts.dsn],
+    stderr: 'ignore',
+    env: serverEnv(),
+  });
   const client = new Client({ name: 'bench', version: '0' });
   await client.connect(transport);
   return client;
@@ -115,13 +131,18 @@ async function sdkRunQuery(client, sql) {
 async function coldStart(args) {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, DBA_MCP_STATE_DIR: path.join(stateDir, 'starts') }, stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, DBA_MCP_STATE_DIR: path.join(stateDir, 'starts') },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
     child.stdout.once('data', () => {
       resolve(performance.now() - t);
       child.kill();
     });
     child.once('error', reject);
-    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '0' } } })}\n`);
+    child.stdin.write(
+      `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '0' } } })}\n`,
+    );
   });
 }
 
@@ -140,17 +161,28 @@ async function race(contestants) {
   return Object.fromEntries(names.map((n) => [n, { p50: median(times[n]), p90: pct(times[n], 0.9) }]));
 }
 
-const TITLES = { raw: 'raw pg driver', mcp: 'dba-mcp run_query', hop: 'stdio hop alone (no MCP SDK)', ping: 'MCP ping (no tool work)', sdk: 'dba-mcp run_query, SDK client' };
+const TITLES = {
+  raw: 'raw pg driver',
+  mcp: 'dba-mcp run_query',
+  hop: 'stdio hop alone (no MCP SDK)',
+  ping: 'MCP ping (no tool work)',
+  sdk: 'dba-mcp run_query, SDK client',
+};
 
 function report(label, r) {
   const raw = r.raw.p50;
   console.log(label);
-  for (const [name, { p50, p90 }] of Object.entries(r)) console.log(`  ${TITLES[name].padEnd(30)} p50 ${ms(p50)} (p90 ${ms(p90)})${name === 'raw' ? '' : `   added ${ms(p50 - raw)}`}`);
+  for (const [name, { p50, p90 }] of Object.entries(r))
+    console.log(
+      `  ${TITLES[name].padEnd(30)} p50 ${ms(p50)} (p90 ${ms(p90)})${name === 'raw' ? '' : `   added ${ms(p50 - raw)}`}`,
+    );
   return r.mcp ? r.mcp.p50 - raw : undefined;
 }
 
 async function main() {
-  console.log(`node ${process.version}, ${os.cpus().length} cores, ${CALLS} calls per contestant, alternating one by one\n`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} cores, ${CALLS} calls per contestant, alternating one by one\n`,
+  );
   const mcp = await mcpLineClient();
   const sdk = await sdkClient();
   const hop = lineClient(process.execPath, ['-e', FORWARDER, opts.dsn]);
@@ -160,7 +192,15 @@ async function main() {
   const addedSelect1 = report('SELECT 1', await race({ raw: raw('SELECT 1'), mcp: () => mcp.runQuery('SELECT 1') }));
   report('100 rows', await race({ raw: raw(HUNDRED_ROWS), mcp: () => mcp.runQuery(HUNDRED_ROWS) }));
   // for scale, in a race of their own (more contestants make every call a little colder)
-  report('SELECT 1, for scale', await race({ raw: raw('SELECT 1'), hop: () => hop.runQuery('SELECT 1'), ping: () => mcp.request('ping', {}), sdk: () => sdkRunQuery(sdk, 'SELECT 1') }));
+  report(
+    'SELECT 1, for scale',
+    await race({
+      raw: raw('SELECT 1'),
+      hop: () => hop.runQuery('SELECT 1'),
+      ping: () => mcp.request('ping', {}),
+      sdk: () => sdkRunQuery(sdk, 'SELECT 1'),
+    }),
+  );
 
   const listed = await sdk.listTools();
   const hundred = await sdkRunQuery(sdk, HUNDRED_ROWS);
@@ -178,9 +218,13 @@ async function main() {
   for (let i = 0; i < Number(opts.starts); i++) startDsn.push(await coldStart(['--dsn', opts.dsn]));
 
   const ratio = text.length / rowsJson.length;
-  console.log(`\ncold start         p50 ${ms(median(starts))} (demo), ${ms(median(startDsn))} (--dsn postgres)   [budget 250 ms]`);
+  console.log(
+    `\ncold start         p50 ${ms(median(starts))} (demo), ${ms(median(startDsn))} (--dsn postgres)   [budget 250 ms]`,
+  );
   console.log(`tools/list         ${JSON.stringify(listed).length} bytes for ${listed.tools.length} tools`);
-  console.log(`100-row text       ${text.length} bytes vs ${rowsJson.length} bytes of compact JSON rows: ${ratio.toFixed(2)}x   [budget 1.2x]`);
+  console.log(
+    `100-row text       ${text.length} bytes vs ${rowsJson.length} bytes of compact JSON rows: ${ratio.toFixed(2)}x   [budget 1.2x]`,
+  );
   console.log(`SELECT 1 overhead  ${ms(addedSelect1)} (dba-mcp run_query p50 - raw pg p50)   [budget 0.30 ms]`);
   fs.rmSync(stateDir, { recursive: true, force: true });
 }

@@ -23,7 +23,9 @@ await build({
   // Native addon and WASM packages load their binaries from their own folders.
   external: ['better-sqlite3', 'pg-native', 'libpg-query', '@guanmingchiu/sqlparser-ts'],
   // Bundled CommonJS packages (pg, mysql2) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __dbaMcpRequire } from 'node:module'; const require = __dbaMcpRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __dbaMcpRequire } from 'node:module'; const require = __dbaMcpRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 // The SQLite read worker is plain JavaScript loaded by URL next to the engine's chunk.

@@ -50,7 +50,9 @@ async function loadSources() {
       target: 'node20',
       // As in scripts/build.mjs: native addon and WASM packages stay external.
       external: ['better-sqlite3', 'pg-native', 'libpg-query', '@guanmingchiu/sqlparser-ts'],
-      banner: { js: "import { createRequire as __dbaMcpRequire } from 'node:module'; const require = __dbaMcpRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __dbaMcpRequire } from 'node:module'; const require = __dbaMcpRequire(import.meta.url);",
+      },
       logLevel: 'warning',
     });
     return await import(pathToFileURL(outfile).href);
@@ -64,7 +66,10 @@ async function loadSources() {
 
 /** Text fit for one Markdown table cell. */
 function cell(text) {
-  return String(text ?? '').replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').trim();
+  return String(text ?? '')
+    .replace(/\r?\n/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
 }
 
 function code(value) {
@@ -73,7 +78,11 @@ function code(value) {
 
 /** GitHub's heading anchor. */
 function slug(heading) {
-  return heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').trim().replace(/\s/g, '-');
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .trim()
+    .replace(/\s/g, '-');
 }
 
 /** A short type name: string, integer, string[], object, "a" | "b", string | null, ... */
@@ -90,7 +99,12 @@ function typeOf(s) {
     }
     case 'object':
       // A record of a known value type; a record of anything (additionalProperties {} or true) is just an object.
-      if (!s.properties && s.additionalProperties && typeof s.additionalProperties === 'object' && Object.keys(s.additionalProperties).length) {
+      if (
+        !s.properties &&
+        s.additionalProperties &&
+        typeof s.additionalProperties === 'object' &&
+        Object.keys(s.additionalProperties).length
+      ) {
         return `map of ${typeOf(s.additionalProperties)}`;
       }
       return 'object';
@@ -135,7 +149,8 @@ function allowed(s) {
   if (r) out.push(r);
   if (s.exclusiveMinimum !== undefined) out.push(`above ${s.exclusiveMinimum}`);
   if (s.exclusiveMaximum !== undefined) out.push(`below ${s.exclusiveMaximum}`);
-  const len = s.minLength === 1 && s.maxLength === undefined ? 'not empty' : range(s.minLength, s.maxLength, 'characters');
+  const len =
+    s.minLength === 1 && s.maxLength === undefined ? 'not empty' : range(s.minLength, s.maxLength, 'characters');
   if (len) out.push(len);
   if (s.pattern !== undefined) out.push(`matches ${code(s.pattern)}`);
   const items = range(s.minItems, s.maxItems, 'items');
@@ -167,7 +182,11 @@ function configReference(z, ConfigSchema) {
     const rows = [];
     for (const [key, prop] of Object.entries(schema.properties)) {
       const keyPath = `${prefix}${key}`;
-      const nested = isObjectSchema(prop) ? prop : prop.type === 'array' && isObjectSchema(prop.items) ? prop.items : undefined;
+      const nested = isObjectSchema(prop)
+        ? prop
+        : prop.type === 'array' && isObjectSchema(prop.items)
+          ? prop.items
+          : undefined;
       let description = prop.description ?? '';
       if (nested) {
         const childPath = nested === prop ? keyPath : `${keyPath}[]`;
@@ -175,9 +194,21 @@ function configReference(z, ConfigSchema) {
         children.push({ title: heading, prefix: `${childPath}.`, schema: nested });
         description = `${description}${description ? ' ' : ''}See [${heading}](#${slug(heading)}).`;
       }
-      const emptyObject = prop.default && typeof prop.default === 'object' && !Array.isArray(prop.default) && Object.keys(prop.default).length === 0;
-      const dflt = required.has(key) ? '**required**' : emptyObject ? 'its keys\' defaults' : prop.default !== undefined ? code(prop.default) : '';
-      rows.push(`| \`${key}\` | ${cell(typeOf(prop))} | ${cell(dflt)} | ${cell(allowed(prop).join('; '))} | ${cell(description)} |`);
+      const emptyObject =
+        prop.default &&
+        typeof prop.default === 'object' &&
+        !Array.isArray(prop.default) &&
+        Object.keys(prop.default).length === 0;
+      const dflt = required.has(key)
+        ? '**required**'
+        : emptyObject
+          ? "its keys' defaults"
+          : prop.default !== undefined
+            ? code(prop.default)
+            : '';
+      rows.push(
+        `| \`${key}\` | ${cell(typeOf(prop))} | ${cell(dflt)} | ${cell(allowed(prop).join('; '))} | ${cell(description)} |`,
+      );
     }
     queue.unshift(...children);
     lines.push(`### ${title}`, '');
@@ -199,7 +230,8 @@ function configReference(z, ConfigSchema) {
 /** What src/pipeline/tools.ts adds to every tool of scope 'source', described without the configured ids. */
 const SOURCE_FIELD = {
   type: 'string (a source id)',
-  description: 'The database to use: the id of a configured source. Optional when only one source is configured; list_sources describes them.',
+  description:
+    'The database to use: the id of a configured source. Optional when only one source is configured; list_sources describes them.',
 };
 
 /** The annotations a client sees: derived from the access class, then the tool's own hints (as src/pipeline/tools.ts does). */
@@ -214,7 +246,9 @@ function fieldSummary(s) {
     const branch = (s.anyOf ?? []).find((b) => isObjectSchema(b) || (b.type === 'array' && isObjectSchema(b.items)));
     return branch ? fieldSummary(branch) : '';
   }
-  return `Fields: ${Object.keys(target.properties).map((k) => `\`${k}\``).join(', ')}.`;
+  return `Fields: ${Object.keys(target.properties)
+    .map((k) => `\`${k}\``)
+    .join(', ')}.`;
 }
 
 function sentence(text) {
@@ -232,11 +266,18 @@ function toolSection(z, def, partial) {
   const input = z.toJSONSchema(z.object(def.input).strict(), { io: 'input', target: 'draft-7' });
   const output = z.toJSONSchema(z.object(def.output), { io: 'output', target: 'draft-7' });
   const lines = [`## \`${def.name}\``, ''];
-  const hints = Object.entries(annotationsOf(def)).map(([k, v]) => `${k} ${v}`).join(', ');
+  const hints = Object.entries(annotationsOf(def))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   lines.push(`**${def.title}**. Access: \`${def.access}\`. Annotations: ${hints}.`, '');
   if (partial) lines.push(partial.trim(), '');
 
-  lines.push('**Description** (what the model reads):', '', ...def.description.split('\n').map((l) => `> ${l}`.trimEnd()), '');
+  lines.push(
+    '**Description** (what the model reads):',
+    '',
+    ...def.description.split('\n').map((l) => `> ${l}`.trimEnd()),
+    '',
+  );
 
   lines.push('**Input**', '');
   const required = new Set(input.required ?? []);
@@ -244,11 +285,12 @@ function toolSection(z, def, partial) {
     const dflt = prop.default !== undefined ? ` Default: ${code(prop.default)}.` : '';
     return `| \`${key}\` | ${cell(typeWithLimits(prop))} | ${required.has(key) ? 'yes' : 'no'} | ${cell(`${sentence(prop.description ?? '')}${dflt}`)} |`;
   });
-  if (def.scope === 'source') inputRows.unshift(`| \`source\` | ${cell(SOURCE_FIELD.type)} | no | ${cell(SOURCE_FIELD.description)} |`);
+  if (def.scope === 'source')
+    inputRows.unshift(`| \`source\` | ${cell(SOURCE_FIELD.type)} | no | ${cell(SOURCE_FIELD.description)} |`);
   if (inputRows.length) lines.push('| field | type | required | description |', '|---|---|---|---|', ...inputRows, '');
   else lines.push('No arguments.', '');
 
-  lines.push('**Output** (`structuredContent`, matching the tool\'s `outputSchema`)', '');
+  lines.push("**Output** (`structuredContent`, matching the tool's `outputSchema`)", '');
   const outRequired = new Set(output.required ?? []);
   const outputRows = Object.entries(output.properties ?? {}).map(([key, prop]) => {
     const text = [sentence(prop.description ?? ''), fieldSummary(prop)].filter(Boolean).join(' ');
@@ -285,7 +327,8 @@ function toolPartials(toolNames) {
   for (const file of fs.readdirSync(path.join(ROOT, dir)).sort()) {
     if (!file.endsWith('.md')) continue;
     const name = file.slice(0, -'.md'.length);
-    if (!toolNames.has(name)) throw new Error(`${dir}/${file} belongs to no tool: TOOLS has no "${name}" (rename or remove it)`);
+    if (!toolNames.has(name))
+      throw new Error(`${dir}/${file} belongs to no tool: TOOLS has no "${name}" (rename or remove it)`);
     partials.set(name, read(`${dir}/${file}`));
   }
   return partials;
@@ -298,7 +341,9 @@ export async function generate() {
   const partials = toolPartials(new Set(TOOLS.map((t) => t.name)));
   // The overview table in the template is hand-written: it must name every tool.
   const overview = read('docs/src/tools.md').split(MARKER_TOOLS)[0];
-  const missing = TOOLS.filter((t) => !overview.includes(`[\`${t.name}\`](#${slug(`\`${t.name}\``)})`)).map((t) => t.name);
+  const missing = TOOLS.filter((t) => !overview.includes(`[\`${t.name}\`](#${slug(`\`${t.name}\``)})`)).map(
+    (t) => t.name,
+  );
   if (missing.length) throw new Error(`the overview table of docs/src/tools.md does not link ${missing.join(', ')}`);
   return new Map([
     ['docs/configuration.md', merge('docs/src/configuration.md', MARKER_CONFIG, configReference(z, ConfigSchema))],
@@ -316,7 +361,9 @@ async function main() {
     if (current === text) continue;
     if (check) {
       stale++;
-      process.stderr.write(`${rel} is ${current === undefined ? 'missing' : 'stale'}: it differs from what the code and docs/src generate. Run npm run docs and commit the result.\n`);
+      process.stderr.write(
+        `${rel} is ${current === undefined ? 'missing' : 'stale'}: it differs from what the code and docs/src generate. Run npm run docs and commit the result.\n`,
+      );
     } else {
       fs.writeFileSync(file, text);
       process.stdout.write(`wrote ${rel}\n`);

@@ -34,9 +34,15 @@ import { VERSION } from './core/version.js';
 
 function summary(loaded: LoadedConfig, address: string, audit: AuditStatus): string {
   const lines = [`dba-mcp ${VERSION} listening on ${address} (state: ${loaded.stateDir})`];
-  lines.push(audit.state === 'failed' ? `  audit: UNAVAILABLE (${audit.error}): calls are refused until ${audit.file} can be written` : `  audit: ${audit.state === 'ok' ? audit.file : 'off'}`);
+  lines.push(
+    audit.state === 'failed'
+      ? `  audit: UNAVAILABLE (${audit.error}): calls are refused until ${audit.file} can be written`
+      : `  audit: ${audit.state === 'ok' ? audit.file : 'off'}`,
+  );
   for (const s of loaded.sources) {
-    lines.push(`  source ${s.id}: ${s.parsed.engine} ${s.redactedDsn} [${s.mode}]${loaded.demo ? ' (embedded demo database)' : ''}`);
+    lines.push(
+      `  source ${s.id}: ${s.parsed.engine} ${s.redactedDsn} [${s.mode}]${loaded.demo ? ' (embedded demo database)' : ''}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -50,10 +56,17 @@ function announceSources(sources: Sources, logger: Logger): void {
         const info = await engine.serverInfo();
         const posture = await engine.posture();
         const risks = posture.findings.filter((f) => f.severity !== 'info');
-        const note = risks.length ? `; WARNING: login ${posture.login} can do more than read (${risks.map((f) => f.id).join(', ')})${source.privilege_check === 'enforce' ? ', so calls are refused (privilege_check: enforce)' : ''}` : '';
+        const note = risks.length
+          ? `; WARNING: login ${posture.login} can do more than read (${risks.map((f) => f.id).join(', ')})${source.privilege_check === 'enforce' ? ', so calls are refused (privilege_check: enforce)' : ''}`
+          : '';
         process.stderr.write(`  source ${source.id}: connected, ${info.variant} ${info.version}${note}\n`);
       })
-      .catch((err: Error & { hint?: string }) => logger.warn({ source: source.id, err: err.message, hint: err.hint }, 'source unreachable; calls to it will fail until it is back'));
+      .catch((err: Error & { hint?: string }) =>
+        logger.warn(
+          { source: source.id, err: err.message, hint: err.hint },
+          'source unreachable; calls to it will fail until it is back',
+        ),
+      );
   }
 }
 
@@ -66,7 +79,10 @@ function auditReporter(loaded: LoadedConfig, logger: Logger): (message: string) 
 }
 
 export async function startServer(loaded: LoadedConfig): Promise<void> {
-  const logger = createLogger({ level: loaded.config.log.level, ...(loaded.config.log.file ? { file: loaded.config.log.file } : {}) });
+  const logger = createLogger({
+    level: loaded.config.log.level,
+    ...(loaded.config.log.file ? { file: loaded.config.log.file } : {}),
+  });
   const audit = await openAuditSink(loaded, auditReporter(loaded, logger));
   await recordServerEvent(audit, 'start', startDetails(loaded));
   await recordServerEvent(audit, 'config', configSummary(loaded));
@@ -75,7 +91,9 @@ export async function startServer(loaded: LoadedConfig): Promise<void> {
   const approvals = new ApprovalStore(loaded.stateDir, loaded.config.approvals.ttl_minutes);
   const deps: ServerDeps = { config: loaded, sources, audit, logger, approvals };
   // Approved changes are run by the server (the CLI only records decisions); only read-write sources have any.
-  const executor = sources.list.some((s) => s.mode === 'read-write') ? startApprovalExecutor({ store: approvals, sources, audit, logger, runners: CHANGE_RUNNERS }) : undefined;
+  const executor = sources.list.some((s) => s.mode === 'read-write')
+    ? startApprovalExecutor({ store: approvals, sources, audit, logger, runners: CHANGE_RUNNERS })
+    : undefined;
   const state: { running?: Running; stopping?: boolean } = {};
   const stop = async (reason: string) => {
     if (state.stopping) return;
@@ -91,12 +109,21 @@ export async function startServer(loaded: LoadedConfig): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   const transport = loaded.config.transport;
-  const running = transport.type === 'http'
-    ? await (await import('./transports/http.js')).startHttp(transport, () => createServer(deps), logger, () => {
-        const audit = deps.audit.status();
-        return { ok: audit.state !== 'failed', audit };
-      }, approvalConsole(approvals))
-    : await startStdio(createServer(deps), () => void stop('stdin closed'));
+  const running =
+    transport.type === 'http'
+      ? await (
+          await import('./transports/http.js')
+        ).startHttp(
+          transport,
+          () => createServer(deps),
+          logger,
+          () => {
+            const audit = deps.audit.status();
+            return { ok: audit.state !== 'failed', audit };
+          },
+          approvalConsole(approvals),
+        )
+      : await startStdio(createServer(deps), () => void stop('stdin closed'));
   state.running = running;
   process.stderr.write(summary(loaded, running.address, audit.status()));
   announceSources(sources, logger);

@@ -26,10 +26,19 @@ export class Sources {
   resolve(id: string | undefined): ResolvedSource {
     if (id === undefined) {
       if (this.list.length === 1) return this.list[0]!;
-      throw new ToolError('SOURCE_REQUIRED', `this server has ${this.list.length} sources; say which one`, `Pass "source": one of ${this.ids.join(', ')} (list_sources describes them).`);
+      throw new ToolError(
+        'SOURCE_REQUIRED',
+        `this server has ${this.list.length} sources; say which one`,
+        `Pass "source": one of ${this.ids.join(', ')} (list_sources describes them).`,
+      );
     }
     const found = this.#byId.get(id);
-    if (!found) throw new ToolError('SOURCE_NOT_FOUND', `no source named "${id}"`, `Configured sources: ${this.ids.join(', ')}. Call list_sources.`);
+    if (!found)
+      throw new ToolError(
+        'SOURCE_NOT_FOUND',
+        `no source named "${id}"`,
+        `Configured sources: ${this.ids.join(', ')}. Call list_sources.`,
+      );
     return found;
   }
 

@@ -12,15 +12,35 @@ import type { ApprovalStore, StoredChange } from './store.js';
 export type ResolveSource = (id: string) => Promise<{ source: ResolvedSource; engine: EngineAdapter } | undefined>;
 
 /** The change after running it; undefined when someone else claimed it (or it was not approved). */
-export async function runApproved(store: ApprovalStore, id: string, resolve: ResolveSource, runners: ChangeRunners): Promise<StoredChange | undefined> {
+export async function runApproved(
+  store: ApprovalStore,
+  id: string,
+  resolve: ResolveSource,
+  runners: ChangeRunners,
+): Promise<StoredChange | undefined> {
   const claimed = store.claim(id);
   if (!claimed) return undefined;
   try {
     const target = await resolve(claimed.source);
-    if (!target) return store.finish(id, { rows_affected: null, error: { code: 'SOURCE_NOT_FOUND', message: `source "${claimed.source}" is not configured on this server` } });
-    if (target.source.mode !== 'read-write') return store.finish(id, { rows_affected: null, error: { code: 'READ_ONLY_VIOLATION', message: `source "${claimed.source}" is read-only now; the change was not run` } });
+    if (!target)
+      return store.finish(id, {
+        rows_affected: null,
+        error: { code: 'SOURCE_NOT_FOUND', message: `source "${claimed.source}" is not configured on this server` },
+      });
+    if (target.source.mode !== 'read-write')
+      return store.finish(id, {
+        rows_affected: null,
+        error: {
+          code: 'READ_ONLY_VIOLATION',
+          message: `source "${claimed.source}" is read-only now; the change was not run`,
+        },
+      });
     const runner = runners[claimed.kind ?? 'sql'];
-    if (!runner) return store.finish(id, { rows_affected: null, error: { code: 'UNSUPPORTED', message: `unknown change kind "${String(claimed.kind)}"; it was not run` } });
+    if (!runner)
+      return store.finish(id, {
+        rows_affected: null,
+        error: { code: 'UNSUPPORTED', message: `unknown change kind "${String(claimed.kind)}"; it was not run` },
+      });
     return store.finish(id, await runner(claimed, target));
   } catch (err) {
     const failure = asToolError(err);

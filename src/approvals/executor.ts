@@ -33,7 +33,11 @@ export function decisionEntry(change: StoredChange): AuditEntry {
     source: change.source,
     sql: change.sql,
     classification: change.classification.class,
-    approval: { id: change.id, ...(d ? { decided_by: d.by, decision: d.decision } : {}), ...(d && d.path !== 'server' ? { path: d.path } : {}) },
+    approval: {
+      id: change.id,
+      ...(d ? { decided_by: d.by, decision: d.decision } : {}),
+      ...(d && d.path !== 'server' ? { path: d.path } : {}),
+    },
     outcome: 'ok',
     durationMs: 0,
     details: { sha256: change.sha256 },
@@ -48,12 +52,21 @@ export function executionEntry(change: StoredChange, durationMs: number): AuditE
     source: change.source,
     sql: change.sql,
     classification: change.classification.class,
-    approval: { id: change.id, decision: 'approved', ...(d ? { decided_by: d.by } : {}), ...(d && d.path !== 'server' ? { path: d.path } : {}) },
+    approval: {
+      id: change.id,
+      decision: 'approved',
+      ...(d ? { decided_by: d.by } : {}),
+      ...(d && d.path !== 'server' ? { path: d.path } : {}),
+    },
     outcome: change.status === 'executed' ? 'ok' : 'error',
     ...(change.outcome?.error ? { errorCode: change.outcome.error.code } : {}),
     ...(typeof change.outcome?.rows_affected === 'number' ? { rowCount: change.outcome.rows_affected } : {}),
     durationMs,
-    details: { sha256: change.sha256, status: change.status, ...(change.outcome?.error ? { error: change.outcome.error.message } : {}) },
+    details: {
+      sha256: change.sha256,
+      status: change.status,
+      ...(change.outcome?.error ? { error: change.outcome.error.message } : {}),
+    },
   };
 }
 
@@ -86,7 +99,8 @@ export function startApprovalExecutor(deps: ExecutorDeps): { stop(): Promise<voi
       store.markDecisionRecorded(change.id);
     }
     if (change.status !== 'approved') return;
-    if (change.decision?.path === 'elicitation' && Date.now() - Date.parse(change.decision.at) < ELICITATION_GRACE_MS) return;
+    if (change.decision?.path === 'elicitation' && Date.now() - Date.parse(change.decision.at) < ELICITATION_GRACE_MS)
+      return;
     audit.ensureWritable();
     const started = performance.now();
     const done = await runApproved(store, change.id, resolve, deps.runners);

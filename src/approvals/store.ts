@@ -45,7 +45,8 @@ export class ApprovalStore {
   }
 
   #file(id: string, ext = '.json'): string {
-    if (!ID.test(id)) throw new ApprovalError(`"${id}" is not a change id (10 letters and digits, as request_change printed it)`);
+    if (!ID.test(id))
+      throw new ApprovalError(`"${id}" is not a change id (10 letters and digits, as request_change printed it)`);
     return path.join(this.dir, `${id}${ext}`);
   }
 
@@ -57,7 +58,9 @@ export class ApprovalStore {
   #lock(id: string, ext: string): boolean {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     try {
-      fs.closeSync(fs.openSync(this.#file(id, ext), fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, 0o600));
+      fs.closeSync(
+        fs.openSync(this.#file(id, ext), fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY, 0o600),
+      );
       return true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -130,11 +133,19 @@ export class ApprovalStore {
    * Records a person's decision, once. Refused when the change is unknown, already decided, or
    * expired (an expired change is marked so). `sha256` is the hash of what the person was shown.
    */
-  decide(id: string, decision: 'approved' | 'rejected', by: string, via: DecisionPath, opts: { sha256?: string; recorded?: boolean } = {}): StoredChange {
+  decide(
+    id: string,
+    decision: 'approved' | 'rejected',
+    by: string,
+    via: DecisionPath,
+    opts: { sha256?: string; recorded?: boolean } = {},
+  ): StoredChange {
     const change = this.get(id);
     if (!change) throw new ApprovalError(`no change ${id}`);
-    if (change.status !== 'pending') throw new ApprovalError(`change ${id} is ${change.status}, not pending: it was already decided`);
-    if (opts.sha256 !== undefined && opts.sha256 !== change.sha256) throw new ApprovalError(`change ${id} is not the change that was shown (sha256 differs)`);
+    if (change.status !== 'pending')
+      throw new ApprovalError(`change ${id} is ${change.status}, not pending: it was already decided`);
+    if (opts.sha256 !== undefined && opts.sha256 !== change.sha256)
+      throw new ApprovalError(`change ${id} is not the change that was shown (sha256 differs)`);
     if (this.isExpired(change)) {
       this.expire(id);
       throw new ApprovalError(`change ${id} expired at ${change.expires_at}; ask for it again with request_change`);
@@ -155,7 +166,17 @@ export class ApprovalStore {
     const change = this.get(id);
     if (!change || change.status !== 'pending' || !this.isExpired(change)) return undefined;
     if (!this.#lock(id, '.decided')) return undefined;
-    const expired: StoredChange = { ...change, status: 'expired', decision: { decision: 'expired', by: 'dba-mcp', path: 'server', at: this.now().toISOString(), sha256: change.sha256 } };
+    const expired: StoredChange = {
+      ...change,
+      status: 'expired',
+      decision: {
+        decision: 'expired',
+        by: 'dba-mcp',
+        path: 'server',
+        at: this.now().toISOString(),
+        sha256: change.sha256,
+      },
+    };
     this.#write(expired);
     return expired;
   }
@@ -177,7 +198,18 @@ export class ApprovalStore {
     if (!this.#lock(id, '.run')) return undefined;
     const hash = changeHash(change.source, change.sql);
     if (hash !== change.sha256 || change.decision?.sha256 !== change.sha256) {
-      const failed: StoredChange = { ...change, status: 'failed', outcome: { rows_affected: null, error: { code: 'APPROVAL_MISMATCH', message: 'the stored SQL does not match the sha256 that was approved; it was not run' }, finished_at: this.now().toISOString() } };
+      const failed: StoredChange = {
+        ...change,
+        status: 'failed',
+        outcome: {
+          rows_affected: null,
+          error: {
+            code: 'APPROVAL_MISMATCH',
+            message: 'the stored SQL does not match the sha256 that was approved; it was not run',
+          },
+          finished_at: this.now().toISOString(),
+        },
+      };
       this.#write(failed);
       throw new ApprovalError(`change ${id}: the stored SQL does not match the approved sha256; not run`);
     }
@@ -189,7 +221,11 @@ export class ApprovalStore {
   finish(id: string, outcome: ChangeOutcome): StoredChange {
     const change = this.get(id);
     if (!change) throw new ApprovalError(`no change ${id}`);
-    const done: StoredChange = { ...change, status: outcome.error ? 'failed' : 'executed', outcome: { ...outcome, finished_at: this.now().toISOString() } };
+    const done: StoredChange = {
+      ...change,
+      status: outcome.error ? 'failed' : 'executed',
+      outcome: { ...outcome, finished_at: this.now().toISOString() },
+    };
     this.#write(done);
     return done;
   }

@@ -37,7 +37,13 @@ export interface StoredChange {
   created_at: string;
   expires_at: string;
   status: ChangeStatus;
-  decision?: { decision: 'approved' | 'rejected' | 'expired'; by: string; path: DecisionPath | 'server'; at: string; sha256: string };
+  decision?: {
+    decision: 'approved' | 'rejected' | 'expired';
+    by: string;
+    path: DecisionPath | 'server';
+    at: string;
+    sha256: string;
+  };
   /** Set once the decision is in the server's audit log (the CLI never writes the log). */
   decision_recorded?: boolean;
   outcome?: ChangeOutcome & { finished_at: string };

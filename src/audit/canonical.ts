@@ -32,7 +32,8 @@ function canonicalObject(value: object): string {
     for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
     return `${out}]`;
   }
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON());
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return canonicalJson((value as { toJSON(): unknown }).toJSON());
   const obj = value as Record<string, unknown>;
   let out = '';
   for (const key of Object.keys(obj).sort()) {
@@ -54,8 +55,28 @@ export type RecordBody = Omit<AuditRecord, 'hash'>;
 
 /** Every key of a record body, sorted: the writer's fast path (no sort per record). */
 const BODY_KEYS = [
-  'approval', 'args', 'classification', 'client', 'details', 'duration_ms', 'error_code', 'kind', 'name', 'outcome', 'prev_hash',
-  'request_id', 'row_count', 'seq', 'session_id', 'source', 'sql', 'sql_fingerprint', 'truncated', 'ts', 'v', 'verdicts',
+  'approval',
+  'args',
+  'classification',
+  'client',
+  'details',
+  'duration_ms',
+  'error_code',
+  'kind',
+  'name',
+  'outcome',
+  'prev_hash',
+  'request_id',
+  'row_count',
+  'seq',
+  'session_id',
+  'source',
+  'sql',
+  'sql_fingerprint',
+  'truncated',
+  'ts',
+  'v',
+  'verdicts',
 ] as const satisfies readonly (keyof RecordBody)[];
 // Compile-time check that BODY_KEYS names every field of a record body.
 const _allKeys: Exclude<keyof RecordBody, (typeof BODY_KEYS)[number]> extends never ? true : never = true;

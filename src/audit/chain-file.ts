@@ -34,7 +34,9 @@ export class ChainFile {
     const written = fs.writeSync(this.#fdOrThrow(), line);
     if (written !== bytes) {
       this.#cutBack();
-      throw Object.assign(new Error(`short write: ${written} of ${bytes} bytes (disk full or file size limit)`), { code: 'ENOSPC' });
+      throw Object.assign(new Error(`short write: ${written} of ${bytes} bytes (disk full or file size limit)`), {
+        code: 'ENOSPC',
+      });
     }
     this.#size += bytes;
   }

@@ -92,7 +92,12 @@ export class FileAuditSink implements AuditSink {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#outage ??= { file: this.#loc.file, since: new Date().toISOString(), error: 'the audit log is closed (the server is stopping)', refused: 0 };
+    this.#outage ??= {
+      file: this.#loc.file,
+      since: new Date().toISOString(),
+      error: 'the audit log is closed (the server is stopping)',
+      refused: 0,
+    };
     try {
       this.#file?.close(true);
     } finally {
@@ -103,7 +108,10 @@ export class FileAuditSink implements AuditSink {
 
   /** Seals the record with the next seq and writes its line, or fails the sink and throws. */
   #append(body: Prepared, ts = new Date().toISOString()): void {
-    if (this.#outage || !this.#file) throw new AuditUnavailableError(this.#outage ?? { file: this.#loc.file, since: ts, error: 'the audit log is not open', refused: 0 });
+    if (this.#outage || !this.#file)
+      throw new AuditUnavailableError(
+        this.#outage ?? { file: this.#loc.file, since: ts, error: 'the audit log is not open', refused: 0 },
+      );
     const seq = this.#seq + 1;
     const { hash, line } = sealRecord({ ...body, seq, ts, prev_hash: this.#hash });
     try {
@@ -124,8 +132,12 @@ export class FileAuditSink implements AuditSink {
       const { head } = this.#file;
       [this.#seq, this.#hash] = [head.seq, head.hash];
       if (head.repaired) {
-        this.opts.report(`audit: ${head.repaired.file} ended with an incomplete line (${head.repaired.dropped_bytes} bytes, a write cut short); cut it away and recorded that`);
-        this.#append(toBody({ kind: 'server', name: 'audit_tail_repaired', outcome: 'ok', durationMs: 0, details: head.repaired }));
+        this.opts.report(
+          `audit: ${head.repaired.file} ended with an incomplete line (${head.repaired.dropped_bytes} bytes, a write cut short); cut it away and recorded that`,
+        );
+        this.#append(
+          toBody({ kind: 'server', name: 'audit_tail_repaired', outcome: 'ok', durationMs: 0, details: head.repaired }),
+        );
       }
       return undefined;
     } catch (err) {
@@ -151,7 +163,9 @@ export class FileAuditSink implements AuditSink {
     this.#outage = { file: this.#loc.file, since: new Date().toISOString(), error, refused: 0 };
     if (this.#reported) return;
     this.#reported = true;
-    this.opts.report(`audit: cannot write the audit log ${this.#loc.file} (${error}); every call is refused with AUDIT_UNAVAILABLE until it can be written (retried on each call)`);
+    this.opts.report(
+      `audit: cannot write the audit log ${this.#loc.file} (${error}); every call is refused with AUDIT_UNAVAILABLE until it can be written (retried on each call)`,
+    );
   }
 
   /** Reopens the log and writes the deferred server events and a record of the outage. */
@@ -166,7 +180,15 @@ export class FileAuditSink implements AuditSink {
         this.#append(d.body, d.ts);
         this.#deferred.shift();
       }
-      this.#append(toBody({ kind: 'server', name: 'audit_recovered', outcome: 'ok', durationMs: 0, details: { since: outage.since, error: outage.error, refused_calls: outage.refused } }));
+      this.#append(
+        toBody({
+          kind: 'server',
+          name: 'audit_recovered',
+          outcome: 'ok',
+          durationMs: 0,
+          details: { since: outage.since, error: outage.error, refused_calls: outage.refused },
+        }),
+      );
     } catch {
       this.#closeFile();
       this.#outage = { ...(this.#outage ?? outage), since: outage.since, refused: outage.refused };

@@ -23,7 +23,8 @@ export const defaultAuditFile = (stateDir: string) => path.join(stateDir, 'audit
 
 export const lockFileOf = (loc: AuditLocation) => path.join(loc.dir, `${loc.base}.lock`);
 
-export const rotatedFile = (loc: AuditLocation, n: number) => path.join(loc.dir, `${loc.base}-${String(n).padStart(6, '0')}.jsonl`);
+export const rotatedFile = (loc: AuditLocation, n: number) =>
+  path.join(loc.dir, `${loc.base}-${String(n).padStart(6, '0')}.jsonl`);
 
 /** The rotated files, oldest first, with their numbers. */
 export function rotatedFiles(loc: AuditLocation): { file: string; n: number }[] {

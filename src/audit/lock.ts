@@ -17,7 +17,6 @@ export class AuditLockedError extends Error {
   }
 }
 
-
 function holder(lockFile: string): number | undefined {
   try {
     const pid = Number.parseInt(fs.readFileSync(lockFile, 'utf8'), 10);

@@ -17,6 +17,7 @@ export function parseLine(line: string): Parsed {
   if (!Number.isSafeInteger(r.seq) || (r.seq ?? 0) < 1) return { ok: false, reason: 'no valid seq' };
   if (typeof r.prev_hash !== 'string' || !HEX64.test(r.prev_hash)) return { ok: false, reason: 'no valid prev_hash' };
   if (typeof r.hash !== 'string' || !HEX64.test(r.hash)) return { ok: false, reason: 'no valid hash' };
-  if (typeof r.ts !== 'string' || typeof r.kind !== 'string' || typeof r.name !== 'string') return { ok: false, reason: 'missing ts, kind or name' };
+  if (typeof r.ts !== 'string' || typeof r.kind !== 'string' || typeof r.name !== 'string')
+    return { ok: false, reason: 'missing ts, kind or name' };
   return { ok: true, record: r as AuditRecord };
 }

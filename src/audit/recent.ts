@@ -7,7 +7,12 @@ import type { AuditRecord } from './types.js';
 
 /** Up to `limit` complete lines, oldest first, from the current file and, if it holds fewer, the rotated ones. */
 export function readRecentLines(loc: AuditLocation, limit: number): string[] {
-  const files = [loc.file, ...rotatedFiles(loc).map((r) => r.file).reverse()];
+  const files = [
+    loc.file,
+    ...rotatedFiles(loc)
+      .map((r) => r.file)
+      .reverse(),
+  ];
   let lines: string[] = [];
   for (const file of files) {
     if (lines.length >= limit) break;

@@ -31,7 +31,8 @@ async function sqlPart(entry: AuditEntry, args: Record<string, unknown> | undefi
   const engine = entry.source ? opts.engineOf(entry.source) : undefined;
   const facts = await sqlFacts(text, engine, opts.redactLiterals);
   // args.sql is the record's `sql` when they are the same text: not written twice.
-  if (args && argSql !== undefined) args.sql = argSql === text ? undefined : (await sqlFacts(argSql, engine, opts.redactLiterals)).sql;
+  if (args && argSql !== undefined)
+    args.sql = argSql === text ? undefined : (await sqlFacts(argSql, engine, opts.redactLiterals)).sql;
   if (args && opts.redactLiterals && Array.isArray(args.params)) args.params = args.params.map(() => REDACTED);
   return { args, sql: facts.sql, sql_fingerprint: entry.sql_fingerprint ?? facts.fingerprint };
 }
@@ -39,7 +40,10 @@ async function sqlPart(entry: AuditEntry, args: Record<string, unknown> | undefi
 type SqlPart = Pick<Prepared, 'args' | 'sql' | 'sql_fingerprint'>;
 
 /** The body of a record from an entry whose SQL part (if any) is already prepared. */
-export function toBody(entry: AuditEntry, part: SqlPart = { args: entry.args ? redactArgs(entry.args) : undefined }): Prepared {
+export function toBody(
+  entry: AuditEntry,
+  part: SqlPart = { args: entry.args ? redactArgs(entry.args) : undefined },
+): Prepared {
   return {
     v: 1,
     kind: entry.kind,

@@ -35,19 +35,26 @@ function cutTornTail(file: string, size: number, tornBytes: number): ChainHead['
 function headOf(file: string, line: string): ChainHead {
   const parsed = parseLine(line);
   if (!parsed.ok) throw new AuditCorruptError(`the last record of ${file} is damaged (${parsed.reason})`);
-  if (expectedLine(parsed.record).hash !== parsed.record.hash) throw new AuditCorruptError(`the last record of ${file} (seq ${parsed.record.seq}) does not match its hash`);
+  if (expectedLine(parsed.record).hash !== parsed.record.hash)
+    throw new AuditCorruptError(`the last record of ${file} (seq ${parsed.record.seq}) does not match its hash`);
   return { seq: parsed.record.seq, hash: parsed.record.hash };
 }
 
 /** The newest file holding a record decides; an empty current file (just rotated) defers to the rotated ones. */
 export function resumeChain(loc: AuditLocation): ChainHead {
   let repaired: ChainHead['repaired'];
-  const candidates = [loc.file, ...rotatedFiles(loc).map((r) => r.file).reverse()];
+  const candidates = [
+    loc.file,
+    ...rotatedFiles(loc)
+      .map((r) => r.file)
+      .reverse(),
+  ];
   for (const file of candidates) {
     if (!fs.existsSync(file)) continue;
     const tail = readTail(file, 1);
     if (tail.tornBytes > 0) {
-      if (file !== loc.file) throw new AuditCorruptError(`${file} ends with an incomplete line; rotated files are never written to`);
+      if (file !== loc.file)
+        throw new AuditCorruptError(`${file} ends with an incomplete line; rotated files are never written to`);
       repaired = cutTornTail(file, tail.size, tail.tornBytes);
     }
     const last = tail.lines.at(-1);

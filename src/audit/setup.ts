@@ -31,17 +31,38 @@ export function openAuditSink(loaded: LoadedConfig, report: (message: string) =>
 
 /** The effective config with every secret out: DSNs redacted, tokens and passwords replaced. */
 export function configSummary(loaded: LoadedConfig): Record<string, unknown> {
-  const sources = loaded.sources.map(({ parsed, redactedDsn, dsn: _dsn, ...rest }) => ({ ...rest, engine: parsed.engine, url: redactedDsn }));
-  const summary = { ...loaded.config, sources, state_dir: loaded.stateDir, config_file: loaded.configFile, demo: loaded.demo, audit: { ...loaded.config.audit, path: auditFileOf(loaded) } };
+  const sources = loaded.sources.map(({ parsed, redactedDsn, dsn: _dsn, ...rest }) => ({
+    ...rest,
+    engine: parsed.engine,
+    url: redactedDsn,
+  }));
+  const summary = {
+    ...loaded.config,
+    sources,
+    state_dir: loaded.stateDir,
+    config_file: loaded.configFile,
+    demo: loaded.demo,
+    audit: { ...loaded.config.audit, path: auditFileOf(loaded) },
+  };
   return redactValue(summary) as Record<string, unknown>;
 }
 
 export function startDetails(loaded: LoadedConfig): Record<string, unknown> {
-  return { version: VERSION, pid: process.pid, node: process.version, platform: process.platform, transport: loaded.config.transport.type };
+  return {
+    version: VERSION,
+    pid: process.pid,
+    node: process.version,
+    platform: process.platform,
+    transport: loaded.config.transport.type,
+  };
 }
 
 /** Records a server event; an audit outage was already reported by the sink, so it is not thrown. */
-export async function recordServerEvent(audit: AuditSink, name: string, details: Record<string, unknown>): Promise<void> {
+export async function recordServerEvent(
+  audit: AuditSink,
+  name: string,
+  details: Record<string, unknown>,
+): Promise<void> {
   const entry: AuditEntry = { kind: 'server', name, outcome: 'ok', durationMs: 0, details };
   try {
     await audit.record(entry);

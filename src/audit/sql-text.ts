@@ -46,7 +46,11 @@ export function fingerprintOf(sql: string, engine: EngineName | undefined): stri
   return sha256(collapse(stripLiterals(sql, engine))).slice(0, 16);
 }
 
-export async function sqlFacts(sql: string, engine: EngineName | undefined, redactLiterals: boolean): Promise<SqlFacts> {
+export async function sqlFacts(
+  sql: string,
+  engine: EngineName | undefined,
+  redactLiterals: boolean,
+): Promise<SqlFacts> {
   const fingerprint = fingerprintOf(sql, engine);
   if (!redactLiterals) return { sql: redactText(sql), fingerprint, literalsRemoved: false };
   const { normalize } = sqlTextFacts(engine);

@@ -69,4 +69,7 @@ export interface AuditRecord {
   hash: string;
 }
 
-export type AuditStatus = { state: 'off' } | { state: 'ok'; file: string } | { state: 'failed'; file: string; since: string; error: string; refused: number };
+export type AuditStatus =
+  | { state: 'off' }
+  | { state: 'ok'; file: string }
+  | { state: 'failed'; file: string; since: string; error: string; refused: number };

@@ -45,7 +45,14 @@ type Checked = { record: AuditRecord; problem?: undefined } | { problem: Problem
 
 function integrity(raw: string, where: { file: string; line: number }): Checked {
   const parsed = parseLine(raw);
-  if (!parsed.ok) return { problem: { kind: 'invalid', ...where, message: `not a valid record (${parsed.reason}; edited, inserted or torn)` } };
+  if (!parsed.ok)
+    return {
+      problem: {
+        kind: 'invalid',
+        ...where,
+        message: `not a valid record (${parsed.reason}; edited, inserted or torn)`,
+      },
+    };
   const { record } = parsed;
   const expected = expectedLine(record);
   const edited = (message: string): Checked => ({ problem: { kind: 'edited', ...where, seq: record.seq, message } });
@@ -56,17 +63,33 @@ function integrity(raw: string, where: { file: string; line: number }): Checked 
 
 function startProblem(r: AuditRecord, state: State): string | undefined {
   if (state.allowPruned) return undefined;
-  if (r.seq !== 1) return `the log starts at seq ${r.seq}, not 1: records 1..${r.seq - 1} are missing (deleted lines or files; use --allow-pruned if old files were removed on purpose)`;
+  if (r.seq !== 1)
+    return `the log starts at seq ${r.seq}, not 1: records 1..${r.seq - 1} are missing (deleted lines or files; use --allow-pruned if old files were removed on purpose)`;
   if (r.prev_hash !== GENESIS) return 'seq 1 does not chain to the genesis value (inserted or replaced)';
   return undefined;
 }
 
-function linkProblem(r: AuditRecord, prev: AuditRecord, later: () => boolean, state: State, firstOfFile: boolean): [ProblemKind, string] | undefined {
+function linkProblem(
+  r: AuditRecord,
+  prev: AuditRecord,
+  later: () => boolean,
+  state: State,
+  firstOfFile: boolean,
+): [ProblemKind, string] | undefined {
   const expected = prev.seq + 1;
-  if (r.seq === expected) return r.prev_hash === prev.hash ? undefined : ['inserted', `prev_hash does not match the hash of seq ${prev.seq} (a record before it was replaced, inserted or removed)`];
+  if (r.seq === expected)
+    return r.prev_hash === prev.hash
+      ? undefined
+      : [
+          'inserted',
+          `prev_hash does not match the hash of seq ${prev.seq} (a record before it was replaced, inserted or removed)`,
+        ];
   if (r.seq > expected) {
     if (later()) return ['reordered', `out of order: seq ${expected} should come here and comes later (reordered)`];
-    return ['deleted', `seq gap after ${prev.seq}: records ${expected}..${r.seq - 1} are missing (deleted${firstOfFile ? '; a whole file?' : ''})`];
+    return [
+      'deleted',
+      `seq gap after ${prev.seq}: records ${expected}..${r.seq - 1} are missing (deleted${firstOfFile ? '; a whole file?' : ''})`,
+    ];
   }
   if (state.recent.get(r.hash) === r.seq) return ['inserted', `a copy of seq ${r.seq}, which came before (inserted)`];
   if (r.seq === prev.seq) return ['inserted', `seq ${r.seq} appears twice: one of the two was inserted`];
@@ -88,7 +111,12 @@ function accept(r: AuditRecord, state: State): void {
   Object.assign(s, { lastSeq: r.seq, lastTs: r.ts, lastHash: r.hash });
 }
 
-function checkLine(lines: string[], index: number, where: { file: string; line: number }, state: State): Problem | undefined {
+function checkLine(
+  lines: string[],
+  index: number,
+  where: { file: string; line: number },
+  state: State,
+): Problem | undefined {
   const checked = integrity(lines[index]!, where);
   if (checked.problem) return checked.problem;
   const r = checked.record;
@@ -116,13 +144,24 @@ function checkFile(file: string, isLast: boolean, state: State): Problem | undef
   }
   if (torn === '') return undefined;
   const where = { file, line: lines.length + 1 };
-  if (!isLast) return { kind: 'invalid', ...where, message: 'an incomplete line at the end of a file that is not the last (edited or truncated)' };
-  state.summary.warnings.push(`${path.basename(file)} line ${where.line}: an incomplete last line (${Buffer.byteLength(torn)} bytes), a write cut short by a crash; not a record, and the server cuts it away when it next starts`);
+  if (!isLast)
+    return {
+      kind: 'invalid',
+      ...where,
+      message: 'an incomplete line at the end of a file that is not the last (edited or truncated)',
+    };
+  state.summary.warnings.push(
+    `${path.basename(file)} line ${where.line}: an incomplete last line (${Buffer.byteLength(torn)} bytes), a write cut short by a crash; not a record, and the server cuts it away when it next starts`,
+  );
   return undefined;
 }
 
 export function verifyFiles(files: readonly string[], opts: { allowPruned?: boolean } = {}): VerifySummary {
-  const state: State = { recent: new Map(), summary: { records: 0, files: files.length, warnings: [] }, allowPruned: opts.allowPruned === true };
+  const state: State = {
+    recent: new Map(),
+    summary: { records: 0, files: files.length, warnings: [] },
+    allowPruned: opts.allowPruned === true,
+  };
   for (const [i, file] of files.entries()) {
     const problem = checkFile(file, i === files.length - 1, state);
     if (problem) return { ...state.summary, problem };

@@ -61,7 +61,10 @@ function open(argv: string[], env: NodeJS.ProcessEnv = process.env): Opened {
 function describe(change: StoredChange, store: ApprovalStore): string {
   const status = store.effectiveStatus(change);
   const { dry_run: dry, requested_by: who, classification: c } = change;
-  const rows = dry.outcome === 'not-possible' ? `not possible: ${dry.note ?? ''}` : `rolled back; ${dry.rows_affected === null ? 'no row count (schema change)' : `would affect ${dry.rows_affected} row(s)`}${dry.note ? ` (${dry.note})` : ''}`;
+  const rows =
+    dry.outcome === 'not-possible'
+      ? `not possible: ${dry.note ?? ''}`
+      : `rolled back; ${dry.rows_affected === null ? 'no row count (schema change)' : `would affect ${dry.rows_affected} row(s)`}${dry.note ? ` (${dry.note})` : ''}`;
   const lines = [
     `change ${change.id}  [${status}]`,
     `  source:     ${change.source} (${change.engine})`,
@@ -72,11 +75,22 @@ function describe(change: StoredChange, store: ApprovalStore): string {
     `  expires:    ${change.expires_at}`,
     `  sha256:     ${change.sha256}`,
   ];
-  if (change.decision) lines.push(`  decision:   ${change.decision.decision} by ${change.decision.by} via ${change.decision.path} at ${change.decision.at}`);
+  if (change.decision)
+    lines.push(
+      `  decision:   ${change.decision.decision} by ${change.decision.by} via ${change.decision.path} at ${change.decision.at}`,
+    );
   if (change.outcome) {
-    lines.push(change.outcome.error ? `  outcome:    failed at ${change.outcome.finished_at}: ${change.outcome.error.code}: ${change.outcome.error.message}` : `  outcome:    executed at ${change.outcome.finished_at}; rows affected: ${change.outcome.rows_affected ?? 'n/a'}`);
-    const report = change.outcome.report as { applied?: { n: number }[]; failed_step?: { n: number } | null; not_run?: number[] } | undefined;
-    if (report?.applied) lines.push(`  steps:      applied ${report.applied.map((a) => a.n).join(', ') || 'none'}${report.failed_step ? `; failed at ${report.failed_step.n}` : ''}${report.not_run?.length ? `; not run ${report.not_run.join(', ')}` : ''}`);
+    lines.push(
+      change.outcome.error
+        ? `  outcome:    failed at ${change.outcome.finished_at}: ${change.outcome.error.code}: ${change.outcome.error.message}`
+        : `  outcome:    executed at ${change.outcome.finished_at}; rows affected: ${change.outcome.rows_affected ?? 'n/a'}`,
+    );
+    const report = change.outcome.report as
+      { applied?: { n: number }[]; failed_step?: { n: number } | null; not_run?: number[] } | undefined;
+    if (report?.applied)
+      lines.push(
+        `  steps:      applied ${report.applied.map((a) => a.n).join(', ') || 'none'}${report.failed_step ? `; failed at ${report.failed_step.n}` : ''}${report.not_run?.length ? `; not run ${report.not_run.join(', ')}` : ''}`,
+      );
   }
   lines.push('  sql:', ...change.sql.split('\n').map((l) => `    ${l}`));
   return `${lines.join('\n')}\n`;
@@ -95,7 +109,14 @@ function list(argv: string[]): number {
     process.stdout.write(all ? `no changes in ${store.dir}\n` : `no pending changes in ${store.dir}\n`);
     return 0;
   }
-  const rows = changes.map((c) => [c.id, store.effectiveStatus(c), c.source, c.created_at.slice(0, 19), c.expires_at.slice(0, 19), oneLine(c.sql)]);
+  const rows = changes.map((c) => [
+    c.id,
+    store.effectiveStatus(c),
+    c.source,
+    c.created_at.slice(0, 19),
+    c.expires_at.slice(0, 19),
+    oneLine(c.sql),
+  ]);
   const header = ['ID', 'STATUS', 'SOURCE', 'REQUESTED (UTC)', 'EXPIRES (UTC)', 'SQL'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]!))).join('  ');
@@ -139,13 +160,23 @@ function decide(decision: 'approved' | 'rejected'): (argv: string[]) => number {
       process.stderr.write(`dba-mcp approvals: refused: ${err.message}\n`);
       return 1;
     }
-    process.stdout.write(decision === 'approved'
-      ? `\nApproved by ${localPerson()}. The running dba-mcp server runs it once, exactly as shown, within a second or so;\n\`dba-mcp approvals show ${id}\` shows the outcome.\n`
-      : `\nRejected by ${localPerson()}. It will never run.\n`);
+    process.stdout.write(
+      decision === 'approved'
+        ? `\nApproved by ${localPerson()}. The running dba-mcp server runs it once, exactly as shown, within a second or so;\n\`dba-mcp approvals show ${id}\` shows the outcome.\n`
+        : `\nRejected by ${localPerson()}. It will never run.\n`,
+    );
     return 0;
   };
 }
 
 export function run(argv: string[]): Promise<number> {
-  return dispatch({ name: 'approvals', usage: USAGE, commands: { list, show, approve: decide('approved'), reject: decide('rejected') }, refused: (e) => e instanceof ApprovalError }, argv);
+  return dispatch(
+    {
+      name: 'approvals',
+      usage: USAGE,
+      commands: { list, show, approve: decide('approved'), reject: decide('rejected') },
+      refused: (e) => e instanceof ApprovalError,
+    },
+    argv,
+  );
 }

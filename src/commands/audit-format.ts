@@ -20,9 +20,11 @@ function outcome(r: AuditRecord): string {
 
 function serverFacts(r: AuditRecord): string[] {
   const d = r.details ?? {};
-  if (r.name === 'start') return [`pid=${String(d.pid)}`, `version ${String(d.version)}`, `transport=${String(d.transport)}`];
+  if (r.name === 'start')
+    return [`pid=${String(d.pid)}`, `version ${String(d.version)}`, `transport=${String(d.transport)}`];
   if (r.name === 'stop') return [`reason=${String(d.reason)}`];
-  if (r.name === 'audit_recovered') return [`outage since ${String(d.since)} (${String(d.error)}), ${String(d.refused_calls)} calls refused`];
+  if (r.name === 'audit_recovered')
+    return [`outage since ${String(d.since)} (${String(d.error)}), ${String(d.refused_calls)} calls refused`];
   if (r.name === 'audit_tail_repaired') return [`cut ${String(d.dropped_bytes)} bytes of an incomplete line`];
   return [];
 }
@@ -34,7 +36,10 @@ function callFacts(r: AuditRecord): string[] {
   if (r.client) facts.push(`client=${r.client.name}`);
   const denial = r.verdicts?.find((v) => v.decision === 'deny');
   if (denial?.reason) facts.push(`(${String(denial.reason)})`);
-  if (r.approval) facts.push(`approval ${r.approval.id} ${r.approval.decision ?? ''} by ${r.approval.decided_by ?? '?'} via ${r.approval.path ?? '?'}`);
+  if (r.approval)
+    facts.push(
+      `approval ${r.approval.id} ${r.approval.decision ?? ''} by ${r.approval.decided_by ?? '?'} via ${r.approval.path ?? '?'}`,
+    );
   if (r.sql !== undefined) facts.push(JSON.stringify(shorten(r.sql, SQL_WIDTH)));
   return facts;
 }

@@ -28,7 +28,8 @@ function configKeys(file: string, env: NodeJS.ProcessEnv): { auditPath?: string;
     throw new UsageError(`cannot read config ${file}: ${(err as Error).message}`);
   }
   const d = (doc ?? {}) as { audit?: { path?: unknown }; state_dir?: unknown };
-  const pick = (v: unknown, at: string) => (typeof v === 'string' ? (interpolateEnv(v, env, [at]) as string) : undefined);
+  const pick = (v: unknown, at: string) =>
+    typeof v === 'string' ? (interpolateEnv(v, env, [at]) as string) : undefined;
   return { auditPath: pick(d.audit?.path, 'audit.path'), stateDir: pick(d.state_dir, 'state_dir') };
 }
 

@@ -29,7 +29,10 @@ type Filter = (r: AuditRecord) => boolean;
 
 function time(value: string, flag: string): number {
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new UsageError(`--${flag} wants an ISO date or time such as 2026-11-24 or 2026-11-24T21:00:00Z, got "${value}"`);
+  if (Number.isNaN(t))
+    throw new UsageError(
+      `--${flag} wants an ISO date or time such as 2026-11-24 or 2026-11-24T21:00:00Z, got "${value}"`,
+    );
   return t;
 }
 

@@ -53,13 +53,20 @@ function follow(loc: AuditLocation, print: (line: string) => void): Promise<neve
 export async function tailCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { n: { type: 'string', short: 'n', default: '20' }, follow: { type: 'boolean', short: 'f' }, json: { type: 'boolean' }, 'state-dir': { type: 'string' }, config: { type: 'string' } },
+    options: {
+      n: { type: 'string', short: 'n', default: '20' },
+      follow: { type: 'boolean', short: 'f' },
+      json: { type: 'boolean' },
+      'state-dir': { type: 'string' },
+      config: { type: 'string' },
+    },
   });
   const n = Number(values.n);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`-n wants a whole number, got "${values.n}"`);
   const loc = auditLocation(values);
   if (chainFiles(loc).length === 0) throw new UsageError(`no audit log at ${loc.file}`);
-  if (values.follow && !fs.existsSync(loc.file)) throw new UsageError(`${loc.file} does not exist (yet): nothing to follow`);
+  if (values.follow && !fs.existsSync(loc.file))
+    throw new UsageError(`${loc.file} does not exist (yet): nothing to follow`);
   const print = printer(values.json === true);
   readRecentLines(loc, n).forEach(print);
   if (values.follow) await follow(loc, print);

@@ -22,5 +22,8 @@ The log is audit.path from --config, else <state-dir>/audit/audit.jsonl (state d
 `;
 
 export function run(argv: string[]): Promise<number> {
-  return dispatch({ name: 'audit', usage: USAGE, commands: { verify: verifyCommand, tail: tailCommand, search: searchCommand } }, argv);
+  return dispatch(
+    { name: 'audit', usage: USAGE, commands: { verify: verifyCommand, tail: tailCommand, search: searchCommand } },
+    argv,
+  );
 }

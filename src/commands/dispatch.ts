@@ -15,7 +15,11 @@ export interface Group {
 }
 
 const USAGE_ERRORS = (e: NodeJS.ErrnoException) =>
-  e.name === 'UsageError' || e.name === 'ConfigError' || e.code?.startsWith('ERR_PARSE_ARGS') === true || e.code === 'ENOENT' || e.code === 'EACCES';
+  e.name === 'UsageError' ||
+  e.name === 'ConfigError' ||
+  e.code?.startsWith('ERR_PARSE_ARGS') === true ||
+  e.code === 'ENOENT' ||
+  e.code === 'EACCES';
 
 export async function dispatch(group: Group, argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -18,11 +18,14 @@ export function parseDsn(dsn: string, baseDir: string = process.cwd()): ParsedDs
   const scheme = match?.[1]?.toLowerCase();
   const engine = scheme ? engineForScheme(scheme) : undefined;
   if (!scheme || !engine) {
-    throw new DsnError(`unsupported DSN "${redactDsn(dsn)}": it must start with one of ${KNOWN_SCHEMES.map((s) => `${s}://`).join(', ')}`);
+    throw new DsnError(
+      `unsupported DSN "${redactDsn(dsn)}": it must start with one of ${KNOWN_SCHEMES.map((s) => `${s}://`).join(', ')}`,
+    );
   }
   if (ENGINES[engine].dsn === 'file') {
     const rest = dsn.slice(match![0].length).replace(/\?.*$/, '');
-    if (!rest) throw new DsnError(`a ${scheme} DSN needs a file: ${scheme}:///absolute/path.db or ${scheme}://relative.db`);
+    if (!rest)
+      throw new DsnError(`a ${scheme} DSN needs a file: ${scheme}:///absolute/path.db or ${scheme}://relative.db`);
     return { engine, scheme, normalized: dsn, file: path.resolve(baseDir, decodeURIComponent(rest)) };
   }
   const normalized = encodeUserinfo(dsn);
@@ -51,11 +54,13 @@ function encodeUserinfo(dsn: string): string {
   return `${parts.prefix}${encodeURIComponent(safeDecode(parts.user))}${password}${parts.rest}`;
 }
 
-
 /** A readable source id derived from a DSN: the database or file name. */
 export function sourceIdFromDsn(parsed: ParsedDsn): string {
   const base = parsed.file ? path.basename(parsed.file).replace(/\.[^.]*$/, '') : (parsed.database ?? parsed.engine);
-  const cleaned = base.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 64);
+  const cleaned = base
+    .replace(/[^A-Za-z0-9_-]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 64);
   return cleaned || parsed.engine;
 }
 

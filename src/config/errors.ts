@@ -4,7 +4,13 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-type AnyDef = { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; innerType?: z.ZodType; in?: z.ZodType };
+type AnyDef = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+};
 
 function defOf(schema: z.ZodType): AnyDef {
   return (schema as unknown as { _zod: { def: AnyDef } })._zod.def;
@@ -28,7 +34,12 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '') || '(top level)';
+  return (
+    path.reduce<string>(
+      (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
+      '',
+    ) || '(top level)'
+  );
 }
 
 function editDistance(a: string, b: string): number {
@@ -46,7 +57,9 @@ function editDistance(a: string, b: string): number {
 }
 
 function closest(key: string, valid: string[]): string | undefined {
-  const ranked = valid.map((v) => ({ v, d: editDistance(key.toLowerCase(), v.toLowerCase()) })).sort((x, y) => x.d - y.d);
+  const ranked = valid
+    .map((v) => ({ v, d: editDistance(key.toLowerCase(), v.toLowerCase()) }))
+    .sort((x, y) => x.d - y.d);
   const best = ranked[0];
   return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.v : undefined;
 }

@@ -46,7 +46,9 @@ export function loadConfig(flags: CliFlags, env: NodeJS.ProcessEnv = process.env
   const result = ConfigSchema.safeParse(merged);
   if (!result.success) {
     const where = configFile ? ` in ${configFile}` : '';
-    throw new ConfigError(`invalid configuration${where}:\n  ${describeIssues(ConfigSchema, result.error.issues).join('\n  ')}`);
+    throw new ConfigError(
+      `invalid configuration${where}:\n  ${describeIssues(ConfigSchema, result.error.issues).join('\n  ')}`,
+    );
   }
   const config = result.data;
   const baseDir = configFile ? path.dirname(configFile) : process.cwd();
@@ -71,7 +73,8 @@ function readConfigFile(file: string, env: NodeJS.ProcessEnv): unknown {
     throw new ConfigError(`config file ${file} is not valid YAML: ${(err as Error).message}`);
   }
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`config file ${file} must hold a mapping (sources:, transport:, ...)`);
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    throw new ConfigError(`config file ${file} must hold a mapping (sources:, transport:, ...)`);
   return interpolateEnv(doc, env, []);
 }
 
@@ -104,7 +107,13 @@ function mergeFlags(raw: unknown, flags: CliFlags, env: NodeJS.ProcessEnv): Reco
   if (flags.dsn?.length) {
     const existing = Array.isArray(doc.sources) ? (doc.sources as { id?: unknown }[]) : [];
     const dsns = flags.dsn.map((dsn, i) => interpolateEnv(dsn, env, ['--dsn', i]) as string);
-    doc.sources = [...existing, ...sourcesFromDsns(dsns, existing.map((s) => String(s?.id)))];
+    doc.sources = [
+      ...existing,
+      ...sourcesFromDsns(
+        dsns,
+        existing.map((s) => String(s?.id)),
+      ),
+    ];
   }
   return doc;
 }

@@ -40,5 +40,14 @@ export interface Classification {
 
 /** A statement the parser could not read: always refused. */
 export function unparseable(message: string): Classification {
-  return { class: 'unknown', reasons: [`unparseable: ${message}`], statementType: 'unknown', statementCount: 0, functions: [], tables: [], deniedFunctions: [], sessionNeutral: false };
+  return {
+    class: 'unknown',
+    reasons: [`unparseable: ${message}`],
+    statementType: 'unknown',
+    statementCount: 0,
+    functions: [],
+    tables: [],
+    deniedFunctions: [],
+    sessionNeutral: false,
+  };
 }

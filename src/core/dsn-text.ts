@@ -7,7 +7,9 @@ const SECRET_PARAMS = /^(password|pass|pwd|sslpassword|sslkey|token|secret|api[_
  * variable may hold a raw `@`, `:`, `/` or `?`, which hosts never do. (An `@` in a query
  * parameter must therefore be written %40.)
  */
-export function splitUserinfo(dsn: string): { prefix: string; user: string; password: string | undefined; rest: string } | undefined {
+export function splitUserinfo(
+  dsn: string,
+): { prefix: string; user: string; password: string | undefined; rest: string } | undefined {
   const start = dsn.indexOf('://') + 3;
   const at = dsn.lastIndexOf('@');
   if (start < 3 || at < start) return undefined;

@@ -52,5 +52,10 @@ export function isToolError(err: unknown): err is ToolError {
 export function asToolError(err: unknown): ToolError {
   if (isToolError(err)) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new ToolError('INTERNAL', message, 'This is a bug in dba-mcp or an unexpected server state; the server log has details.', { cause: err });
+  return new ToolError(
+    'INTERNAL',
+    message,
+    'This is a bug in dba-mcp or an unexpected server state; the server log has details.',
+    { cause: err },
+  );
 }

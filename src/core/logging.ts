@@ -14,7 +14,10 @@ export function createLogger(opts: LogOptions = {}): Logger {
     {
       name: 'dba-mcp',
       level: opts.level ?? 'info',
-      redact: { paths: ['dsn', '*.dsn', 'password', '*.password', 'authorization', '*.authorization', 'token', '*.token'], censor: '[redacted]' },
+      redact: {
+        paths: ['dsn', '*.dsn', 'password', '*.password', 'authorization', '*.authorization', 'token', '*.token'],
+        censor: '[redacted]',
+      },
     },
     destination,
   );

@@ -7,11 +7,15 @@ import { redactDsn } from './dsn-text.js';
 
 export const REDACTED = '[redacted]';
 
-const SECRET_KEY = /pass(word|wd|phrase)?$|^pwd$|secret|token|^dsn$|_dsn$|authori[sz]ation|api[_-]?key|credential|private[_-]?key|cookie|session[_-]?key/i;
+const SECRET_KEY =
+  /pass(word|wd|phrase)?$|^pwd$|secret|token|^dsn$|_dsn$|authori[sz]ation|api[_-]?key|credential|private[_-]?key|cookie|session[_-]?key/i;
 const URL_WITH_USERINFO = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/'"@]*@/i;
 const SQL_SECRETS: readonly [RegExp, string][] = [
   // PASSWORD 'x', IDENTIFIED BY 'x', IDENTIFIED WITH plugin BY 'x', ENCRYPTED PASSWORD E'x'
-  [/\b(password|identified(?:\s+with\s+\S+)?\s+by)(\s*(?:=\s*)?)([EeNn]?'(?:[^']|'')*'|"(?:[^"]|"")*"|\$\$[\s\S]*?\$\$)/gi, `$1$2'${REDACTED}'`],
+  [
+    /\b(password|identified(?:\s+with\s+\S+)?\s+by)(\s*(?:=\s*)?)([EeNn]?'(?:[^']|'')*'|"(?:[^"]|"")*"|\$\$[\s\S]*?\$\$)/gi,
+    `$1$2'${REDACTED}'`,
+  ],
   // libpq key=value connection strings: password=x, password='x y'
   [/\b(password|sslpassword)(\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'";]+)/gi, `$1$2${REDACTED}`],
 ];
@@ -26,7 +30,9 @@ export function scrubSecrets(text: string): string {
 
 /** A string with DSN passwords and password literals replaced. */
 export function redactText(value: string): string {
-  const withoutDsn = URL_WITH_USERINFO.test(value) ? value.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, (dsn) => redactDsn(dsn)) : value;
+  const withoutDsn = URL_WITH_USERINFO.test(value)
+    ? value.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, (dsn) => redactDsn(dsn))
+    : value;
   return scrubSecrets(withoutDsn);
 }
 
@@ -37,7 +43,8 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (depth > 20) return REDACTED;
   if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = SECRET_KEY.test(key) && v !== null && v !== undefined ? REDACTED : redactValue(v, depth + 1);
+  for (const [key, v] of Object.entries(value))
+    out[key] = SECRET_KEY.test(key) && v !== null && v !== undefined ? REDACTED : redactValue(v, depth + 1);
   return out;
 }
 

@@ -29,10 +29,18 @@ export const ENGINES = {
   postgres: {
     schemes: ['postgres', 'postgresql'],
     dsn: 'url',
-    sqlText: { dollarQuotes: true, normalize: async (sql) => (await import('./postgres/core/sql/parser.js')).normalizePostgres(sql) },
+    sqlText: {
+      dollarQuotes: true,
+      normalize: async (sql) => (await import('./postgres/core/sql/parser.js')).normalizePostgres(sql),
+    },
     load: () => import('./postgres/index.js'),
   },
-  mysql: { schemes: ['mysql', 'mariadb'], dsn: 'url', sqlText: { doubleQuotedStrings: true }, load: () => import('./mysql/index.js') },
+  mysql: {
+    schemes: ['mysql', 'mariadb'],
+    dsn: 'url',
+    sqlText: { doubleQuotedStrings: true },
+    load: () => import('./mysql/index.js'),
+  },
   sqlite: { schemes: ['sqlite'], dsn: 'file', sqlText: {}, load: () => import('./sqlite/index.js') },
 } as const satisfies Record<string, EngineEntry>;
 

@@ -21,7 +21,11 @@ export interface GuardOutcome {
 }
 
 /** Runs the guards in order; each sees the facts of those before it. Stops at the first denial. */
-export async function runGuards(def: GuardedTool, args: Record<string, unknown>, ctx: GuardContext): Promise<GuardOutcome> {
+export async function runGuards(
+  def: GuardedTool,
+  args: Record<string, unknown>,
+  ctx: GuardContext,
+): Promise<GuardOutcome> {
   const verdicts: Verdict[] = [];
   let checked: Checked = {};
   for (const guard of GUARDS) {
@@ -34,5 +38,9 @@ export async function runGuards(def: GuardedTool, args: Record<string, unknown>,
 }
 
 export function denialError(verdict: Verdict): ToolError {
-  return new ToolError(verdict.code ?? 'STATEMENT_NOT_ALLOWED', verdict.reason ?? `denied by the ${verdict.guard} guard`, verdict.hint ?? 'Denied by policy.');
+  return new ToolError(
+    verdict.code ?? 'STATEMENT_NOT_ALLOWED',
+    verdict.reason ?? `denied by the ${verdict.guard} guard`,
+    verdict.hint ?? 'Denied by policy.',
+  );
 }

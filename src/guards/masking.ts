@@ -22,7 +22,11 @@ function trustedOrigin(col: ColumnMeta, c: Classification | undefined): ColumnMe
   return c.tables.some((t) => t.name.toLowerCase() === table) ? col.origin : undefined;
 }
 
-function sensitiveOutputs(cfg: MaskingConfig, columns: readonly ColumnMeta[], c: Classification | undefined): boolean[] {
+function sensitiveOutputs(
+  cfg: MaskingConfig,
+  columns: readonly ColumnMeta[],
+  c: Classification | undefined,
+): boolean[] {
   return columns.map((col, i) => {
     const origin = trustedOrigin(col, c);
     if (origin) return isSensitive(cfg, origin);
@@ -32,7 +36,12 @@ function sensitiveOutputs(cfg: MaskingConfig, columns: readonly ColumnMeta[], c:
   });
 }
 
-export function maskRows(cfg: MaskingConfig, columns: readonly ColumnMeta[], rows: CellValue[][], c: Classification | undefined): { rows: CellValue[][]; masked: string[] } {
+export function maskRows(
+  cfg: MaskingConfig,
+  columns: readonly ColumnMeta[],
+  rows: CellValue[][],
+  c: Classification | undefined,
+): { rows: CellValue[][]; masked: string[] } {
   const sensitive = sensitiveOutputs(cfg, columns, c);
   if (!sensitive.includes(true)) return { rows, masked: [] };
   return {

@@ -16,14 +16,19 @@ export class Rows {
 }
 
 /** The output fields the policy fills from a Rows value. */
-export type RowFields = 'columns' | 'rows' | 'row_count' | 'truncated' | 'truncated_by' | 'cells_cut' | 'masked_columns';
+export type RowFields =
+  'columns' | 'rows' | 'row_count' | 'truncated' | 'truncated_by' | 'cells_cut' | 'masked_columns';
 
 export interface OutputPolicy {
   limits: Pick<Limits, 'max_result_bytes' | 'max_cell_chars'>;
   masking: MaskingConfig;
 }
 
-export function applyOutputPolicy(out: Record<string, unknown>, policy: OutputPolicy, classification: Classification | undefined): Record<string, unknown> {
+export function applyOutputPolicy(
+  out: Record<string, unknown>,
+  policy: OutputPolicy,
+  classification: Classification | undefined,
+): Record<string, unknown> {
   if (!(out.rows instanceof Rows)) return out;
   const { rows: given, ...rest } = out;
   const { result } = given as Rows;

@@ -22,37 +22,68 @@ export function judgeClassification(c: Classification, intent: 'read' | 'change'
   const why = c.reasons.join('; ');
   if (c.failure) return deny(c.failure.code, c.failure.message, c.failure.hint);
   if (c.statementCount > 1) return deny('MULTIPLE_STATEMENTS', why, 'Send exactly one SQL statement per call.');
-  if (c.statementType === 'unknown') return deny('SQL_SYNTAX', why || 'the statement could not be parsed', 'Fix the SQL so the dialect\'s parser accepts it; unparseable text is never run.');
+  if (c.statementType === 'unknown')
+    return deny(
+      'SQL_SYNTAX',
+      why || 'the statement could not be parsed',
+      "Fix the SQL so the dialect's parser accepts it; unparseable text is never run.",
+    );
   if (intent === 'change') return judgeChange(c, why);
   // Planned, never executed (EXPLAIN without ANALYZE): one plain write may be explained too.
   if (intent === 'explain' && c.class === 'write') return allow('statement');
   if (c.class === 'write' || c.class === 'ddl') return deny('READ_ONLY_VIOLATION', why, CHANGE_HINT);
-  if (c.class !== 'read') return deny('STATEMENT_NOT_ALLOWED', why || `${c.statementType} is not allowed`, 'Only reads run here: SELECT, WITH ... SELECT, VALUES, TABLE, SHOW, EXPLAIN (ANALYZE only of a read).');
+  if (c.class !== 'read')
+    return deny(
+      'STATEMENT_NOT_ALLOWED',
+      why || `${c.statementType} is not allowed`,
+      'Only reads run here: SELECT, WITH ... SELECT, VALUES, TABLE, SHOW, EXPLAIN (ANALYZE only of a read).',
+    );
   if (c.deniedFunctions.length) {
-    return deny('FUNCTION_NOT_ALLOWED', `not a side-effect-free function: ${c.deniedFunctions.join(', ')}`, 'Functions that write, lock, sleep, signal, read server files, reach other servers or change settings are refused in reads.');
+    return deny(
+      'FUNCTION_NOT_ALLOWED',
+      `not a side-effect-free function: ${c.deniedFunctions.join(', ')}`,
+      'Functions that write, lock, sleep, signal, read server files, reach other servers or change settings are refused in reads.',
+    );
   }
   return allow('statement');
 }
 
 function judgeChange(c: Classification, why: string): Verdict {
   if (c.class === 'write' || c.class === 'ddl') return allow('statement');
-  if (c.class === 'read') return deny('STATEMENT_NOT_ALLOWED', `${c.statementType} only reads`, 'request_change is for one write or DDL statement; run reads with run_query.');
-  return deny('STATEMENT_NOT_ALLOWED', why || `${c.statementType} is not a change request_change can run`, 'A change is exactly one INSERT, UPDATE, DELETE, MERGE or DDL statement; transaction control, session settings, COPY and server administration are refused.');
+  if (c.class === 'read')
+    return deny(
+      'STATEMENT_NOT_ALLOWED',
+      `${c.statementType} only reads`,
+      'request_change is for one write or DDL statement; run reads with run_query.',
+    );
+  return deny(
+    'STATEMENT_NOT_ALLOWED',
+    why || `${c.statementType} is not a change request_change can run`,
+    'A change is exactly one INSERT, UPDATE, DELETE, MERGE or DDL statement; transaction control, session settings, COPY and server administration are refused.',
+  );
 }
 
 export const statementGuard: Guard = async (def, args, ctx) => {
   const statement = def.statement?.(args);
   if (statement === undefined) return allow('statement');
   const { sql, params, intent } = statement;
-  if (!isSourceContext(ctx)) return deny('INTERNAL', `${def.name} runs SQL but has no source`, 'This is a bug in dba-mcp.');
+  if (!isSourceContext(ctx))
+    return deny('INTERNAL', `${def.name} runs SQL but has no source`, 'This is a bug in dba-mcp.');
   let classification: Classification;
   try {
     classification = await ctx.engine.classify(sql, params, ctx.signal); // handed over: the guards run outside withCallSignal
   } catch (err) {
     const failure = asToolError(err);
     if (failure.code !== 'INTERNAL') return deny(failure.code, failure.message, failure.hint); // e.g. the database is down
-    return deny('STATEMENT_NOT_ALLOWED', `the statement could not be classified: ${failure.message}`, 'The guard fails closed when it cannot decide; retry, and report it if it persists.');
+    return deny(
+      'STATEMENT_NOT_ALLOWED',
+      `the statement could not be classified: ${failure.message}`,
+      'The guard fails closed when it cannot decide; retry, and report it if it persists.',
+    );
   }
-  const verdict = judgeClassification(classification, def.access === 'write' ? 'change' : intent === 'explain' ? 'explain' : 'read');
+  const verdict = judgeClassification(
+    classification,
+    def.access === 'write' ? 'change' : intent === 'explain' ? 'explain' : 'read',
+  );
   return { ...verdict, facts: { statement: { sql, classification } } };
 };

@@ -30,7 +30,9 @@ export class TablePolicy {
   denies(table: TableName): boolean {
     const schema = table.schema?.toLowerCase();
     const name = table.name.toLowerCase();
-    return this.#patterns.some((p) => (p.name === null || p.name === name) && (p.schema === null || schema === undefined || p.schema === schema));
+    return this.#patterns.some(
+      (p) => (p.name === null || p.name === name) && (p.schema === null || schema === undefined || p.schema === schema),
+    );
   }
 
   /**
@@ -42,7 +44,10 @@ export class TablePolicy {
     const word = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     return this.#patterns.some((p) => {
       if (p.name === null && p.schema === null) return true;
-      const re = p.name !== null ? new RegExp(`(^|[^\\w$])"?${word(p.name)}"?([^\\w$]|$)`, 'i') : new RegExp(`(^|[^\\w$])"?${word(p.schema!)}"?\\s*\\.`, 'i');
+      const re =
+        p.name !== null
+          ? new RegExp(`(^|[^\\w$])"?${word(p.name)}"?([^\\w$]|$)`, 'i')
+          : new RegExp(`(^|[^\\w$])"?${word(p.schema!)}"?\\s*\\.`, 'i');
       return re.test(text);
     });
   }

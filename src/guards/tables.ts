@@ -10,7 +10,13 @@ export const tablesGuard: Guard = async (_def, _args, ctx, checked) => {
   const change = cls === 'write' || cls === 'ddl';
   if (change && tables.length === 0) {
     // Fail closed: a change whose tables the classifier could not name cannot be checked against the list.
-    return { guard: 'tables', decision: 'deny', code: 'TABLE_DENIED', reason: 'the tables this change touches could not be determined, and this source has deny_tables', hint: 'Name the table explicitly, or ask whoever runs dba-mcp to make the change.' };
+    return {
+      guard: 'tables',
+      decision: 'deny',
+      code: 'TABLE_DENIED',
+      reason: 'the tables this change touches could not be determined, and this source has deny_tables',
+      hint: 'Name the table explicitly, or ask whoever runs dba-mcp to make the change.',
+    };
   }
   const denied = tables.filter((t) => policy.denies(t));
   if (denied.length === 0) return allow('tables');

@@ -35,8 +35,14 @@ export interface GuardContext {
 export type SourceGuardContext = GuardContext & { source: ResolvedSource; engine: EngineAdapter };
 
 /** A guard decides from the call and the facts the guards before it established; it returns its own facts in the verdict. */
-export type Guard = (def: GuardedTool, args: Record<string, unknown>, ctx: GuardContext, checked: Checked) => Promise<Verdict>;
+export type Guard = (
+  def: GuardedTool,
+  args: Record<string, unknown>,
+  ctx: GuardContext,
+  checked: Checked,
+) => Promise<Verdict>;
 
-export const isSourceContext = (ctx: GuardContext): ctx is SourceGuardContext => ctx.source !== undefined && ctx.engine !== undefined;
+export const isSourceContext = (ctx: GuardContext): ctx is SourceGuardContext =>
+  ctx.source !== undefined && ctx.engine !== undefined;
 
 export const allow = (guard: string): Verdict => ({ guard, decision: 'allow' });

@@ -14,8 +14,23 @@ export interface RequestIds {
 }
 
 /** A fresh record of one request: outcome ok until the request says otherwise. */
-export function openRecord(kind: AuditEntry['kind'], name: string, extra: RequestIds, server: Server, more: Partial<AuditEntry> = {}): AuditEntry {
-  return { kind, name, requestId: String(extra.requestId), sessionId: extra.sessionId, client: server.getClientVersion(), outcome: 'ok', durationMs: 0, ...more };
+export function openRecord(
+  kind: AuditEntry['kind'],
+  name: string,
+  extra: RequestIds,
+  server: Server,
+  more: Partial<AuditEntry> = {},
+): AuditEntry {
+  return {
+    kind,
+    name,
+    requestId: String(extra.requestId),
+    sessionId: extra.sessionId,
+    client: server.getClientVersion(),
+    outcome: 'ok',
+    durationMs: 0,
+    ...more,
+  };
 }
 
 /**
@@ -23,7 +38,11 @@ export function openRecord(kind: AuditEntry['kind'], name: string, extra: Reques
  * a throw marks the outcome 'error' unless `work` set a more precise one ('denied'). The record
  * is written in every case, after the work.
  */
-export async function framed<T>(deps: Pick<PipelineDeps, 'audit'>, entry: AuditEntry, work: () => Promise<T>): Promise<T> {
+export async function framed<T>(
+  deps: Pick<PipelineDeps, 'audit'>,
+  entry: AuditEntry,
+  work: () => Promise<T>,
+): Promise<T> {
   const started = performance.now();
   try {
     return await work();

@@ -4,7 +4,12 @@
  * 'prompt'), and refused while the audit log cannot be written.
  */
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { ErrorCode, GetPromptRequestSchema, ListPromptsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  McpError,
+} from '@modelcontextprotocol/sdk/types.js';
 import { auditFailureToMcp } from './result.js';
 import { framed, openRecord } from './audit-frame.js';
 import type { PipelineDeps } from './deps.js';
@@ -20,7 +25,9 @@ export function registerPrompts(server: Server, prompts: readonly PromptDef[], d
   }));
   server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: listing }));
   server.setRequestHandler(GetPromptRequestSchema, (request, extra) =>
-    getPrompt(byName, request.params.name, request.params.arguments ?? {}, extra, server, deps).catch(auditFailureToMcp),
+    getPrompt(byName, request.params.name, request.params.arguments ?? {}, extra, server, deps).catch(
+      auditFailureToMcp,
+    ),
   );
 }
 
@@ -32,15 +39,23 @@ async function getPrompt(
   server: Server,
   deps: PipelineDeps,
 ) {
-  const entry = openRecord('prompt', name, extra, server, { args, ...(typeof args.source === 'string' ? { source: args.source } : {}) });
+  const entry = openRecord('prompt', name, extra, server, {
+    args,
+    ...(typeof args.source === 'string' ? { source: args.source } : {}),
+  });
   return framed(deps, entry, async () => {
     deps.audit.ensureWritable();
     const prompt = byName.get(name);
     if (!prompt) entry.errorCode = 'UNKNOWN_PROMPT';
-    if (!prompt) throw new McpError(ErrorCode.InvalidParams, `unknown prompt "${name}"; prompts/list names the prompts`);
+    if (!prompt)
+      throw new McpError(ErrorCode.InvalidParams, `unknown prompt "${name}"; prompts/list names the prompts`);
     const missing = prompt.arguments.filter((a) => a.required && !args[a.name]?.trim()).map((a) => a.name);
     if (missing.length) entry.errorCode = 'INVALID_ARGUMENT';
-    if (missing.length) throw new McpError(ErrorCode.InvalidParams, `prompt "${name}" needs the argument${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+    if (missing.length)
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `prompt "${name}" needs the argument${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+      );
     return { description: prompt.description, messages: prompt.messages(args) };
   });
 }

@@ -14,6 +14,7 @@ export function toErrorResult(err: ToolError): CallToolResult {
 
 /** A read whose record could not be written fails with the audit outage, as a protocol error. */
 export function auditFailureToMcp(err: unknown): never {
-  if (err instanceof AuditUnavailableError) throw new McpError(ErrorCode.InternalError, `${err.code}: ${err.message} (${err.hint})`);
+  if (err instanceof AuditUnavailableError)
+    throw new McpError(ErrorCode.InternalError, `${err.code}: ${err.message} (${err.hint})`);
   throw err;
 }

@@ -11,7 +11,16 @@
  */
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type ElicitRequestFormParams, type ServerNotification, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type CallToolResult,
+  type ElicitRequestFormParams,
+  type ServerNotification,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { AuditUnavailableError } from '../audit/index.js';
 import { withCallSignal } from '../core/call-signal.js';
@@ -19,12 +28,25 @@ import { asToolError, ToolError } from '../core/errors.js';
 import { denialError, runGuards, type Checked } from '../guards/index.js';
 import { applyOutputPolicy } from '../guards/output-policy.js';
 import type { PipelineDeps } from './deps.js';
-import { annotationsFor, type ElicitAnswer, type ElicitRequest, type SourceContext, type ToolContext, type ToolDef } from '../tools/define-tool.js';
+import {
+  annotationsFor,
+  type ElicitAnswer,
+  type ElicitRequest,
+  type SourceContext,
+  type ToolContext,
+  type ToolDef,
+} from '../tools/define-tool.js';
 import { toolJsonSchema } from '../tools/json-schema.js';
 import { toErrorResult, toResult } from './result.js';
 import { framed, openRecord } from './audit-frame.js';
 
-type Extra = { signal: AbortSignal; sessionId?: string; requestId: string | number; _meta?: { progressToken?: string | number }; sendNotification?: (n: ServerNotification) => Promise<void> };
+type Extra = {
+  signal: AbortSignal;
+  sessionId?: string;
+  requestId: string | number;
+  _meta?: { progressToken?: string | number };
+  sendNotification?: (n: ServerNotification) => Promise<void>;
+};
 
 /** A person may take a while to read a change before deciding. */
 const ELICIT_TIMEOUT_MS = 10 * 60_000;
@@ -38,7 +60,10 @@ interface Registered {
 function sourceArgument(ids: string[]) {
   const [first, ...rest] = ids;
   const described = `The database to use: ${ids.join(', ')}.${ids.length === 1 ? ' Optional: there is only one.' : ' Required: list_sources describes them.'}`;
-  return z.enum([first ?? 'demo', ...rest]).optional().describe(described);
+  return z
+    .enum([first ?? 'demo', ...rest])
+    .optional()
+    .describe(described);
 }
 
 function prepare(def: ToolDef, ids: string[]): Registered {
@@ -77,7 +102,13 @@ function refuseUnrecorded(err: unknown): CallToolResult {
 }
 
 /** An unknown tool is a protocol error, and recorded like any call (its record written first). */
-async function unknownTool(name: string, args: Record<string, unknown> | undefined, extra: Extra, server: Server, deps: PipelineDeps): Promise<never> {
+async function unknownTool(
+  name: string,
+  args: Record<string, unknown> | undefined,
+  extra: Extra,
+  server: Server,
+  deps: PipelineDeps,
+): Promise<never> {
   deps.audit.ensureWritable();
   const entry = openRecord('tool', name, extra, server, { args, errorCode: 'UNKNOWN_TOOL' });
   return framed(deps, entry, async () => {
@@ -85,7 +116,13 @@ async function unknownTool(name: string, args: Record<string, unknown> | undefin
   });
 }
 
-async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extra: Extra, server: Server, deps: PipelineDeps): Promise<CallToolResult> {
+async function callTool(
+  tool: Registered,
+  rawArgs: Record<string, unknown>,
+  extra: Extra,
+  server: Server,
+  deps: PipelineDeps,
+): Promise<CallToolResult> {
   const entry = openRecord('tool', tool.def.name, extra, server, { args: rawArgs });
   let ctx: ToolContext | SourceContext | undefined;
   return framed(deps, entry, async () => {
@@ -107,16 +144,29 @@ async function callTool(tool: Registered, rawArgs: Record<string, unknown>, extr
         throw denialError(denied);
       }
       // the call's signal reaches the drivers' catalog queries too: a cancelled call stops them
-      const run = () => (tool.def.run as (a: unknown, c: ToolContext | SourceContext, k: Checked) => Promise<Record<string, unknown>>)(args, callCtx, checked);
+      const run = () =>
+        (tool.def.run as (a: unknown, c: ToolContext | SourceContext, k: Checked) => Promise<Record<string, unknown>>)(
+          args,
+          callCtx,
+          checked,
+        );
       const raw = await (tool.def.handsSignal ? run() : withCallSignal(extra.signal, run));
       // masking and output limits, the same for every tool that returns rows
-      const out = 'source' in callCtx ? applyOutputPolicy(raw, { limits: callCtx.limits, masking: callCtx.source.masking }, checked.statement?.classification) : raw;
+      const out =
+        'source' in callCtx
+          ? applyOutputPolicy(
+              raw,
+              { limits: callCtx.limits, masking: callCtx.source.masking },
+              checked.statement?.classification,
+            )
+          : raw;
       entry.rowCount = typeof out.row_count === 'number' ? out.row_count : undefined;
       entry.truncated = typeof out.truncated === 'boolean' ? out.truncated : undefined;
       return toResult(out, (tool.def.render as (o: unknown) => string)(out));
     } catch (err) {
       const failure = asToolError(err);
-      if (failure.code === 'INTERNAL') deps.logger.error({ tool: tool.def.name, err: failure.cause ?? failure }, 'tool failed');
+      if (failure.code === 'INTERNAL')
+        deps.logger.error({ tool: tool.def.name, err: failure.cause ?? failure }, 'tool failed');
       if (entry.outcome === 'ok') entry.outcome = 'error';
       entry.errorCode = failure.code;
       return toErrorResult(failure);
@@ -131,7 +181,11 @@ function parseArgs(schema: z.ZodObject, raw: Record<string, unknown>): Record<st
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
-  throw new ToolError('INVALID_ARGUMENT', problems, 'Fix the arguments to match the tool input schema (tools/list shows it).');
+  throw new ToolError(
+    'INVALID_ARGUMENT',
+    problems,
+    'Fix the arguments to match the tool input schema (tools/list shows it).',
+  );
 }
 
 /** The person at the client, asked through MCP elicitation: only when the client declared it can. */
@@ -139,7 +193,10 @@ function elicitor(server: Server, extra: Extra): ((request: ElicitRequest) => Pr
   const declared = server.getClientCapabilities()?.elicitation;
   if (!declared) return undefined;
   return async ({ message, requestedSchema }) => {
-    const result = await server.elicitInput({ mode: 'form', message, requestedSchema: requestedSchema as ElicitRequestFormParams['requestedSchema'] }, { signal: extra.signal, timeout: ELICIT_TIMEOUT_MS });
+    const result = await server.elicitInput(
+      { mode: 'form', message, requestedSchema: requestedSchema as ElicitRequestFormParams['requestedSchema'] },
+      { signal: extra.signal, timeout: ELICIT_TIMEOUT_MS },
+    );
     return { action: result.action, ...(result.content ? { content: result.content as Record<string, unknown> } : {}) };
   };
 }
@@ -149,10 +206,27 @@ function progressReporter(extra: Extra): Pick<ToolContext, 'progress'> {
   const token = extra._meta?.progressToken;
   const send = extra.sendNotification;
   if (token === undefined || !send) return {};
-  return { progress: (progress, total, message) => send({ method: 'notifications/progress', params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) } }).catch(() => {}) };
+  return {
+    progress: (progress, total, message) =>
+      send({
+        method: 'notifications/progress',
+        params: {
+          progressToken: token,
+          progress,
+          ...(total !== undefined ? { total } : {}),
+          ...(message ? { message } : {}),
+        },
+      }).catch(() => {}),
+  };
 }
 
-async function buildContext(def: ToolDef, args: Record<string, unknown>, extra: Extra, server: Server, deps: PipelineDeps): Promise<ToolContext | SourceContext> {
+async function buildContext(
+  def: ToolDef,
+  args: Record<string, unknown>,
+  extra: Extra,
+  server: Server,
+  deps: PipelineDeps,
+): Promise<ToolContext | SourceContext> {
   const elicit = elicitor(server, extra);
   const base: ToolContext = {
     approvals: deps.approvals,

@@ -7,8 +7,15 @@ import type { PromptDef } from './types.js';
 export const backupReadiness: PromptDef = {
   name: 'backup_readiness',
   title: 'Backup readiness review',
-  description: 'Find out whether a database could be recovered to within its backups.max_age_hours and whether that has been proven by a restore; make and verify a backup if needed, and list what is missing.',
-  arguments: [{ name: 'source', description: 'The source to review (list_sources names them); optional when only one is configured.', required: false }],
+  description:
+    'Find out whether a database could be recovered to within its backups.max_age_hours and whether that has been proven by a restore; make and verify a backup if needed, and list what is missing.',
+  arguments: [
+    {
+      name: 'source',
+      description: 'The source to review (list_sources names them); optional when only one is configured.',
+      required: false,
+    },
+  ],
   messages({ source }) {
     const on = source ? ` \`${source}\`` : '';
     const src = source ? `{"source": ${JSON.stringify(source)}}` : '{}';

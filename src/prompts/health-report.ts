@@ -7,10 +7,19 @@ import type { PromptDef } from './types.js';
 export const healthReport: PromptDef = {
   name: 'health_report',
   title: 'Database health report',
-  description: 'A DBA\'s morning round over one source: check_health, top_queries and check_security, summarized as a prioritized report with the evidence and the fixes; nothing is changed without approval.',
+  description:
+    "A DBA's morning round over one source: check_health, top_queries and check_security, summarized as a prioritized report with the evidence and the fixes; nothing is changed without approval.",
   arguments: [
-    { name: 'source', description: 'The source to check (list_sources names them); optional when only one is configured.', required: false },
-    { name: 'focus', description: 'Optional: what to look at first, e.g. "locks", "indexes", "security".', required: false },
+    {
+      name: 'source',
+      description: 'The source to check (list_sources names them); optional when only one is configured.',
+      required: false,
+    },
+    {
+      name: 'focus',
+      description: 'Optional: what to look at first, e.g. "locks", "indexes", "security".',
+      required: false,
+    },
   ],
   messages({ source, focus }) {
     const src = source ? `{"source": ${JSON.stringify(source)}}` : '{}';

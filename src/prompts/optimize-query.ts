@@ -12,10 +12,15 @@ const fence = (sql: string) => {
 export const optimizeQuery: PromptDef = {
   name: 'optimize_query',
   title: 'Optimize a slow query',
-  description: 'Walk through diagnosing one slow query with analyze_query and, if an index helps, getting it applied safely as a reviewed change.',
+  description:
+    'Walk through diagnosing one slow query with analyze_query and, if an index helps, getting it applied safely as a reviewed change.',
   arguments: [
-    { name: 'sql', description: 'The query to optimize, in the source\'s dialect.', required: true },
-    { name: 'source', description: 'The source it runs on (list_sources names them); optional when only one is configured.', required: false },
+    { name: 'sql', description: "The query to optimize, in the source's dialect.", required: true },
+    {
+      name: 'source',
+      description: 'The source it runs on (list_sources names them); optional when only one is configured.',
+      required: false,
+    },
   ],
   messages({ sql = '', source }) {
     const on = source ? ` on source \`${source}\`` : '';

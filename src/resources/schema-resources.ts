@@ -9,7 +9,8 @@ import { tablePolicy } from '../guards/table-policy.js';
 
 export const TABLE_TEMPLATE = 'dba://{source}/tables/{schema}/{table}';
 
-export type ParsedUri = { kind: 'schema'; source: string } | { kind: 'table'; source: string; schema: string; table: string };
+export type ParsedUri =
+  { kind: 'schema'; source: string } | { kind: 'table'; source: string; schema: string; table: string };
 
 export const schemaUri = (source: string) => `dba://${encodeURIComponent(source)}/schema`;
 export const tableUri = (source: string, schema: string, table: string) =>
@@ -20,7 +21,9 @@ export function parseUri(uri: string): ParsedUri | undefined {
   if (!m) return undefined;
   try {
     const source = decodeURIComponent(m[1]!);
-    return m[2] ? { kind: 'schema', source } : { kind: 'table', source, schema: decodeURIComponent(m[3]!), table: decodeURIComponent(m[4]!) };
+    return m[2]
+      ? { kind: 'schema', source }
+      : { kind: 'table', source, schema: decodeURIComponent(m[3]!), table: decodeURIComponent(m[4]!) };
   } catch {
     return undefined;
   }
@@ -28,11 +31,23 @@ export function parseUri(uri: string): ParsedUri | undefined {
 
 /** Every resource of one source: its overview, then one per table (none when the database is down). */
 export async function resourcesOf(sources: Sources, source: ResolvedSource): Promise<ResourceInfo[]> {
-  const overview: ResourceInfo = { uri: schemaUri(source.id), name: `${source.id} schema`, description: `Schemas and tables of ${source.id}`, mimeType: 'application/json' };
+  const overview: ResourceInfo = {
+    uri: schemaUri(source.id),
+    name: `${source.id} schema`,
+    description: `Schemas and tables of ${source.id}`,
+    mimeType: 'application/json',
+  };
   try {
     const policy = tablePolicy(source.deny_tables);
     const tables = (await (await sources.engine(source)).listTables()).filter((t) => !policy.denies(t));
-    return [overview, ...tables.map((t): ResourceInfo => ({ uri: tableUri(source.id, t.schema, t.name), name: `${source.id}: ${t.schema}.${t.name}`, mimeType: 'application/json' }))];
+    return [
+      overview,
+      ...tables.map((t): ResourceInfo => ({
+        uri: tableUri(source.id, t.schema, t.name),
+        name: `${source.id}: ${t.schema}.${t.name}`,
+        mimeType: 'application/json',
+      })),
+    ];
   } catch {
     return [overview];
   }

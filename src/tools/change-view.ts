@@ -17,10 +17,19 @@ export const ChangeViewSchema = {
   }),
   expires_at: z.string().describe('A pending change not approved by then can no longer be approved'),
   decision: z.object({ decision: z.string(), by: z.string(), path: z.string(), at: z.string() }).nullable(),
-  rows_affected: z.number().int().nullable().describe('Rows the approved change affected when it ran; null before it ran or for DDL'),
+  rows_affected: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Rows the approved change affected when it ran; null before it ran or for DDL'),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   next_step: z.string().describe('What happens next, and who has to act'),
-  report: z.record(z.string(), z.unknown()).optional().describe('Migrations: the steps applied, the step that failed, the steps not run, and the history table; session actions: whether the session was found and what happened to it'),
+  report: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(
+      'Migrations: the steps applied, the step that failed, the steps not run, and the history table; session actions: whether the session was found and what happened to it',
+    ),
 };
 
 export type ChangeView = z.infer<z.ZodObject<typeof ChangeViewSchema>>;
@@ -35,8 +44,10 @@ function nextStep(change: StoredChange, status: ChangeView['status']): string {
     case 'executed':
       return 'Done: the change ran once, exactly as shown. It cannot be run again; a new change needs a new request_change and a new approval.';
     case 'failed':
-      if (change.kind === 'session_action') return 'The session action was approved but did not complete (see error and report). Check the session with check_health; a new cancel_query or terminate_session needs a new approval.';
-      if (change.kind === 'migration') return 'The migration stopped at the failed step (see error and report): the steps before it were applied and committed, the rest did not run. Review the report and plan the remaining change again.';
+      if (change.kind === 'session_action')
+        return 'The session action was approved but did not complete (see error and report). Check the session with check_health; a new cancel_query or terminate_session needs a new approval.';
+      if (change.kind === 'migration')
+        return 'The migration stopped at the failed step (see error and report): the steps before it were applied and committed, the rest did not run. Review the report and plan the remaining change again.';
       return 'The change was approved but failed when it ran (see error); nothing was committed by it. A corrected change needs a new request_change.';
     case 'rejected':
       return 'A person rejected the change; it will not run. Do not retry it unchanged unless the user asks.';
@@ -56,7 +67,11 @@ export function viewOf(change: StoredChange, store: ApprovalStore): ChangeView {
     sha256: change.sha256,
     classification: `${change.classification.class} (${change.classification.statement_type})`,
     tables: change.classification.tables,
-    dry_run: { outcome: change.dry_run.outcome, rows_affected: change.dry_run.rows_affected, note: change.dry_run.note ?? null },
+    dry_run: {
+      outcome: change.dry_run.outcome,
+      rows_affected: change.dry_run.rows_affected,
+      note: change.dry_run.note ?? null,
+    },
     expires_at: change.expires_at,
     decision: d ? { decision: d.decision, by: d.by, path: d.path, at: d.at } : null,
     rows_affected: change.outcome?.rows_affected ?? null,
@@ -69,7 +84,8 @@ export function viewOf(change: StoredChange, store: ApprovalStore): ChangeView {
 export function dryRunText(change: StoredChange): string {
   const { outcome, rows_affected, note } = change.dry_run;
   if (outcome === 'not-possible') return `not possible: ${note ?? 'the engine cannot roll this statement back'}`;
-  const rows = rows_affected === null ? 'ran without error (no row count: schema change)' : `would affect ${rows_affected} row(s)`;
+  const rows =
+    rows_affected === null ? 'ran without error (no row count: schema change)' : `would affect ${rows_affected} row(s)`;
   return `${rows}; run inside a transaction that was rolled back${note ? ` (${note})` : ''}`;
 }
 
@@ -83,12 +99,20 @@ export function riskText(change: StoredChange): string {
 }
 
 export function renderChange(v: ChangeView): string {
-  const lines = [`change ${v.id}: ${v.status} on ${v.source}`, `sql: ${v.sql}`, `dry run: ${v.dry_run.outcome}${v.dry_run.rows_affected !== null ? `, ${v.dry_run.rows_affected} row(s)` : ''}${v.dry_run.note ? ` (${v.dry_run.note})` : ''}`];
-  if (v.decision) lines.push(`decision: ${v.decision.decision} by ${v.decision.by} via ${v.decision.path} at ${v.decision.at}`);
+  const lines = [
+    `change ${v.id}: ${v.status} on ${v.source}`,
+    `sql: ${v.sql}`,
+    `dry run: ${v.dry_run.outcome}${v.dry_run.rows_affected !== null ? `, ${v.dry_run.rows_affected} row(s)` : ''}${v.dry_run.note ? ` (${v.dry_run.note})` : ''}`,
+  ];
+  if (v.decision)
+    lines.push(`decision: ${v.decision.decision} by ${v.decision.by} via ${v.decision.path} at ${v.decision.at}`);
   if (v.status === 'executed') lines.push(`rows affected: ${v.rows_affected ?? 'n/a'}`);
   if (v.error) lines.push(`error: ${v.error.code}: ${v.error.message}`);
   const applied = v.report?.applied as { n: number; purpose: string }[] | undefined;
-  if (applied) lines.push(`applied steps: ${applied.map((a) => a.n).join(', ') || 'none'}${v.report?.failed_step ? `; failed at step ${(v.report.failed_step as { n: number }).n}` : ''}; history: ${String(v.report?.history_table)}`);
+  if (applied)
+    lines.push(
+      `applied steps: ${applied.map((a) => a.n).join(', ') || 'none'}${v.report?.failed_step ? `; failed at step ${(v.report.failed_step as { n: number }).n}` : ''}; history: ${String(v.report?.history_table)}`,
+    );
   if (typeof v.report?.message === 'string') lines.push(`result: ${v.report.message}`);
   lines.push(v.next_step);
   return lines.join('\n');

@@ -25,13 +25,29 @@ export interface RunOptions {
 }
 
 /** The change after the person's answer (and, when approved, after it ran); the change as stored when the dialog failed. */
-export async function decideAtClient(change: StoredChange, ctx: SourceContext, question: Question, opts: RunOptions): Promise<StoredChange> {
+export async function decideAtClient(
+  change: StoredChange,
+  ctx: SourceContext,
+  question: Question,
+  opts: RunOptions,
+): Promise<StoredChange> {
   const latest = () => ctx.approvals.get(change.id) ?? change;
   let answer: Awaited<ReturnType<NonNullable<SourceContext['elicit']>>>;
   try {
     answer = await ctx.elicit!({
       message: question.message,
-      requestedSchema: { type: 'object', properties: { decision: { type: 'string', enum: ['approve', 'reject'], title: question.title, description: question.meaning } }, required: ['decision'] },
+      requestedSchema: {
+        type: 'object',
+        properties: {
+          decision: {
+            type: 'string',
+            enum: ['approve', 'reject'],
+            title: question.title,
+            description: question.meaning,
+          },
+        },
+        required: ['decision'],
+      },
     });
   } catch (err) {
     ctx.logger.warn({ change: change.id, err: (err as Error).message }, 'elicitation failed; the change stays pending');
@@ -41,7 +57,10 @@ export async function decideAtClient(change: StoredChange, ctx: SourceContext, q
   const by = ctx.client ? `${ctx.client.name} ${ctx.client.version} (person at the client)` : 'person at the client';
   let decided: StoredChange;
   try {
-    decided = ctx.approvals.decide(change.id, approved ? 'approved' : 'rejected', by, 'elicitation', { sha256: change.sha256, recorded: true });
+    decided = ctx.approvals.decide(change.id, approved ? 'approved' : 'rejected', by, 'elicitation', {
+      sha256: change.sha256,
+      recorded: true,
+    });
   } catch (err) {
     if (!(err instanceof ApprovalError)) throw err;
     return latest(); // decided elsewhere meanwhile, or expired
@@ -51,7 +70,11 @@ export async function decideAtClient(change: StoredChange, ctx: SourceContext, q
   const resolve = async (id: string) => (id === ctx.source.id ? { source: ctx.source, engine: ctx.engine } : undefined);
   const stop = opts.whileRunning?.();
   try {
-    return (await runApproved(ctx.approvals, change.id, resolve, ctx.runners)) ?? (await awaitOutcome(ctx.approvals, change.id, opts.waitMs)) ?? decided;
+    return (
+      (await runApproved(ctx.approvals, change.id, resolve, ctx.runners)) ??
+      (await awaitOutcome(ctx.approvals, change.id, opts.waitMs)) ??
+      decided
+    );
   } finally {
     stop?.();
   }

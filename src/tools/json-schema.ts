@@ -15,7 +15,8 @@ function portable(node: unknown): unknown {
   const out: Json = {};
   for (const [key, value] of Object.entries(node)) out[key] = portable(value);
   const extra = out.additionalProperties;
-  if (extra && typeof extra === 'object' && !Array.isArray(extra) && Object.keys(extra).length === 0) out.additionalProperties = true;
+  if (extra && typeof extra === 'object' && !Array.isArray(extra) && Object.keys(extra).length === 0)
+    out.additionalProperties = true;
   if (Array.isArray(out.type)) {
     const types = out.type as string[];
     delete out.type;

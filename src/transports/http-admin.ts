@@ -32,23 +32,42 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 /** Handles an /admin request; false when the path is not the console's. */
-export async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, token: string | undefined, console: ApprovalConsole): Promise<boolean> {
+export async function handleAdmin(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  token: string | undefined,
+  console: ApprovalConsole,
+): Promise<boolean> {
   const route = ROUTE.exec(path);
   if (!route) return false;
-  if (!token) return send(res, 404, { error: 'the approval console is off: set transport.admin_token (or DBA_MCP_ADMIN_TOKEN)' }), true;
-  if (!bearerMatches(req, token)) return send(res, 401, { error: 'missing or wrong admin token' }), true;
+  if (!token)
+    return (
+      send(res, 404, { error: 'the approval console is off: set transport.admin_token (or DBA_MCP_ADMIN_TOKEN)' }),
+      true
+    );
+  if (!bearerMatches(req, token)) return (send(res, 401, { error: 'missing or wrong admin token' }), true);
   const [, id, action] = route;
   if (req.method === 'GET' && !action) {
-    if (!id) return send(res, 200, { changes: console.list() }), true;
+    if (!id) return (send(res, 200, { changes: console.list() }), true);
     const change = console.show(id);
-    return send(res, change ? 200 : 404, change ?? { error: `no change ${id}` }), true;
+    return (send(res, change ? 200 : 404, change ?? { error: `no change ${id}` }), true);
   }
-  if (req.method !== 'POST' || !id || !action) return send(res, 405, { error: 'use GET /admin/approvals[/ID] or POST /admin/approvals/ID/approve|reject' }), true;
+  if (req.method !== 'POST' || !id || !action)
+    return (
+      send(res, 405, { error: 'use GET /admin/approvals[/ID] or POST /admin/approvals/ID/approve|reject' }),
+      true
+    );
   try {
     const body = await readJson(req);
     const who = typeof body.by === 'string' ? body.by.replace(/[^\w .@-]/g, '').slice(0, 80) : '';
     const sha256 = typeof body.sha256 === 'string' ? body.sha256 : undefined;
-    const decided = console.decide(id, action === 'approve' ? 'approved' : 'rejected', `${who || 'admin'} (http console)`, sha256);
+    const decided = console.decide(
+      id,
+      action === 'approve' ? 'approved' : 'rejected',
+      `${who || 'admin'} (http console)`,
+      sha256,
+    );
     send(res, 200, decided);
   } catch (err) {
     send(res, 409, { error: (err as Error).message });

@@ -34,9 +34,17 @@ function rpcError(res: ServerResponse, status: number, message: string, code = -
 /** What /healthz reports beyond "up": `ok: false` (e.g. the audit log cannot be written) answers 503. */
 export type HealthCheck = () => { ok: boolean; [detail: string]: unknown };
 
-export async function startHttp(config: TransportConfig, makeServer: () => Server, logger: Logger, health: HealthCheck, approvals: ApprovalConsole): Promise<Running> {
+export async function startHttp(
+  config: TransportConfig,
+  makeServer: () => Server,
+  logger: Logger,
+  health: HealthCheck,
+  approvals: ApprovalConsole,
+): Promise<Running> {
   if (!isLoopback(config.host) && !config.auth_token) {
-    throw new ConfigError(`refusing to listen on ${config.host} without transport.auth_token (or DBA_MCP_AUTH_TOKEN): anyone on the network could use your databases`);
+    throw new ConfigError(
+      `refusing to listen on ${config.host} without transport.auth_token (or DBA_MCP_AUTH_TOKEN): anyone on the network could use your databases`,
+    );
   }
   const sessions = new Map<string, LiveSession>();
   const idleMs = config.session_idle_timeout_s * 1000;
@@ -48,7 +56,13 @@ export async function startHttp(config: TransportConfig, makeServer: () => Serve
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
-  const guard = createHttpGuard({ host: config.host, port, allowedHosts: config.allowed_hosts, allowedOrigins: config.allowed_origins, token: config.auth_token });
+  const guard = createHttpGuard({
+    host: config.host,
+    port,
+    allowedHosts: config.allowed_hosts,
+    allowedOrigins: config.allowed_origins,
+    token: config.auth_token,
+  });
 
   async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const sessionId = req.headers['mcp-session-id'];
@@ -89,7 +103,12 @@ export async function startHttp(config: TransportConfig, makeServer: () => Serve
     }
     if (path === '/healthz' && req.method === 'GET') {
       const { ok, ...details } = health();
-      return sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', version: VERSION, sessions: sessions.size, ...details });
+      return sendJson(res, ok ? 200 : 503, {
+        status: ok ? 'ok' : 'degraded',
+        version: VERSION,
+        sessions: sessions.size,
+        ...details,
+      });
     }
     if (path !== '/mcp') return sendJson(res, 404, { error: 'not found; the MCP endpoint is /mcp' });
     handleMcp(req, res).catch((err: Error) => {

@@ -19,10 +19,33 @@ import { connect } from '../helpers/mcp.js';
 import { MYSQL_URL, PG_URL, skipUnlessReachable } from '../helpers/databases.js';
 
 type EngineName = 'postgres' | 'mysql' | 'sqlite';
-interface BlindCase { id: string; uses?: string[]; setup?: string; sql: string; expect: 'safe' | string[]; why?: string }
-interface CorpusFile { engine: EngineName; fixtures: Record<string, string>; cases: BlindCase[] }
-interface Hazard { code: string; severity: 'error' | 'warning' | 'info'; message: string }
-interface Outcome { id: string; engine: EngineName; safe: boolean; ok: boolean; hazards: Hazard[]; failure?: string; ms?: number }
+interface BlindCase {
+  id: string;
+  uses?: string[];
+  setup?: string;
+  sql: string;
+  expect: 'safe' | string[];
+  why?: string;
+}
+interface CorpusFile {
+  engine: EngineName;
+  fixtures: Record<string, string>;
+  cases: BlindCase[];
+}
+interface Hazard {
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+}
+interface Outcome {
+  id: string;
+  engine: EngineName;
+  safe: boolean;
+  ok: boolean;
+  hazards: Hazard[];
+  failure?: string;
+  ms?: number;
+}
 
 const DIR = path.join(import.meta.dirname, '../fixtures/migrations-blind');
 const ONLY = process.env.DBA_MB_ONLY;
@@ -42,7 +65,12 @@ function sourceFor(dsn: string): ResolvedSource {
 }
 
 /** A database of one engine that can be emptied and re-seeded before each case. */
-interface Sandbox { dsn(): string; reset(): Promise<void>; exec(sql: string): Promise<void>; close(): Promise<void> }
+interface Sandbox {
+  dsn(): string;
+  reset(): Promise<void>;
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
 
 async function postgresSandbox(): Promise<Sandbox> {
   const admin = new pg.Client({ connectionString: PG_URL });
@@ -110,7 +138,11 @@ async function sqliteSandbox(): Promise<Sandbox> {
   };
 }
 
-const SANDBOXES: Record<EngineName, () => Promise<Sandbox>> = { postgres: postgresSandbox, mysql: mysqlSandbox, sqlite: sqliteSandbox };
+const SANDBOXES: Record<EngineName, () => Promise<Sandbox>> = {
+  postgres: postgresSandbox,
+  mysql: mysqlSandbox,
+  sqlite: sqliteSandbox,
+};
 
 async function runCase(corpus: CorpusFile, c: BlindCase, box: Sandbox, stateDir: string): Promise<Outcome> {
   const safe = c.expect === 'safe';
@@ -125,7 +157,7 @@ async function runCase(corpus: CorpusFile, c: BlindCase, box: Sandbox, stateDir:
       // A refusal to plan is neither a warning nor an error hazard: a miss either way.
       return { id: c.id, engine: corpus.engine, safe, ok: false, hazards: [], failure: text.slice(0, 300) };
     }
-    const hazards = ((result.structuredContent as { hazards?: Hazard[] }).hazards ?? []);
+    const hazards = (result.structuredContent as { hazards?: Hazard[] }).hazards ?? [];
     const ok = safe
       ? !hazards.some((z) => z.severity === 'error')
       : hazards.some((z) => z.severity !== 'info' && (c.expect as string[]).includes(z.code));
@@ -148,7 +180,9 @@ function report(): string {
     const mine = outcomes.filter((o) => o.engine === engine);
     const u = mine.filter((o) => !o.safe);
     const s = mine.filter((o) => o.safe);
-    lines.push(`  ${engine}: unsafe ${u.filter((o) => o.ok).length}/${u.length}, safe with an error ${s.filter((o) => !o.ok).length}/${s.length}`);
+    lines.push(
+      `  ${engine}: unsafe ${u.filter((o) => o.ok).length}/${u.length}, safe with an error ${s.filter((o) => !o.ok).length}/${s.length}`,
+    );
   }
   for (const o of outcomes.filter((x) => !x.ok)) {
     const shown = o.failure ?? (o.hazards.map((z) => `${z.severity}:${z.code}`).join(', ') || 'no hazards');
@@ -156,7 +190,8 @@ function report(): string {
   }
   for (const o of outcomes.filter((x) => (x.ms ?? 0) > 5000)) lines.push(`  SLOW ${o.id}: ${o.ms} ms (setup + plan)`);
   if (process.env.DBA_MB_VERBOSE) {
-    for (const o of outcomes) lines.push(`  ${o.ok ? 'ok  ' : 'MISS'} ${o.id}: ${o.hazards.map((z) => `${z.severity}:${z.code}`).join(', ')}`);
+    for (const o of outcomes)
+      lines.push(`  ${o.ok ? 'ok  ' : 'MISS'} ${o.id}: ${o.hazards.map((z) => `${z.severity}:${z.code}`).join(', ')}`);
   }
   return lines.join('\n');
 }

@@ -8,7 +8,7 @@ import { skipUnlessReachable } from '../helpers/databases.js';
 import type { EngineName } from '../../src/engines/registry.js';
 import { report, runCorpus } from '../fixtures/migrations/run-corpus.js';
 
-const ENGINES: EngineName[] = ((process.env.DBA_MG_ENGINES ?? 'postgres,mysql,sqlite').split(',') as EngineName[]);
+const ENGINES: EngineName[] = (process.env.DBA_MG_ENGINES ?? 'postgres,mysql,sqlite').split(',') as EngineName[];
 
 describe.each(ENGINES)('migration corpus on %s', (engine) => {
   it('catches >= 90% of the unsafe migrations, errors on <= 10% of the safe ones', { timeout: 300_000 }, async (t) => {

@@ -29,7 +29,10 @@ interface Figures {
 }
 
 async function bench(engine: string): Promise<Figures> {
-  const { stdout } = await run(process.execPath, [BENCH, '--engine', engine, '--json'], { cwd: REPO_ROOT, timeout: 240_000 });
+  const { stdout } = await run(process.execPath, [BENCH, '--engine', engine, '--json'], {
+    cwd: REPO_ROOT,
+    timeout: 240_000,
+  });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Figures;
 }
 
@@ -61,9 +64,22 @@ describe.skipIf(postgres.skip)('propose_index over the evaluation workload (Post
     try {
       const listed = await server.client.listTools();
       expect(listed.tools.find((t) => t.name === 'propose_index')?.outputSchema).toBeDefined();
-      const out = await callOk<{ proposals: { table: string; columns: string[]; ddl: string }[]; queries: { sql: string; planned_sql?: string }[] }>(server.client, 'propose_index', { workload: 'top', workload_limit: 30 });
-      expect(out.queries.some((q) => /FROM payments WHERE order_id = \$1/.test(q.sql) && /order_id = '\d+'/.test(q.planned_sql ?? ''))).toBe(true);
-      expect(out.proposals).toContainEqual(expect.objectContaining({ table: 'public.payments', columns: ['order_id'], ddl: expect.stringMatching(/^CREATE INDEX CONCURRENTLY/) }));
+      const out = await callOk<{
+        proposals: { table: string; columns: string[]; ddl: string }[];
+        queries: { sql: string; planned_sql?: string }[];
+      }>(server.client, 'propose_index', { workload: 'top', workload_limit: 30 });
+      expect(
+        out.queries.some(
+          (q) => /FROM payments WHERE order_id = \$1/.test(q.sql) && /order_id = '\d+'/.test(q.planned_sql ?? ''),
+        ),
+      ).toBe(true);
+      expect(out.proposals).toContainEqual(
+        expect.objectContaining({
+          table: 'public.payments',
+          columns: ['order_id'],
+          ddl: expect.stringMatching(/^CREATE INDEX CONCURRENTLY/),
+        }),
+      );
     } finally {
       await server.close();
     }

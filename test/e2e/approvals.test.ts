@@ -16,7 +16,9 @@ describe('approvals out of band (stdio server + dba-mcp approvals)', () => {
     const dir = tempDir();
     const db = path.join(dir, 'shop.db');
     const admin = new Database(db);
-    admin.exec('CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER NOT NULL); INSERT INTO counters VALUES (1, 0);');
+    admin.exec(
+      'CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER NOT NULL); INSERT INTO counters VALUES (1, 0);',
+    );
     admin.close();
     const config = path.join(dir, 'config.yaml');
     fs.writeFileSync(config, `sources:\n  - id: shop\n    dsn: sqlite://${db}\n    mode: read-write\n`);
@@ -31,7 +33,9 @@ describe('approvals out of band (stdio server + dba-mcp approvals)', () => {
       }
     };
 
-    const requested = await callOk<{ id: string; status: string; next_step: string }>(server.client, 'request_change', { sql: 'UPDATE counters SET n = n + 1 WHERE id = 1' });
+    const requested = await callOk<{ id: string; status: string; next_step: string }>(server.client, 'request_change', {
+      sql: 'UPDATE counters SET n = n + 1 WHERE id = 1',
+    });
     expect(requested.status).toBe('pending');
     expect(count()).toBe(0);
     const { id } = requested;
@@ -54,7 +58,10 @@ describe('approvals out of band (stdio server + dba-mcp approvals)', () => {
     }
     expect(status).toBe('executed');
     expect(count()).toBe(1);
-    expect(await callOk(server.client, 'get_change', { id })).toMatchObject({ rows_affected: 1, decision: { path: 'cli', decision: 'approved' } });
+    expect(await callOk(server.client, 'get_change', { id })).toMatchObject({
+      rows_affected: 1,
+      decision: { path: 'cli', decision: 'approved' },
+    });
 
     const again = await runCli(['approvals', 'approve', id, '--state-dir', stateDir]);
     expect(again.code).toBe(1);
@@ -65,11 +72,19 @@ describe('approvals out of band (stdio server + dba-mcp approvals)', () => {
     await server.close();
     const verified = await runCli(['audit', 'verify', '--state-dir', stateDir]);
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
-    const log = fs.readFileSync(path.join(stateDir, 'audit', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const log = fs
+      .readFileSync(path.join(stateDir, 'audit', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const approval = log.filter((r) => r.kind === 'approval');
     expect(approval.map((r) => r.name)).toEqual(['approve', 'execute']);
     expect(approval[0]).toMatchObject({ approval: { id, path: 'cli', decision: 'approved' }, source: 'shop' });
-    expect(approval[1]).toMatchObject({ sql: 'UPDATE counters SET n = n + 1 WHERE id = 1', outcome: 'ok', row_count: 1 });
+    expect(approval[1]).toMatchObject({
+      sql: 'UPDATE counters SET n = n + 1 WHERE id = 1',
+      outcome: 'ok',
+      row_count: 1,
+    });
   });
 
   it('an unknown id is refused, and usage errors exit 2', async () => {

@@ -7,7 +7,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callTool, cleanupAll, runCli, spawnCli, startStdio, tempDir, tempFile, toolError, waitForExit } from '../helpers/e2e.js';
+import {
+  callTool,
+  cleanupAll,
+  runCli,
+  spawnCli,
+  startStdio,
+  tempDir,
+  tempFile,
+  toolError,
+  waitForExit,
+} from '../helpers/e2e.js';
 
 afterAll(cleanupAll);
 
@@ -23,14 +33,21 @@ interface Rec {
 }
 
 const logOf = (stateDir: string) => path.join(stateDir, 'audit', 'audit.jsonl');
-const readLog = (stateDir: string): Rec[] => fs.readFileSync(logOf(stateDir), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Rec);
+const readLog = (stateDir: string): Rec[] =>
+  fs
+    .readFileSync(logOf(stateDir), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Rec);
 const audit = (...args: string[]) => runCli(['audit', ...args]);
 
 /** A small SQLite file, so a server can run under a tight file-size limit (the demo is MBs). */
 function smallDb(): string {
   const file = path.join(tempDir(), 'small.db');
   const db = new Database(file);
-  db.exec('CREATE TABLE t (x INTEGER PRIMARY KEY, label TEXT); INSERT INTO t (x, label) VALUES (1, \'a\'), (2, \'b\'), (3, \'c\');');
+  db.exec(
+    "CREATE TABLE t (x INTEGER PRIMARY KEY, label TEXT); INSERT INTO t (x, label) VALUES (1, 'a'), (2, 'b'), (3, 'c');",
+  );
   db.close();
   return file;
 }
@@ -40,7 +57,12 @@ describe('N calls over a real MCP client, some refused', () => {
   let stateDir: string;
   let toolCalls = 0;
   beforeAll(async () => {
-    const server = await startStdio(['--dsn', `sqlite://${smallDb()}`, '--dsn', `postgres://app:${SECRET}@127.0.0.1:1/x`]);
+    const server = await startStdio([
+      '--dsn',
+      `sqlite://${smallDb()}`,
+      '--dsn',
+      `postgres://app:${SECRET}@127.0.0.1:1/x`,
+    ]);
     stateDir = server.stateDir;
     const c = server.client;
     const calls: [string, Record<string, unknown>][] = [
@@ -87,7 +109,11 @@ describe('N calls over a real MCP client, some refused', () => {
     const r = await audit('verify', '--state-dir', stateDir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^ok: ${n} records in 1 file, seq 1\\.\\.${n}, last at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\n  last hash [0-9a-f]{64}`));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^ok: ${n} records in 1 file, seq 1\\.\\.${n}, last at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\n  last hash [0-9a-f]{64}`,
+      ),
+    );
   });
 
   it('one edited byte of one record: exit 1, naming that record', async () => {
@@ -112,34 +138,55 @@ describe('N calls over a real MCP client, some refused', () => {
     fs.writeFileSync(file, lines.join('\n'));
     const r = await audit('verify', logOf(dir));
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('TAMPERED: record seq 7 (audit.jsonl line 6): seq gap after 5: records 6..6 are missing (deleted)');
+    expect(r.stdout).toContain(
+      'TAMPERED: record seq 7 (audit.jsonl line 6): seq gap after 5: records 6..6 are missing (deleted)',
+    );
   });
 
   it('audit tail --json prints the latest records as JSON lines; without --json one readable line each', async () => {
     const json = await audit('tail', '-n', '3', '--json', '--state-dir', stateDir);
     expect(json.code).toBe(0);
-    const tail = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Rec);
+    const tail = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Rec);
     const n = readLog(stateDir).length;
     expect(tail.map((r) => r.seq)).toEqual([n - 2, n - 1, n]);
     expect(tail.at(-1)!.name).toBe('stop');
     const human = await audit('tail', '--state-dir', stateDir);
     expect(human.stdout).toMatch(/^\S+Z {2}#1 {2}server start {2}- {2}ok {2}pid=\d+/);
-    expect(human.stdout).toMatch(/#\d+ {2}run_query {2}small {2}ok {2}1 rows {2}[\d.]+ ms {2}client=dba-mcp-e2e {2}"SELECT count\(\*\) AS n FROM t"/);
+    expect(human.stdout).toMatch(
+      /#\d+ {2}run_query {2}small {2}ok {2}1 rows {2}[\d.]+ ms {2}client=dba-mcp-e2e {2}"SELECT count\(\*\) AS n FROM t"/,
+    );
   });
 
   it('audit search --tool run_query --outcome error finds exactly the failed queries', async () => {
-    const expected = readLog(stateDir).filter((x) => x.kind === 'tool' && x.name === 'run_query' && x.outcome === 'error');
+    const expected = readLog(stateDir).filter(
+      (x) => x.kind === 'tool' && x.name === 'run_query' && x.outcome === 'error',
+    );
     expect(expected.length).toBeGreaterThanOrEqual(1); // the unknown source (DELETE and bad syntax may be guard denials)
     const r = await audit('search', '--tool', 'run_query', '--outcome', 'error', '--json', '--state-dir', stateDir);
     expect(r.code).toBe(0);
-    const found = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Rec);
+    const found = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Rec);
     expect(found.map((x) => x.seq)).toEqual(expected.map((x) => x.seq));
     const human = await audit('search', '--tool', 'run_query', '--outcome', 'error', '--state-dir', stateDir);
     expect(human.stdout.trim().split('\n')).toHaveLength(expected.length);
-    for (const line of human.stdout.trim().split('\n')) expect(line).toMatch(/ {2}#\d+ {2}run_query {2}\S+ {2}error [A-Z_]+ {2}/);
-    const denials = readLog(stateDir).filter((x) => (x as { verdicts?: { decision: string }[] }).verdicts?.some((v) => v.decision === 'deny'));
+    for (const line of human.stdout.trim().split('\n'))
+      expect(line).toMatch(/ {2}#\d+ {2}run_query {2}\S+ {2}error [A-Z_]+ {2}/);
+    const denials = readLog(stateDir).filter((x) =>
+      (x as { verdicts?: { decision: string }[] }).verdicts?.some((v) => v.decision === 'deny'),
+    );
     const byVerdict = await audit('search', '--verdict', 'deny', '--json', '--state-dir', stateDir);
-    expect(byVerdict.stdout.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as Rec).seq)).toEqual(denials.map((x) => x.seq));
+    expect(
+      byVerdict.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as Rec).seq),
+    ).toEqual(denials.map((x) => x.seq));
     const none = await audit('search', '--since', '2999-01-01', '--state-dir', stateDir);
     expect(none).toMatchObject({ code: 0, stdout: '' });
     const bad = await audit('search', '--outcome', 'maybe', '--state-dir', stateDir);
@@ -155,7 +202,10 @@ describe('dba://audit/recent', () => {
     const { resources } = await server.client.listResources();
     expect(resources.map((r) => r.uri)).toContain('dba://audit/recent');
     const read = await server.client.readResource({ uri: 'dba://audit/recent' });
-    const body = JSON.parse((read.contents[0] as { text: string }).text) as { status: { state: string }; records: Rec[] };
+    const body = JSON.parse((read.contents[0] as { text: string }).text) as {
+      status: { state: string };
+      records: Rec[];
+    };
     expect(body.status.state).toBe('ok');
     expect(body.records.map((r) => r.name)).toEqual(['start', 'config', 'run_query']);
     await server.close();
@@ -168,7 +218,9 @@ describe('audit tail --follow', () => {
     const tail = spawnCli(['audit', 'tail', '--follow', '-n', '1', '--state-dir', server.stateDir]);
     await expect.poll(() => tail.stdout(), { timeout: 5_000 }).toMatch(/server config/);
     await callTool(server.client, 'run_query', { sql: 'SELECT 42 AS answer' });
-    await expect.poll(() => tail.stdout(), { timeout: 5_000 }).toMatch(/run_query {2}small {2}ok {2}1 rows .*"SELECT 42 AS answer"/);
+    await expect
+      .poll(() => tail.stdout(), { timeout: 5_000 })
+      .toMatch(/run_query {2}small {2}ok {2}1 rows .*"SELECT 42 AS answer"/);
     await tail.stop();
     await server.close();
   });
@@ -209,14 +261,21 @@ describe('kill -9 in the middle of a stream of calls', () => {
     const stateDir = tempDir('dba-mcp-state-');
     const child = spawnCli(['--dsn', `sqlite://${smallDb()}`, '--state-dir', stateDir]);
     const { answered, send, request } = rpc(child);
-    await request(0, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'kill9', version: '0' } });
+    await request(0, 'initialize', {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'kill9', version: '0' },
+    });
     send({ method: 'notifications/initialized' });
     setTimeout(() => child.proc.kill('SIGKILL'), 400 + Math.random() * 400);
     let sent = 0;
     try {
       for (let id = 1; ; id++) {
         sent = id;
-        await request(id, 'tools/call', { name: 'run_query', arguments: { sql: `SELECT ${id} AS n, count(*) FROM t` } });
+        await request(id, 'tools/call', {
+          name: 'run_query',
+          arguments: { sql: `SELECT ${id} AS n, count(*) FROM t` },
+        });
       }
     } catch {
       /* killed mid-stream */
@@ -229,7 +288,11 @@ describe('kill -9 in the middle of a stream of calls', () => {
     const r = await audit('verify', '--state-dir', stateDir);
     expect(r.stdout).toMatch(/^ok: /);
     expect(r.code).toBe(0);
-    const recorded = new Set(readLog(stateDir).filter((x) => x.kind === 'tool').map((x) => Number(x.request_id)));
+    const recorded = new Set(
+      readLog(stateDir)
+        .filter((x) => x.kind === 'tool')
+        .map((x) => Number(x.request_id)),
+    );
     expect(answeredCalls.filter((id) => !recorded.has(id))).toEqual([]);
     expect(readLog(stateDir).some((x) => x.name === 'stop')).toBe(false);
 
@@ -237,7 +300,12 @@ describe('kill -9 in the middle of a stream of calls', () => {
     await callTool(again.client, 'list_sources');
     await again.close();
     expect((await audit('verify', '--state-dir', stateDir)).code).toBe(0);
-    expect(readLog(stateDir).filter((x) => x.kind === 'server').map((x) => x.name).slice(-3)).toEqual(['start', 'config', 'stop']);
+    expect(
+      readLog(stateDir)
+        .filter((x) => x.kind === 'server')
+        .map((x) => x.name)
+        .slice(-3),
+    ).toEqual(['start', 'config', 'stop']);
   });
 });
 
@@ -267,7 +335,9 @@ describe('fail closed', () => {
     const answeredOk: string[] = [];
     let refused: ReturnType<typeof toolError> | undefined;
     for (let i = 0; i < 200 && !refused; i++) {
-      const result = await callTool(server.client, 'run_query', { sql: `SELECT ${i} AS n, 'padding padding padding padding' AS p` });
+      const result = await callTool(server.client, 'run_query', {
+        sql: `SELECT ${i} AS n, 'padding padding padding padding' AS p`,
+      });
       if (result.isError) refused = toolError(result);
       else answeredOk.push(String(i));
     }
@@ -279,7 +349,9 @@ describe('fail closed', () => {
     expect(answeredOk.filter((i) => !sqls.has(`SELECT ${i} AS n, 'padding padding padding padding' AS p`))).toEqual([]);
 
     if (prlimit) {
-      expect(spawnSync('prlimit', ['--pid', String(server.transport.pid), '--fsize=unlimited:unlimited']).status).toBe(0);
+      expect(spawnSync('prlimit', ['--pid', String(server.transport.pid), '--fsize=unlimited:unlimited']).status).toBe(
+        0,
+      );
       await new Promise((r) => setTimeout(r, 600));
       expect((await callTool(server.client, 'list_sources')).isError ?? false).toBe(false);
       const names = readLog(stateDir).map((x) => x.name);
@@ -307,7 +379,17 @@ describe('one writer per log', () => {
     const r = await audit('verify', '--state-dir', stateDir);
     expect(r.code).toBe(0);
     const names = readLog(stateDir).map((x) => x.name);
-    expect(names).toEqual(['start', 'config', 'list_sources', 'stop', 'start', 'config', 'audit_recovered', 'list_sources', 'stop']);
+    expect(names).toEqual([
+      'start',
+      'config',
+      'list_sources',
+      'stop',
+      'start',
+      'config',
+      'audit_recovered',
+      'list_sources',
+      'stop',
+    ]);
   }, 20_000);
 });
 

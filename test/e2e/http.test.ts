@@ -31,7 +31,10 @@ afterAll(cleanupAll);
 const stateDir = tempDir('dba-mcp-state-');
 
 /** An SDK client connected to `url`; closed by the caller. */
-async function connect(url: string, headers: Record<string, string> = {}): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+async function connect(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
   const client = new Client({ name: 'dba-mcp-e2e-http', version: '0.0.0' });
   await client.connect(transport);
@@ -78,15 +81,32 @@ describe('loopback server (no token)', () => {
 
   describe('DNS rebinding and Origin checks', () => {
     it('refuses a foreign Host header with 403', async () => {
-      const res = await rawRequest({ port: server.port, method: 'POST', path: '/mcp', headers: { ...MCP_POST_HEADERS, host: 'evil.example' }, body: initializeRequest() });
+      const res = await rawRequest({
+        port: server.port,
+        method: 'POST',
+        path: '/mcp',
+        headers: { ...MCP_POST_HEADERS, host: 'evil.example' },
+        body: initializeRequest(),
+      });
       expect(res.status).toBe(403);
       expect(res.body).toContain('evil.example');
-      const health = await rawRequest({ port: server.port, method: 'GET', path: '/healthz', headers: { host: `evil.example:${server.port}` } });
+      const health = await rawRequest({
+        port: server.port,
+        method: 'GET',
+        path: '/healthz',
+        headers: { host: `evil.example:${server.port}` },
+      });
       expect(health.status).toBe(403);
     });
 
     it('refuses a foreign Origin with 403', async () => {
-      const res = await rawRequest({ port: server.port, method: 'POST', path: '/mcp', headers: { ...MCP_POST_HEADERS, origin: 'http://evil.example' }, body: initializeRequest() });
+      const res = await rawRequest({
+        port: server.port,
+        method: 'POST',
+        path: '/mcp',
+        headers: { ...MCP_POST_HEADERS, origin: 'http://evil.example' },
+        body: initializeRequest(),
+      });
       expect(res.status).toBe(403);
     });
 
@@ -101,7 +121,12 @@ describe('loopback server (no token)', () => {
       expect(res.status, res.body).toBe(200);
       expect(res.headers['mcp-session-id']).toBeTypeOf('string');
       expect(res.body).toContain('"serverInfo"');
-      await rawRequest({ port: server.port, method: 'DELETE', path: '/mcp', headers: { 'mcp-session-id': String(res.headers['mcp-session-id']) } });
+      await rawRequest({
+        port: server.port,
+        method: 'DELETE',
+        path: '/mcp',
+        headers: { 'mcp-session-id': String(res.headers['mcp-session-id']) },
+      });
     });
   });
 
@@ -119,7 +144,12 @@ describe('loopback server (no token)', () => {
     });
 
     it('a request without a session that is not initialize gets 400', async () => {
-      const res = await rawRequest({ port: server.port, method: 'GET', path: '/mcp', headers: { accept: 'text/event-stream' } });
+      const res = await rawRequest({
+        port: server.port,
+        method: 'GET',
+        path: '/mcp',
+        headers: { accept: 'text/event-stream' },
+      });
       expect(res.status).toBe(400);
     });
 
@@ -128,9 +158,16 @@ describe('loopback server (no token)', () => {
       clients.push(client);
       const sessionId = transport.sessionId!;
       await client.listTools(); // the session works
-      const openBefore = ((await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).json()) as { sessions: number }).sessions;
+      const openBefore = (
+        (await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).json()) as { sessions: number }
+      ).sessions;
 
-      const del = await rawRequest({ port: server.port, method: 'DELETE', path: '/mcp', headers: { 'mcp-session-id': sessionId } });
+      const del = await rawRequest({
+        port: server.port,
+        method: 'DELETE',
+        path: '/mcp',
+        headers: { 'mcp-session-id': sessionId },
+      });
       expect(del.status).toBe(200);
 
       const after = await rawRequest({
@@ -142,7 +179,9 @@ describe('loopback server (no token)', () => {
       });
       expect(after.status).toBe(404);
       await expect(client.listTools()).rejects.toThrow();
-      const openAfter = ((await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).json()) as { sessions: number }).sessions;
+      const openAfter = (
+        (await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).json()) as { sessions: number }
+      ).sessions;
       expect(openAfter).toBe(openBefore - 1);
     });
   });
@@ -181,7 +220,13 @@ describe('binding beyond loopback', () => {
 
     it('answers 401 without a token and with a wrong one', async () => {
       const request = (headers: Record<string, string>) =>
-        rawRequest({ port: server.port, method: 'POST', path: '/mcp', headers: { ...MCP_POST_HEADERS, ...headers }, body: initializeRequest() });
+        rawRequest({
+          port: server.port,
+          method: 'POST',
+          path: '/mcp',
+          headers: { ...MCP_POST_HEADERS, ...headers },
+          body: initializeRequest(),
+        });
       expect((await request({})).status).toBe(401);
       expect((await request({ authorization: `Bearer ${'x'.repeat(32)}` })).status).toBe(401);
       expect((await request({ authorization: `Bearer ${token}x` })).status).toBe(401);

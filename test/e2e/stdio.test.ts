@@ -84,7 +84,11 @@ describe('demo database (no source configured)', () => {
       expect(tool!.annotations?.readOnlyHint).toBe(true);
     }
     // a tool that only reads the database but writes a file or a scratch database does not claim to be read-only
-    expect(byName.get('create_backup')?.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: false, destructiveHint: false });
+    expect(byName.get('create_backup')?.annotations).toMatchObject({
+      readOnlyHint: false,
+      idempotentHint: false,
+      destructiveHint: false,
+    });
     expect(byName.get('verify_backup')?.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: false });
     expect(byName.get('request_change')?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
   });
@@ -92,7 +96,13 @@ describe('demo database (no source configured)', () => {
   it('list_sources shows the demo source, sqlite, read-only, ok', async () => {
     const { sources } = await callOk<{ sources: SourceInfo[] }>(server.client, 'list_sources');
     expect(sources).toHaveLength(1);
-    expect(sources[0]).toMatchObject({ id: 'demo', engine: 'sqlite', variant: 'sqlite', mode: 'read-only', status: 'ok' });
+    expect(sources[0]).toMatchObject({
+      id: 'demo',
+      engine: 'sqlite',
+      variant: 'sqlite',
+      mode: 'read-only',
+      status: 'ok',
+    });
     expect(sources[0]!.version).toMatch(/^3\.\d+\.\d+/);
   });
 
@@ -107,7 +117,9 @@ describe('demo database (no source configured)', () => {
     const page = await callOk<SchemaPage>(server.client, 'describe_schema', { detail: 'full', search: 'orders' });
     const orders = page.tables.find((t) => t.name === 'orders');
     expect(orders, 'orders table').toBeDefined();
-    const onCustomer = orders!.indexes!.filter((i) => i.columns.length === 1 && i.columns[0] === 'customer_id').map((i) => i.name);
+    const onCustomer = orders!
+      .indexes!.filter((i) => i.columns.length === 1 && i.columns[0] === 'customer_id')
+      .map((i) => i.name);
     expect(onCustomer.sort()).toEqual(['idx_orders_customer', 'idx_orders_customer_id']);
     expect(orders!.columns!.map((c) => c.name)).toContain('customer_id');
   });
@@ -118,7 +130,11 @@ describe('demo database (no source configured)', () => {
     let cursor: string | null | undefined;
     let last: SchemaPage | undefined;
     for (let i = 0; i < 10; i++) {
-      last = await callOk<SchemaPage>(server.client, 'describe_schema', { detail: 'names', limit: 2, ...(cursor ? { cursor } : {}) });
+      last = await callOk<SchemaPage>(server.client, 'describe_schema', {
+        detail: 'names',
+        limit: 2,
+        ...(cursor ? { cursor } : {}),
+      });
       sizes.push(last.tables.length);
       seen.push(...last.tables.map((t) => t.name));
       cursor = last.next_cursor;
@@ -134,11 +150,17 @@ describe('demo database (no source configured)', () => {
     const first = await callOk<SchemaPage>(server.client, 'describe_schema', { detail: 'names', limit: 2 });
     const cursor = first.next_cursor!;
     const tampered = cursor.split('').reverse().join('');
-    expect((await callError(server.client, 'describe_schema', { detail: 'names', limit: 2, cursor: tampered })).code).toBe('INVALID_CURSOR');
-    expect((await callError(server.client, 'describe_schema', { detail: 'names', limit: 2, cursor: 'not a cursor' })).code).toBe('INVALID_CURSOR');
+    expect(
+      (await callError(server.client, 'describe_schema', { detail: 'names', limit: 2, cursor: tampered })).code,
+    ).toBe('INVALID_CURSOR');
+    expect(
+      (await callError(server.client, 'describe_schema', { detail: 'names', limit: 2, cursor: 'not a cursor' })).code,
+    ).toBe('INVALID_CURSOR');
     const otherFilter = await callError(server.client, 'describe_schema', { detail: 'names', search: 'order', cursor });
     expect(otherFilter.code).toBe('INVALID_CURSOR');
-    expect((await callError(server.client, 'describe_schema', { detail: 'summary', cursor })).code).toBe('INVALID_CURSOR');
+    expect((await callError(server.client, 'describe_schema', { detail: 'summary', cursor })).code).toBe(
+      'INVALID_CURSOR',
+    );
   });
 
   it('run_query returns columns, rows, row_count and truncated', async () => {
@@ -150,18 +172,27 @@ describe('demo database (no source configured)', () => {
   });
 
   it('run_query caps rows at max_rows and says so', async () => {
-    const page = await callOk<QueryResult>(server.client, 'run_query', { sql: 'SELECT id FROM customers ORDER BY id', max_rows: 10 });
+    const page = await callOk<QueryResult>(server.client, 'run_query', {
+      sql: 'SELECT id FROM customers ORDER BY id',
+      max_rows: 10,
+    });
     expect(page.rows).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1]));
     expect(page.row_count).toBe(10);
     expect(page.truncated).toBe(true);
 
-    const exact = await callOk<QueryResult>(server.client, 'run_query', { sql: 'SELECT id FROM customers ORDER BY id LIMIT 10', max_rows: 10 });
+    const exact = await callOk<QueryResult>(server.client, 'run_query', {
+      sql: 'SELECT id FROM customers ORDER BY id LIMIT 10',
+      max_rows: 10,
+    });
     expect(exact.row_count).toBe(10);
     expect(exact.truncated).toBe(false);
   });
 
   it('run_query binds params', async () => {
-    const r = await callOk<QueryResult>(server.client, 'run_query', { sql: 'SELECT id FROM customers WHERE id IN (?, ?) ORDER BY id', params: [7, 42] });
+    const r = await callOk<QueryResult>(server.client, 'run_query', {
+      sql: 'SELECT id FROM customers WHERE id IN (?, ?) ORDER BY id',
+      params: [7, 42],
+    });
     expect(r.rows).toEqual([[7], [42]]);
   });
 
@@ -207,7 +238,9 @@ describe('demo database (no source configured)', () => {
     const table = JSON.parse((contents[0] as { text: string }).text) as Table;
     expect(table.name).toBe('orders');
     expect(table.columns!.map((c) => c.name)).toEqual(expect.arrayContaining(['id', 'customer_id']));
-    expect(table.indexes!.map((i) => i.name)).toEqual(expect.arrayContaining(['idx_orders_customer', 'idx_orders_customer_id']));
+    expect(table.indexes!.map((i) => i.name)).toEqual(
+      expect.arrayContaining(['idx_orders_customer', 'idx_orders_customer_id']),
+    );
   });
 
   it('reading an unknown table resource is a protocol error -32002', async () => {
@@ -225,21 +258,35 @@ describe('stdout carries JSON-RPC only', () => {
     const child = spawnCli(['--state-dir', sharedStateDir]);
     onTestFinished(() => void child.stop());
     const messages = [
-      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } },
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+      },
       { jsonrpc: '2.0', method: 'notifications/initialized' },
       { jsonrpc: '2.0', id: 2, method: 'tools/list' },
-      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'run_query', arguments: { sql: 'SELECT count(*) AS n FROM products' } } },
+      {
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tools/call',
+        params: { name: 'run_query', arguments: { sql: 'SELECT count(*) AS n FROM products' } },
+      },
     ];
     child.proc.stdin!.write(messages.map((m) => `${JSON.stringify(m)}\n`).join(''));
 
     // Wait for the three responses, then hang up.
     const deadline = Date.now() + 15_000;
-    while (!/"id":3[,}]/.test(child.stdout()) && Date.now() < deadline && child.proc.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    while (!/"id":3[,}]/.test(child.stdout()) && Date.now() < deadline && child.proc.exitCode === null)
+      await new Promise((r) => setTimeout(r, 50));
     child.proc.stdin!.end();
     const exit = await waitForExit(child.proc);
     expect(exit.code).toBe(0);
 
-    const lines = child.stdout().split('\n').filter((l) => l !== '');
+    const lines = child
+      .stdout()
+      .split('\n')
+      .filter((l) => l !== '');
     const parsed = lines.map((line) => {
       let msg: Record<string, unknown>;
       try {
@@ -283,7 +330,12 @@ describe.each([
       const { sources } = await callOk<{ sources: SourceInfo[] }>(server.client, 'list_sources');
       expect(sources).toHaveLength(1);
       const [source] = sources;
-      expect(source, JSON.stringify(source?.error)).toMatchObject({ id: 'test', status: 'ok', mode: 'read-only', variant });
+      expect(source, JSON.stringify(source?.error)).toMatchObject({
+        id: 'test',
+        status: 'ok',
+        mode: 'read-only',
+        variant,
+      });
       expect(source!.version).toMatch(/^\d+\.\d+/);
       // The version the server itself reports (e.g. "15.8 (Debian ...)", "10.11.6-MariaDB-...") starts with it.
       expect(probe.version!.startsWith(source!.version!), `${probe.version} vs ${source!.version}`).toBe(true);
@@ -298,7 +350,9 @@ describe.each([
 
     if (kind === 'postgres') {
       it('bigint and numeric come back as exact strings', async () => {
-        const r = await callOk<QueryResult>(server.client, 'run_query', { sql: 'SELECT 9007199254740993::bigint AS big, 1.10::numeric AS n' });
+        const r = await callOk<QueryResult>(server.client, 'run_query', {
+          sql: 'SELECT 9007199254740993::bigint AS big, 1.10::numeric AS n',
+        });
         expect(r.rows).toEqual([['9007199254740993', '1.10']]);
       });
     }
@@ -344,7 +398,10 @@ describe('a source that is down', () => {
     expect(err.code).toBe('CONNECTION_FAILED');
     expect(err.hint.length).toBeGreaterThan(0);
 
-    const ok = await callOk<QueryResult>(server.client, 'run_query', { source: 'small', sql: 'SELECT count(*) AS n, sum(x) AS s FROM t' });
+    const ok = await callOk<QueryResult>(server.client, 'run_query', {
+      source: 'small',
+      sql: 'SELECT count(*) AS n, sum(x) AS s FROM t',
+    });
     expect(ok.rows).toEqual([[3, 6]]);
   });
 
@@ -377,7 +434,11 @@ describe('config errors', () => {
 
   it('never prints a DSN password: not at start-up, not when the source fails, not in a bad DSN', async () => {
     const secret = 's3cretpw';
-    const server = await startStdio(['--dsn', `postgres://u:${secret}@127.0.0.1:1/x`], {}, { stateDir: sharedStateDir });
+    const server = await startStdio(
+      ['--dsn', `postgres://u:${secret}@127.0.0.1:1/x`],
+      {},
+      { stateDir: sharedStateDir },
+    );
     const { sources } = await callOk<{ sources: SourceInfo[] }>(server.client, 'list_sources');
     expect(sources[0]!.status).toBe('unreachable');
     expect(JSON.stringify(sources)).not.toContain(secret);

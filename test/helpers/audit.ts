@@ -37,13 +37,39 @@ export async function openTestSink(file: string, opts: Partial<FileSinkOptions> 
 }
 
 export function toolEntry(i: number, extra: Partial<AuditEntry> = {}): AuditEntry {
-  return { kind: 'tool', name: 'run_query', requestId: String(i), source: 'demo', args: { sql: `SELECT ${i} AS n` }, outcome: 'ok', rowCount: 1, truncated: false, durationMs: 1.25, ...extra };
+  return {
+    kind: 'tool',
+    name: 'run_query',
+    requestId: String(i),
+    source: 'demo',
+    args: { sql: `SELECT ${i} AS n` },
+    outcome: 'ok',
+    rowCount: 1,
+    truncated: false,
+    durationMs: 1.25,
+    ...extra,
+  };
 }
 
 export async function writeCalls(sink: FileAuditSink, from: number, to: number): Promise<void> {
   for (let i = from; i <= to; i++) await sink.record(toolEntry(i));
 }
 
-export const readLines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
-export const writeLines = (file: string, lines: string[]) => fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
-export const records = (file: string) => readLines(file).map((l) => JSON.parse(l) as Record<string, unknown> & { seq: number; hash: string; prev_hash: string; name: string; kind: string });
+export const readLines = (file: string) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
+export const writeLines = (file: string, lines: string[]) =>
+  fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
+export const records = (file: string) =>
+  readLines(file).map(
+    (l) =>
+      JSON.parse(l) as Record<string, unknown> & {
+        seq: number;
+        hash: string;
+        prev_hash: string;
+        name: string;
+        kind: string;
+      },
+  );

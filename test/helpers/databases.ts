@@ -54,7 +54,9 @@ export const SERVERS: Record<EngineName, { reachable(): Promise<string | undefin
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dba-mcp-sqlite-')), 'scratch.db');
       const admin = new Database(file);
       return {
-        engine: 'sqlite', schema: 'main', dsn: `sqlite://${file}`,
+        engine: 'sqlite',
+        schema: 'main',
+        dsn: `sqlite://${file}`,
         source: (extra) => sourceFor(`sqlite://${file}`, extra),
         exec: async (sql) => void admin.exec(sql),
         scalar: async (sql) => Object.values(admin.prepare(sql).get() as object)[0],
@@ -66,18 +68,21 @@ export const SERVERS: Record<EngineName, { reachable(): Promise<string | undefin
     },
   },
   postgres: {
-    reachable: () => probe(async () => {
-      const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-      await c.connect();
-      await c.end();
-    }),
+    reachable: () =>
+      probe(async () => {
+        const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+        await c.connect();
+        await c.end();
+      }),
     async scratch() {
       const schema = id();
       const admin = new pg.Client({ connectionString: PG_URL });
       await admin.connect();
       await admin.query(`CREATE SCHEMA ${schema}`);
       return {
-        engine: 'postgres', schema, dsn: PG_URL,
+        engine: 'postgres',
+        schema,
+        dsn: PG_URL,
         source: (extra) => sourceFor(PG_URL, extra),
         exec: async (sql) => void (await admin.query(sql)),
         scalar: async (sql) => Object.values((await admin.query(sql)).rows[0] ?? {})[0],
@@ -89,17 +94,20 @@ export const SERVERS: Record<EngineName, { reachable(): Promise<string | undefin
     },
   },
   mysql: {
-    reachable: () => probe(async () => {
-      const c = await mysql.createConnection({ uri: MYSQL_URL, connectTimeout: 3000 });
-      await c.end();
-    }),
+    reachable: () =>
+      probe(async () => {
+        const c = await mysql.createConnection({ uri: MYSQL_URL, connectTimeout: 3000 });
+        await c.end();
+      }),
     async scratch() {
       const schema = id();
       const admin = await mysql.createConnection({ uri: MYSQL_URL, multipleStatements: true });
       await admin.query(`CREATE DATABASE ${schema}`);
       const dsn = MYSQL_URL.replace(/\/[^/]*$/, `/${schema}`);
       return {
-        engine: 'mysql', schema, dsn,
+        engine: 'mysql',
+        schema,
+        dsn,
         source: (extra) => sourceFor(dsn, extra),
         exec: async (sql) => void (await admin.query(sql)),
         scalar: async (sql) => {

@@ -95,7 +95,8 @@ export interface Exit {
 
 /** Resolves when the process exits; rejects after `ms`. */
 export function waitForExit(proc: ChildProcess, ms = 5_000): Promise<Exit> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve({ code: proc.exitCode, signal: proc.signalCode });
+  if (proc.exitCode !== null || proc.signalCode !== null)
+    return Promise.resolve({ code: proc.exitCode, signal: proc.signalCode });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`process ${proc.pid} did not exit within ${ms} ms`)), ms);
     proc.once('exit', (code, signal) => {
@@ -129,7 +130,11 @@ export interface Spawned {
 
 /** Spawns `node dist/cli.js ...args` with piped stdio; it is killed by stopAll() if still running. */
 export function spawnCli(args: string[], env: Record<string, string> = {}): Spawned {
-  const proc = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI, ...args], {
+    cwd: REPO_ROOT,
+    env: childEnv(env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const pid = proc.pid!;
   livePids.add(pid);
   proc.once('exit', () => livePids.delete(pid));
@@ -178,7 +183,11 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Spaw
 }
 
 /** Runs the CLI to completion (stdin closed at once) and returns its exit status and output. */
-export async function runCli(args: string[], env: Record<string, string> = {}, ms = 15_000): Promise<Exit & { stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  ms = 15_000,
+): Promise<Exit & { stdout: string; stderr: string }> {
   const child = spawnCli(args, env);
   child.proc.stdin!.end();
   const exit = await waitForExit(child.proc, ms);
@@ -203,10 +212,16 @@ export interface StdioServer {
  * (DBA_MCP_STATE_DIR) unless `stateDir` is given, e.g. to share the demo database across a file.
  * `shell` runs a bash snippet before the server (which bash then becomes), e.g. a ulimit.
  */
-export async function startStdio(args: string[] = [], env: Record<string, string> = {}, opts: { stateDir?: string; shell?: string } = {}): Promise<StdioServer> {
+export async function startStdio(
+  args: string[] = [],
+  env: Record<string, string> = {},
+  opts: { stateDir?: string; shell?: string } = {},
+): Promise<StdioServer> {
   const stateDir = opts.stateDir ?? tempDir('dba-mcp-state-');
   // `shell`: a bash snippet run first, e.g. 'ulimit -f 24'; then bash execs node (same pid).
-  const launch = opts.shell ? { command: 'bash', args: ['-c', `${opts.shell}; exec "$0" "$@"`, process.execPath, CLI, ...args] } : { command: process.execPath, args: [CLI, ...args] };
+  const launch = opts.shell
+    ? { command: 'bash', args: ['-c', `${opts.shell}; exec "$0" "$@"`, process.execPath, CLI, ...args] }
+    : { command: process.execPath, args: [CLI, ...args] };
   const transport = new StdioClientTransport({
     ...launch,
     env: { DBA_MCP_STATE_DIR: stateDir, ...env },
@@ -243,7 +258,11 @@ export interface HttpServer extends Spawned {
 }
 
 /** Spawns `node dist/cli.js --transport http --port 0 ...args` and waits for its "listening on" line. */
-export async function startHttp(args: string[] = [], env: Record<string, string> = {}, opts: { stateDir?: string } = {}): Promise<HttpServer> {
+export async function startHttp(
+  args: string[] = [],
+  env: Record<string, string> = {},
+  opts: { stateDir?: string } = {},
+): Promise<HttpServer> {
   const stateDir = opts.stateDir ?? tempDir('dba-mcp-state-');
   const child = spawnCli(['--transport', 'http', '--port', '0', '--state-dir', stateDir, ...args], env);
   try {
@@ -263,7 +282,13 @@ export interface RawResponse {
 }
 
 /** One HTTP request to 127.0.0.1 with full control over the headers (Host included). */
-export function rawRequest(opts: { port: number; method: string; path: string; headers?: Record<string, string>; body?: unknown }): Promise<RawResponse> {
+export function rawRequest(opts: {
+  port: number;
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}): Promise<RawResponse> {
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -273,7 +298,10 @@ export function rawRequest(opts: { port: number; method: string; path: string; h
         method: opts.method,
         path: opts.path,
         headers: {
-          ...(body !== undefined && { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
+          ...(body !== undefined && {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+          }),
           ...opts.headers,
         },
         timeout: 10_000,
@@ -297,7 +325,11 @@ export function initializeRequest(id: number | string = 1) {
     jsonrpc: '2.0',
     id,
     method: 'initialize',
-    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'dba-mcp-e2e-raw', version: '0.0.0' } },
+    params: {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'dba-mcp-e2e-raw', version: '0.0.0' },
+    },
   };
 }
 
@@ -314,7 +346,11 @@ export interface ToolErrorBody {
   hint: string;
 }
 
-export async function callTool(client: Client, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
+export async function callTool(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<CallToolResult> {
   return (await client.callTool({ name, arguments: args })) as CallToolResult;
 }
 
@@ -327,7 +363,11 @@ export function structured<T = Record<string, unknown>>(result: CallToolResult):
 }
 
 /** Calls a tool and returns its structuredContent. */
-export async function callOk<T = Record<string, unknown>>(client: Client, name: string, args: Record<string, unknown> = {}): Promise<T> {
+export async function callOk<T = Record<string, unknown>>(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<T> {
   return structured<T>(await callTool(client, name, args));
 }
 
@@ -342,7 +382,11 @@ export function toolError(result: CallToolResult): ToolErrorBody {
 }
 
 /** Calls a tool that must fail and returns its {code, message, hint}. */
-export async function callError(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolErrorBody> {
+export async function callError(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<ToolErrorBody> {
   return toolError(await callTool(client, name, args));
 }
 

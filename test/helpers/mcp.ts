@@ -28,13 +28,31 @@ export interface ConnectOptions {
   setup?(client: Client): void;
 }
 
-export async function connect(sources: ResolvedSource[], audit: AuditSink = nullAuditSink, opts: ConnectOptions = {}): Promise<Harness> {
+export async function connect(
+  sources: ResolvedSource[],
+  audit: AuditSink = nullAuditSink,
+  opts: ConnectOptions = {},
+): Promise<Harness> {
   const logger = createLogger({ level: 'silent' });
   const registry = new Sources(sources, { logger });
-  const config = { sources, stateDir: opts.stateDir ?? '/nonexistent', demo: false, config: {} } as unknown as LoadedConfig;
-  const server = createServer({ config, sources: registry, audit, logger, approvals: new ApprovalStore(config.stateDir) });
+  const config = {
+    sources,
+    stateDir: opts.stateDir ?? '/nonexistent',
+    demo: false,
+    config: {},
+  } as unknown as LoadedConfig;
+  const server = createServer({
+    config,
+    sources: registry,
+    audit,
+    logger,
+    approvals: new ApprovalStore(config.stateDir),
+  });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: 'test', version: '0' }, opts.capabilities ? { capabilities: opts.capabilities } : undefined);
+  const client = new Client(
+    { name: 'test', version: '0' },
+    opts.capabilities ? { capabilities: opts.capabilities } : undefined,
+  );
   opts.setup?.(client);
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
   return {
@@ -52,5 +70,9 @@ export async function connect(sources: ResolvedSource[], audit: AuditSink = null
 export function errorOf(result: CallToolResult): { code: string; message: string; hint: string } | undefined {
   if (!result.isError) return undefined;
   const first = result.content[0];
-  return JSON.parse(first && first.type === 'text' ? first.text : '{}') as { code: string; message: string; hint: string };
+  return JSON.parse(first && first.type === 'text' ? first.text : '{}') as {
+    code: string;
+    message: string;
+    hint: string;
+  };
 }

@@ -27,7 +27,9 @@ export async function mysqlFeatureOn(feature: MysqlFeature): Promise<boolean | u
 export async function skipUnlessMysqlFeature(feature: MysqlFeature): Promise<boolean> {
   const on = await mysqlFeatureOn(feature);
   if (on !== false || process.env.CI) return false;
-  process.stderr.write(`[skip] MariaDB ${feature}=ON tests: the server has ${feature} off (scripts/test-databases.sh turns it on, as root)\n`);
+  process.stderr.write(
+    `[skip] MariaDB ${feature}=ON tests: the server has ${feature} off (scripts/test-databases.sh turns it on, as root)\n`,
+  );
   return true;
 }
 
@@ -49,5 +51,6 @@ export async function ensureDigestRoom(conn: mysql.Connection): Promise<void> {
     'SELECT (SELECT COUNT(*) FROM performance_schema.events_statements_summary_by_digest) AS used, @@performance_schema_digests_size AS size',
   );
   const { used, size } = (rows as { used: number | string; size: number | string }[])[0]!;
-  if (Number(size) > 0 && Number(used) >= Number(size) - 200) await conn.query('TRUNCATE TABLE performance_schema.events_statements_summary_by_digest');
+  if (Number(size) > 0 && Number(used) >= Number(size) - 200)
+    await conn.query('TRUNCATE TABLE performance_schema.events_statements_summary_by_digest');
 }

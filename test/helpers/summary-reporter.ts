@@ -14,9 +14,21 @@
  *   above found.
  * "skipped" is only what was skipped on purpose: it.skip/todo, a name filter, ctx.skip().
  */
-import { experimental_getRunnerTask, type Reporter, type SerializedError, type TestCase, type TestModule, type TestRunEndReason, type TestSuite } from 'vitest/node';
+import {
+  experimental_getRunnerTask,
+  type Reporter,
+  type SerializedError,
+  type TestCase,
+  type TestModule,
+  type TestRunEndReason,
+  type TestSuite,
+} from 'vitest/node';
 
-export interface Counts { passed: number; failed: number; skipped: number }
+export interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
 
 /** The nearest suite or module around a test that failed by itself, if any. */
 function failedAround(test: TestCase): TestSuite | TestModule | undefined {
@@ -34,7 +46,11 @@ function stoppedByFailure(test: TestCase): TestSuite | TestModule | undefined {
   return failedAround(test);
 }
 
-export function summarize(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): Counts {
+export function summarize(
+  testModules: ReadonlyArray<TestModule>,
+  unhandledErrors: ReadonlyArray<SerializedError>,
+  reason: TestRunEndReason,
+): Counts {
   const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
   for (const mod of testModules) {
     const carried = new Set<TestSuite | TestModule>();
@@ -42,7 +58,8 @@ export function summarize(testModules: ReadonlyArray<TestModule>, unhandledError
       const { state } = test.result();
       if (state === 'passed') counts.passed++;
       else if (state === 'failed') counts.failed++;
-      else if (state === 'pending') counts.failed++; // never finished
+      else if (state === 'pending')
+        counts.failed++; // never finished
       else {
         const cause = stoppedByFailure(test);
         if (cause) {
@@ -51,7 +68,8 @@ export function summarize(testModules: ReadonlyArray<TestModule>, unhandledError
         } else counts.skipped++;
       }
     }
-    for (const entity of [mod, ...mod.children.allSuites()]) if (entity.errors().length > 0 && !carried.has(entity)) counts.failed++;
+    for (const entity of [mod, ...mod.children.allSuites()])
+      if (entity.errors().length > 0 && !carried.has(entity)) counts.failed++;
   }
   counts.failed += unhandledErrors.length;
   if (reason !== 'passed' && counts.failed === 0) counts.failed = 1;
@@ -59,7 +77,11 @@ export function summarize(testModules: ReadonlyArray<TestModule>, unhandledError
 }
 
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>,
+    reason: TestRunEndReason,
+  ): void {
     const counts = summarize(testModules, unhandledErrors, reason);
     process.stdout.write(`\nTests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
   }

@@ -11,8 +11,18 @@ import type { EngineName } from '../../src/engines/registry.js';
 
 interface Out {
   summary: string;
-  findings: { code: string; severity: string; message: string; node: string; evidence: Record<string, unknown>; fix: string }[];
-  plan: { analyzed: boolean; nodes: { op: string; label: string; relation?: string; est_rows?: number; actual_rows?: number }[] };
+  findings: {
+    code: string;
+    severity: string;
+    message: string;
+    node: string;
+    evidence: Record<string, unknown>;
+    fix: string;
+  }[];
+  plan: {
+    analyzed: boolean;
+    nodes: { op: string; label: string; relation?: string; est_rows?: number; actual_rows?: number }[];
+  };
 }
 
 const out = (r: CallToolResult) => r.structuredContent as unknown as Out;
@@ -74,7 +84,11 @@ for (const engine of ['postgres', 'mysql', 'sqlite'] as const) {
       expect(codes(fine), text(fine)).toEqual([]);
       expect(out(fine).summary).toMatch(/^No problems found/);
       expect(out(fine).plan.nodes.some((n) => n.op === 'index_scan' || n.op === 'bitmap_scan')).toBe(true);
-      await scratch.exec(engine === 'mysql' ? `DROP INDEX orders_customer ON ${t}` : `DROP INDEX ${engine === 'postgres' ? `${scratch.schema}.` : ''}orders_customer`);
+      await scratch.exec(
+        engine === 'mysql'
+          ? `DROP INDEX orders_customer ON ${t}`
+          : `DROP INDEX ${engine === 'postgres' ? `${scratch.schema}.` : ''}orders_customer`,
+      );
     });
 
     it('finds a large sort with no index in its order', async () => {
@@ -117,11 +131,17 @@ describe.skipIf(skipPg)('analyze_query on PostgreSQL: analyzed plans and writes'
   beforeAll(async () => {
     scratch = await SERVERS.postgres.scratch();
     const s = scratch.schema;
-    await scratch.exec(`CREATE TABLE ${s}.events (id serial PRIMARY KEY, kind int, payload text) WITH (autovacuum_enabled = false)`);
-    await scratch.exec(`INSERT INTO ${s}.events (kind, payload) SELECT g % 1000, md5(g::text) FROM generate_series(1, 1000) g`);
+    await scratch.exec(
+      `CREATE TABLE ${s}.events (id serial PRIMARY KEY, kind int, payload text) WITH (autovacuum_enabled = false)`,
+    );
+    await scratch.exec(
+      `INSERT INTO ${s}.events (kind, payload) SELECT g % 1000, md5(g::text) FROM generate_series(1, 1000) g`,
+    );
     await scratch.exec(`ANALYZE ${s}.events`);
     // after the statistics were taken, 100,000 rows of one kind: the planner still thinks kind=7 is rare
-    await scratch.exec(`INSERT INTO ${s}.events (kind, payload) SELECT 7, md5(g::text) FROM generate_series(1, 100000) g`);
+    await scratch.exec(
+      `INSERT INTO ${s}.events (kind, payload) SELECT 7, md5(g::text) FROM generate_series(1, 100000) g`,
+    );
     mcp = await connect([scratch.source()]);
   }, 60_000);
 
@@ -131,7 +151,11 @@ describe.skipIf(skipPg)('analyze_query on PostgreSQL: analyzed plans and writes'
   });
 
   it('names the table whose statistics are stale when estimates are off by 10x or more', async () => {
-    const res = await mcp.call('analyze_query', { sql: `SELECT count(*) FROM ${scratch.schema}.events WHERE kind = $1`, params: [7], analyze: true });
+    const res = await mcp.call('analyze_query', {
+      sql: `SELECT count(*) FROM ${scratch.schema}.events WHERE kind = $1`,
+      params: [7],
+      analyze: true,
+    });
     expect(res.isError, text(res)).toBeFalsy();
     expect(out(res).plan.analyzed).toBe(true);
     const off = out(res).findings.find((f) => f.code === 'ESTIMATE_OFF');
@@ -153,7 +177,9 @@ describe.skipIf(skipPg)('analyze_query on PostgreSQL: analyzed plans and writes'
   });
 
   it('still refuses DDL and more than one statement', async () => {
-    expect(errorOf(await mcp.call('analyze_query', { sql: `DROP TABLE ${scratch.schema}.events` }))?.code).toBe('READ_ONLY_VIOLATION');
+    expect(errorOf(await mcp.call('analyze_query', { sql: `DROP TABLE ${scratch.schema}.events` }))?.code).toBe(
+      'READ_ONLY_VIOLATION',
+    );
     expect(errorOf(await mcp.call('analyze_query', { sql: `SELECT 1; SELECT 2` }))?.code).toBe('MULTIPLE_STATEMENTS');
     expect(await scratch.scalar(`SELECT count(*) FROM ${scratch.schema}.events`)).toBe('101000');
   });

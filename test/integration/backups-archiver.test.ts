@@ -52,21 +52,30 @@ describe.skipIf(skip)('check_backups and the WAL archiver', () => {
     expect(left).toEqual([]);
   });
 
-  it('reports a failing archive_command with the archiver\'s evidence', async () => {
+  it("reports a failing archive_command with the archiver's evidence", async () => {
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
     const mode = (await admin.query<{ archive_mode: string }>('SHOW archive_mode')).rows[0]!.archive_mode;
     expect(mode, 'scripts/test-databases.sh turns archive_mode on').toBe('on');
-    const original = (await admin.query<{ setting: string }>(`SELECT setting FROM pg_file_settings WHERE name = 'archive_command' AND applied`)).rows[0]?.setting;
+    const original = (
+      await admin.query<{ setting: string }>(
+        `SELECT setting FROM pg_file_settings WHERE name = 'archive_command' AND applied`,
+      )
+    ).rows[0]?.setting;
     try {
-      const failedBefore = Number((await admin.query<{ n: string }>('SELECT failed_count AS n FROM pg_stat_archiver')).rows[0]!.n);
+      const failedBefore = Number(
+        (await admin.query<{ n: string }>('SELECT failed_count AS n FROM pg_stat_archiver')).rows[0]!.n,
+      );
       await admin.query(`ALTER SYSTEM SET archive_command = 'false'`);
       await admin.query('SELECT pg_reload_conf()');
       await new Promise((r) => setTimeout(r, 300));
       await admin.query('CREATE TEMP TABLE wal_nudge AS SELECT 1 AS x'); // a small write, not in the source
       await admin.query('SELECT pg_switch_wal()');
       const deadline = Date.now() + 20_000;
-      while (Number((await admin.query<{ n: string }>('SELECT failed_count AS n FROM pg_stat_archiver')).rows[0]!.n) <= failedBefore) {
+      while (
+        Number((await admin.query<{ n: string }>('SELECT failed_count AS n FROM pg_stat_archiver')).rows[0]!.n) <=
+        failedBefore
+      ) {
         if (Date.now() > deadline) throw new Error('the archiver did not fail within 20 s');
         await new Promise((r) => setTimeout(r, 250));
       }
@@ -76,9 +85,16 @@ describe.skipIf(skip)('check_backups and the WAL archiver', () => {
       const archiver = check(out, 'wal_archiver')!;
       expect(archiver.status).toBe('fail');
       expect(archiver.message).toMatch(/WAL archiving is failing: the archiver failed \d+ times, last on [0-9A-F]{24}/);
-      expect(archiver.evidence).toMatchObject({ failed_count: expect.any(Number), last_failed_wal: expect.stringMatching(/^[0-9A-F]{24}$/), last_failed_time: expect.any(String) });
+      expect(archiver.evidence).toMatchObject({
+        failed_count: expect.any(Number),
+        last_failed_wal: expect.stringMatching(/^[0-9A-F]{24}$/),
+        last_failed_time: expect.any(String),
+      });
       expect(archiver.evidence.failed_count as number).toBeGreaterThan(failedBefore);
-      expect(check(out, 'archive_mode')).toMatchObject({ status: 'ok', evidence: expect.objectContaining({ archive_command: 'false' }) });
+      expect(check(out, 'archive_mode')).toMatchObject({
+        status: 'ok',
+        evidence: expect.objectContaining({ archive_command: 'false' }),
+      });
     } finally {
       if (original) await admin.query(`ALTER SYSTEM SET archive_command = '${original.replace(/'/g, "''")}'`);
       else await admin.query('ALTER SYSTEM RESET archive_command');

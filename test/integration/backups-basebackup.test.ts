@@ -14,9 +14,19 @@ import { PG_URL, skipUnlessReachable } from '../helpers/databases.js';
 import { connect, errorOf, type Harness } from '../helpers/mcp.js';
 import { sourceWithBackups, tempStateDir } from './backups.fixtures.js';
 
-const BIN = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort().reverse().map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => fs.existsSync(`${d}/initdb`)) : undefined;
+const BIN = fs.existsSync('/usr/lib/postgresql')
+  ? fs
+      .readdirSync('/usr/lib/postgresql')
+      .sort()
+      .reverse()
+      .map((v) => `/usr/lib/postgresql/${v}/bin`)
+      .find((d) => fs.existsSync(`${d}/initdb`))
+  : undefined;
 const canRun = BIN !== undefined && process.getuid?.() === 0 && spawnSync('id', ['postgres']).status === 0;
-if (!canRun) process.stderr.write('[skip] base backup test: needs root, a postgres OS user and initdb (Debian PostgreSQL packages)\n');
+if (!canRun)
+  process.stderr.write(
+    '[skip] base backup test: needs root, a postgres OS user and initdb (Debian PostgreSQL packages)\n',
+  );
 const skip = (await skipUnlessReachable('postgres')) || !canRun;
 
 function asPostgres(script: string): void {
@@ -33,12 +43,14 @@ describe.skipIf(skip)('check_backups and a base backup in the backup dir', () =>
   beforeAll(async () => {
     fs.chmodSync(work, 0o777);
     const data = path.join(work, 'data');
-    asPostgres([
-      `${BIN}/initdb -D ${data} --auth=trust -U postgres >/dev/null`,
-      `${BIN}/pg_ctl -D ${data} -o "-p 5499 -k ${work} -c listen_addresses= -c shared_buffers=16MB" -l ${work}/log -w start >/dev/null`,
-      `${BIN}/pg_basebackup -D ${work}/base -h ${work} -p 5499 -U postgres -Xstream; rc=$?`,
-      `${BIN}/pg_ctl -D ${data} -m immediate stop >/dev/null; exit $rc`,
-    ].join(' && '));
+    asPostgres(
+      [
+        `${BIN}/initdb -D ${data} --auth=trust -U postgres >/dev/null`,
+        `${BIN}/pg_ctl -D ${data} -o "-p 5499 -k ${work} -c listen_addresses= -c shared_buffers=16MB" -l ${work}/log -w start >/dev/null`,
+        `${BIN}/pg_basebackup -D ${work}/base -h ${work} -p 5499 -U postgres -Xstream; rc=$?`,
+        `${BIN}/pg_ctl -D ${data} -m immediate stop >/dev/null; exit $rc`,
+      ].join(' && '),
+    );
     fs.mkdirSync(path.dirname(base), { recursive: true });
     fs.renameSync(path.join(work, 'base'), base);
     mcp = await connect([sourceWithBackups(PG_URL, { dir: 'backups', max_age_hours: 24 })], undefined, { stateDir });
@@ -53,16 +65,26 @@ describe.skipIf(skip)('check_backups and a base backup in the backup dir', () =>
   async function checks() {
     const res = await mcp.call('check_backups', {});
     expect(errorOf(res)).toBeUndefined();
-    return (res.structuredContent as { checks: { id: string; status: string; message: string; evidence: Record<string, unknown> }[] }).checks;
+    return (
+      res.structuredContent as {
+        checks: { id: string; status: string; message: string; evidence: Record<string, unknown> }[];
+      }
+    ).checks;
   }
 
   it('accepts a base backup that matches its backup_manifest, and gives the point-in-time-recovery window', async () => {
     const found = await checks();
-    expect(found.find((c) => c.id === 'base_backup')).toMatchObject({ status: 'ok', message: expect.stringContaining('pg_verifybackup accepts base backup base-1'), evidence: expect.objectContaining({ base_backup: 'base-1' }) });
-    expect(found.find((c) => c.id === 'pitr_window')).toMatchObject({ message: expect.stringContaining('point-in-time recovery possible from') });
+    expect(found.find((c) => c.id === 'base_backup')).toMatchObject({
+      status: 'ok',
+      message: expect.stringContaining('pg_verifybackup accepts base backup base-1'),
+      evidence: expect.objectContaining({ base_backup: 'base-1' }),
+    });
+    expect(found.find((c) => c.id === 'pitr_window')).toMatchObject({
+      message: expect.stringContaining('point-in-time recovery possible from'),
+    });
   });
 
-  it('fails a base backup whose files no longer match, with pg_verifybackup\'s words', async () => {
+  it("fails a base backup whose files no longer match, with pg_verifybackup's words", async () => {
     fs.appendFileSync(path.join(base, 'PG_VERSION'), 'tampered\n');
     const found = await checks();
     const check = found.find((c) => c.id === 'base_backup')!;

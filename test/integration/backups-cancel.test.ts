@@ -22,7 +22,7 @@ describe.skipIf(await skipUnlessReachable('postgres'))('cancelling create_backup
 
   it('stops the dump and leaves no file behind', async () => {
     src = await pgBackupSource();
-    await src.exec("CREATE TABLE big AS SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 600000) g");
+    await src.exec('CREATE TABLE big AS SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 600000) g');
     mcp = await connect([sourceWithBackups(src.dsn, { dir: 'backups', max_age_hours: 24 })], undefined, { stateDir });
     const abort = new AbortController();
     const progress: string[] = [];
@@ -30,14 +30,22 @@ describe.skipIf(await skipUnlessReachable('postgres'))('cancelling create_backup
       progress.push(p.message ?? '');
       abort.abort();
     };
-    await expect(mcp.client.callTool({ name: 'create_backup', arguments: {} }, undefined, { signal: abort.signal, onprogress })).rejects.toThrow(/abort/i);
+    await expect(
+      mcp.client.callTool({ name: 'create_backup', arguments: {} }, undefined, { signal: abort.signal, onprogress }),
+    ).rejects.toThrow(/abort/i);
     expect(progress[0]).toBe('pg_dump: public.big');
     const dir = path.join(stateDir, 'backups');
     // let the server notice, stop pg_dump and clean up: poll (a loaded machine may take a while) rather than sleep a fixed time
     const left = () => (fs.existsSync(dir) ? fs.readdirSync(dir) : []);
-    for (const end = Date.now() + 15_000; left().length > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+    for (const end = Date.now() + 15_000; left().length > 0 && Date.now() < end;)
+      await new Promise((r) => setTimeout(r, 100));
     expect(left()).toEqual([]);
-    const checked = (await mcp.call('check_backups', {})).structuredContent as { checks: { id: string; status: string }[] };
-    expect(checked.checks.find((c) => c.id === 'newest_backup')?.status ?? checked.checks.find((c) => c.id === 'backup_dir')?.status).toBe('fail');
+    const checked = (await mcp.call('check_backups', {})).structuredContent as {
+      checks: { id: string; status: string }[];
+    };
+    expect(
+      checked.checks.find((c) => c.id === 'newest_backup')?.status ??
+        checked.checks.find((c) => c.id === 'backup_dir')?.status,
+    ).toBe('fail');
   });
 });

@@ -13,7 +13,13 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PG_URL, skipUnlessReachable } from '../helpers/databases.js';
 import { connect, errorOf, type Harness } from '../helpers/mcp.js';
-import { mysqlBackupSource, pgBackupSource, sourceWithBackups, sqliteBackupSource, tempStateDir } from './backups.fixtures.js';
+import {
+  mysqlBackupSource,
+  pgBackupSource,
+  sourceWithBackups,
+  sqliteBackupSource,
+  tempStateDir,
+} from './backups.fixtures.js';
 
 const harnesses: Harness[] = [];
 afterAll(async () => {
@@ -43,13 +49,22 @@ describe.skipIf(await skipUnlessReachable('mysql'))('a MariaDB dump that leaves 
       fs.mkdirSync(dir);
       const database = new URL(src.dsn).pathname.slice(1);
       // --databases writes CREATE DATABASE and USE `<source>`: fed to the client it would restore into the source itself.
-      const dump = spawnSync('mariadb-dump', ['--no-defaults', '-h127.0.0.1', '-uroot', '--single-transaction', '--add-drop-table', '--databases', database], { encoding: 'utf8' });
+      const dump = spawnSync(
+        'mariadb-dump',
+        ['--no-defaults', '-h127.0.0.1', '-uroot', '--single-transaction', '--add-drop-table', '--databases', database],
+        { encoding: 'utf8' },
+      );
       expect(dump.status).toBe(0);
-      fs.writeFileSync(path.join(dir, 'shop-all.sql'), dump.stdout.replace(/INSERT INTO `customers` VALUES \(1,/, 'INSERT INTO `customers` VALUES (1000001,'));
+      fs.writeFileSync(
+        path.join(dir, 'shop-all.sql'),
+        dump.stdout.replace(/INSERT INTO `customers` VALUES \(1,/, 'INSERT INTO `customers` VALUES (1000001,'),
+      );
       const mcp = await harness(src.dsn, { dir: 'backups', max_age_hours: 24 }, stateDir);
       const out = await ok(mcp, 'verify_backup', { backup: 'shop-all.sql' });
       expect(out.status).toBe('failed');
-      expect(out.reason).toMatch(/would not stay in the scratch schema.*line \d+ switches to, creates or drops a database: (CREATE DATABASE|USE)/s);
+      expect(out.reason).toMatch(
+        /would not stay in the scratch schema.*line \d+ switches to, creates or drops a database: (CREATE DATABASE|USE)/s,
+      );
       expect(await src.fingerprint()).toBe(before);
       expect(await src.scratchLeft()).toEqual([]);
     } finally {
@@ -66,13 +81,17 @@ describe.skipIf(await skipUnlessReachable('mysql'))('MariaDB dumps that would wr
     const database = new URL(src.dsn).pathname.slice(1);
     try {
       // Created with its database name, the trigger is dumped that way: restored, it would land in the source.
-      await src.exec(`CREATE TRIGGER ${database}.orders_guard BEFORE INSERT ON ${database}.orders FOR EACH ROW SET NEW.note = NEW.note`);
+      await src.exec(
+        `CREATE TRIGGER ${database}.orders_guard BEFORE INSERT ON ${database}.orders FOR EACH ROW SET NEW.note = NEW.note`,
+      );
       const before = await src.fingerprint();
       const mcp = await harness(src.dsn, { dir: 'backups', max_age_hours: 24 }, stateDir);
       await ok(mcp, 'create_backup');
       const out = await ok(mcp, 'verify_backup');
       expect(out.status).toBe('failed');
-      expect(out.reason).toMatch(/would not stay in the scratch schema.*writes to a table, view or trigger in a named database/s);
+      expect(out.reason).toMatch(
+        /would not stay in the scratch schema.*writes to a table, view or trigger in a named database/s,
+      );
       expect(await src.fingerprint()).toBe(before);
       expect(await src.scratchLeft()).toEqual([]);
     } finally {
@@ -89,7 +108,9 @@ describe.skipIf(await skipUnlessReachable('mysql'))('MariaDB dumps that would wr
       const mcp = await harness(src.dsn, { dir: 'backups', max_age_hours: 24 }, stateDir);
       const created = await ok(mcp, 'create_backup');
       const file = created.path as string;
-      const text = fs.readFileSync(file, 'utf8').replace(/^\/\*M!999999\\- enable the sandbox mode \*\/ ?\n/, '') // an attacker leaves out MariaDB's own guard
+      const text = fs
+        .readFileSync(file, 'utf8')
+        .replace(/^\/\*M!999999\\- enable the sandbox mode \*\/ ?\n/, '') // an attacker leaves out MariaDB's own guard
         .replace(/^(DROP TABLE IF EXISTS `customers`;)$/m, `$1\n\\! touch ${marker}\nsystem touch ${marker}`);
       fs.writeFileSync(file, text);
       fs.rmSync(`${file}.manifest.json`);
@@ -123,7 +144,11 @@ describe.skipIf(await skipUnlessReachable('postgres'))('a least-privilege read-o
       const created = await ok(plain, 'create_backup');
       expect(created.row_count_total).toBe(6300);
       const refused = errorOf(await plain.call('verify_backup', {}));
-      expect(refused).toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringMatching(/cannot create the scratch database dba_bk_/), hint: expect.stringContaining('backups.scratch_dsn') });
+      expect(refused).toMatchObject({
+        code: 'PERMISSION_DENIED',
+        message: expect.stringMatching(/cannot create the scratch database dba_bk_/),
+        hint: expect.stringContaining('backups.scratch_dsn'),
+      });
 
       const withScratch = await harness(dsn, { dir: 'backups', max_age_hours: 24, scratch_dsn: PG_URL }, stateDir);
       expect(await ok(withScratch, 'verify_backup')).toMatchObject({ status: 'verified', tables_matched: 4 });
@@ -145,7 +170,7 @@ describe('a SQLite source in WAL mode', () => {
     const file = new URL(src.dsn.replace('sqlite://', 'file://')).pathname;
     const writer = new Database(file);
     writer.pragma('wal_autocheckpoint = 0');
-    writer.exec("INSERT INTO customers SELECT id + 5000, name, country FROM customers WHERE id <= 250");
+    writer.exec('INSERT INTO customers SELECT id + 5000, name, country FROM customers WHERE id <= 250');
     const stateDir = tempStateDir();
     try {
       expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(0);
@@ -154,7 +179,13 @@ describe('a SQLite source in WAL mode', () => {
       expect(created.tables).toContainEqual({ table: 'customers', rows: 1250 });
       expect(await ok(mcp, 'verify_backup')).toMatchObject({ status: 'verified', rows_restored: 6250 });
       const checked = await ok(mcp, 'check_backups');
-      expect(checked.checks).toContainEqual(expect.objectContaining({ id: 'journal_mode', status: 'ok', message: expect.stringContaining('journal_mode is wal') }));
+      expect(checked.checks).toContainEqual(
+        expect.objectContaining({
+          id: 'journal_mode',
+          status: 'ok',
+          message: expect.stringContaining('journal_mode is wal'),
+        }),
+      );
     } finally {
       writer.close();
       await src.drop();

@@ -54,16 +54,22 @@ export async function pgBackupSource(): Promise<BackupSource> {
     dsn,
     exec: async (sql) => void (await db.query(sql)),
     async fingerprint() {
-      const { rows } = await db.query<{ t: string }>(`SELECT format('%I.%I', schemaname, tablename) AS t FROM pg_tables WHERE schemaname NOT IN ('pg_catalog','information_schema') ORDER BY 1`);
+      const { rows } = await db.query<{ t: string }>(
+        `SELECT format('%I.%I', schemaname, tablename) AS t FROM pg_tables WHERE schemaname NOT IN ('pg_catalog','information_schema') ORDER BY 1`,
+      );
       const parts: string[] = [];
       for (const { t } of rows) {
-        const r = await db.query<{ n: string; h: string | null }>(`SELECT count(*) AS n, md5(string_agg(x::text, '|' ORDER BY x::text)) AS h FROM ${t} x`);
+        const r = await db.query<{ n: string; h: string | null }>(
+          `SELECT count(*) AS n, md5(string_agg(x::text, '|' ORDER BY x::text)) AS h FROM ${t} x`,
+        );
         parts.push(`${t}:${r.rows[0]!.n}:${r.rows[0]!.h}`);
       }
       return parts.join('\n');
     },
     async scratchLeft() {
-      const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'dba\\_bk\\_%' AND datname NOT LIKE 'dba\\_bk\\_src\\_%'`);
+      const { rows } = await admin.query<{ datname: string }>(
+        `SELECT datname FROM pg_database WHERE datname LIKE 'dba\\_bk\\_%' AND datname NOT LIKE 'dba\\_bk\\_src\\_%'`,
+      );
       return rows.map((r) => r.datname);
     },
     async drop() {
@@ -95,14 +101,20 @@ export async function mysqlBackupSource(): Promise<BackupSource> {
     dsn,
     exec: async (sql) => void (await db.query(sql)),
     async fingerprint() {
-      const [tables] = await db.query(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1`);
+      const [tables] = await db.query(
+        `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1`,
+      );
       const names = (tables as { t: string }[]).map((r) => r.t);
       const [sums] = await db.query(`CHECKSUM TABLE ${names.map((n) => `\`${n}\``).join(', ')} EXTENDED`);
-      const [counts] = await db.query(names.map((n) => `SELECT '${n}' AS t, count(*) AS n FROM \`${n}\``).join(' UNION ALL '));
+      const [counts] = await db.query(
+        names.map((n) => `SELECT '${n}' AS t, count(*) AS n FROM \`${n}\``).join(' UNION ALL '),
+      );
       return JSON.stringify([sums, counts]);
     },
     async scratchLeft() {
-      const [rows] = await admin.query(`SELECT schema_name AS s FROM information_schema.schemata WHERE schema_name LIKE 'dba\\_bk\\_%' AND schema_name NOT LIKE 'dba\\_bk\\_src\\_%'`);
+      const [rows] = await admin.query(
+        `SELECT schema_name AS s FROM information_schema.schemata WHERE schema_name LIKE 'dba\\_bk\\_%' AND schema_name NOT LIKE 'dba\\_bk\\_src\\_%'`,
+      );
       return (rows as { s: string }[]).map((r) => r.s);
     },
     async drop() {
@@ -140,7 +152,9 @@ export async function sqliteBackupSource(opts: { wal?: boolean } = {}): Promise<
     },
     async fingerprint() {
       const ro = new Database(file, { readonly: true });
-      const content = ['customers', 'orders', 'empty_table'].map((t) => JSON.stringify(ro.prepare(`SELECT * FROM ${t} ORDER BY 1`).all())).join('|');
+      const content = ['customers', 'orders', 'empty_table']
+        .map((t) => JSON.stringify(ro.prepare(`SELECT * FROM ${t} ORDER BY 1`).all()))
+        .join('|');
       ro.close();
       return `${createHash('sha256').update(fs.readFileSync(file)).digest('hex')}:${createHash('sha256').update(content).digest('hex')}`;
     },
@@ -149,10 +163,18 @@ export async function sqliteBackupSource(opts: { wal?: boolean } = {}): Promise<
   };
 }
 
-export const BACKUP_SOURCES: Record<EngineName, () => Promise<BackupSource>> = { postgres: pgBackupSource, mysql: mysqlBackupSource, sqlite: () => sqliteBackupSource() };
+export const BACKUP_SOURCES: Record<EngineName, () => Promise<BackupSource>> = {
+  postgres: pgBackupSource,
+  mysql: mysqlBackupSource,
+  sqlite: () => sqliteBackupSource(),
+};
 
 /** A ResolvedSource with a backups section, through the real config loader. */
-export function sourceWithBackups(dsn: string, backups: Record<string, unknown> | undefined, id = 'shop'): ResolvedSource {
+export function sourceWithBackups(
+  dsn: string,
+  backups: Record<string, unknown> | undefined,
+  id = 'shop',
+): ResolvedSource {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-bk-cfg-'));
   const file = path.join(dir, 'config.json');
   fs.writeFileSync(file, JSON.stringify({ sources: [{ id, dsn, ...(backups ? { backups } : {}) }] }));

@@ -15,7 +15,6 @@ interface Report {
   readonly_login_ddl: string;
 }
 
-
 const report = (r: CallToolResult) => {
   expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
   return r.structuredContent as unknown as Report;
@@ -51,7 +50,10 @@ describe.skipIf(skipPg)('check_security on PostgreSQL', () => {
     const cols = r.sensitive_columns.filter((c) => c.table === 'customers').map((c) => c.column);
     expect(cols).toEqual(['full_name', 'email', 'password_hash']);
     expect(r.sensitive_columns.some((c) => c.table === 'orders')).toBe(false);
-    expect(finding(r, 'rls_off_sensitive_tables')?.evidence.tables).toContainEqual({ table: 'public.customers', sensitive_columns: ['full_name', 'email', 'password_hash'] });
+    expect(finding(r, 'rls_off_sensitive_tables')?.evidence.tables).toContainEqual({
+      table: 'public.customers',
+      sensitive_columns: ['full_name', 'email', 'password_hash'],
+    });
   });
 
   it('reports trust authentication and SSL off on this test server, and gives the least-privilege DDL for this database', async () => {
@@ -86,9 +88,14 @@ describe.skipIf(skipMysql)('check_security on MariaDB', () => {
 
   it('reports the passwordless root login over TCP, no TLS, sensitive columns, and the DDL for this database', async () => {
     const r = report(await h.call('check_security', {}));
-    expect(finding(r, 'logins_without_password')?.evidence.accounts).toContainEqual({ account: "'root'@'127.0.0.1'", plugin: 'mysql_native_password' });
+    expect(finding(r, 'logins_without_password')?.evidence.accounts).toContainEqual({
+      account: "'root'@'127.0.0.1'",
+      plugin: 'mysql_native_password',
+    });
     expect(finding(r, 'ssl_off')).toBeDefined();
-    expect(r.sensitive_columns.filter((c) => c.schema === staged.database).map((c) => `${c.table}.${c.column}`)).toEqual(['customers.email', 'customers.password_hash']);
+    expect(
+      r.sensitive_columns.filter((c) => c.schema === staged.database).map((c) => `${c.table}.${c.column}`),
+    ).toEqual(['customers.email', 'customers.password_hash']);
     expect(finding(r, 'no_row_level_security')).toBeDefined();
     expect(r.readonly_login_ddl).toContain(`GRANT SELECT, SHOW VIEW ON \`${staged.database}\`.* TO 'dba_mcp'@'%';`);
   });
@@ -111,7 +118,10 @@ describe('check_security on SQLite', () => {
     const r = report(await h.call('check_security', {}));
     expect(finding(r, 'file_world_readable')).toMatchObject({ severity: 'warning', evidence: { mode: '0644' } });
     expect(finding(r, 'no_logins')).toBeDefined();
-    expect(r.sensitive_columns.map((c) => `${c.table}.${c.column}`)).toEqual(['customers.email', 'customers.password_hash']);
+    expect(r.sensitive_columns.map((c) => `${c.table}.${c.column}`)).toEqual([
+      'customers.email',
+      'customers.password_hash',
+    ]);
     expect(r.readonly_login_ddl).toContain('no logins');
   });
 

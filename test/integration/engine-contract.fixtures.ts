@@ -12,7 +12,11 @@ export interface Dialect {
 }
 
 const orderRows = (s: string) =>
-  Array.from({ length: 30 }, (_, i) => `INSERT INTO ${s}.orders (id, customer_id, status, total) VALUES (${i + 1}, ${(i % 3) + 1}, '${i % 5 === 0 ? 'open' : 'done'}', ${i + 1}.25)`);
+  Array.from(
+    { length: 30 },
+    (_, i) =>
+      `INSERT INTO ${s}.orders (id, customer_id, status, total) VALUES (${i + 1}, ${(i % 3) + 1}, '${i % 5 === 0 ? 'open' : 'done'}', ${i + 1}.25)`,
+  );
 
 const customers = (s: string) => [
   `INSERT INTO ${s}.customers (id, email, name) VALUES (1, 'a@example.com', 'Ann'), (2, 'b@example.com', 'Bob'), (3, 'c@example.com', NULL)`,
@@ -27,12 +31,30 @@ export const DIALECTS: Record<EngineName, Dialect> = {
       `CREATE INDEX orders_open ON ${s}.orders (id) INCLUDE (total) WHERE status = 'open'`,
       `CREATE INDEX customers_lower_email ON ${s}.customers (lower(email))`,
       `CREATE VIEW ${s}.open_orders AS SELECT * FROM ${s}.orders WHERE status = 'open'`,
-      ...customers(s), ...orderRows(s),
-      `ANALYZE ${s}.customers`, `ANALYZE ${s}.orders`,
+      ...customers(s),
+      ...orderRows(s),
+      `ANALYZE ${s}.customers`,
+      `ANALYZE ${s}.orders`,
     ],
     values: `SELECT 9007199254740993::bigint AS big, 12345678901234567890.125::numeric AS dec, '2025-01-02 03:04:05+00'::timestamptz AS ts, '\\xdeadbeef'::bytea AS bin, NULL::text AS missing, true AS flag, 42 AS small, 1.5::float8 AS f, '{"a": 1}'::jsonb AS doc`,
-    expected: { big: '9007199254740993', dec: '12345678901234567890.125', ts: '2025-01-02 03:04:05+00', bin: '\\xdeadbeef', missing: null, flag: true, small: 42, f: 1.5, doc: '{"a": 1}' },
-    writes: (s) => [`INSERT INTO ${s}.customers (id, email) VALUES (99, 'x@example.com')`, `DELETE FROM ${s}.orders`, `CREATE TABLE ${s}.evil (id int)`, `DROP TABLE ${s}.orders`, `UPDATE ${s}.orders SET total = 0`],
+    expected: {
+      big: '9007199254740993',
+      dec: '12345678901234567890.125',
+      ts: '2025-01-02 03:04:05+00',
+      bin: '\\xdeadbeef',
+      missing: null,
+      flag: true,
+      small: 42,
+      f: 1.5,
+      doc: '{"a": 1}',
+    },
+    writes: (s) => [
+      `INSERT INTO ${s}.customers (id, email) VALUES (99, 'x@example.com')`,
+      `DELETE FROM ${s}.orders`,
+      `CREATE TABLE ${s}.evil (id int)`,
+      `DROP TABLE ${s}.orders`,
+      `UPDATE ${s}.orders SET total = 0`,
+    ],
     param: (n) => `$${n}`,
   },
   mysql: {
@@ -41,12 +63,25 @@ export const DIALECTS: Record<EngineName, Dialect> = {
       `CREATE TABLE ${s}.orders (id int PRIMARY KEY, customer_id bigint NOT NULL, status varchar(10) NOT NULL, total decimal(12,2) NOT NULL, note text, CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES ${s}.customers(id) ON DELETE CASCADE) ENGINE=InnoDB`,
       `CREATE INDEX orders_customer_status ON ${s}.orders (customer_id, status)`,
       `CREATE VIEW ${s}.open_orders AS SELECT * FROM ${s}.orders WHERE status = 'open'`,
-      ...customers(s), ...orderRows(s),
+      ...customers(s),
+      ...orderRows(s),
       `ANALYZE TABLE ${s}.customers, ${s}.orders`,
     ],
     values: `SELECT CAST(9007199254740993 AS UNSIGNED) AS big, CAST('12345678901234567890.125' AS DECIMAL(30,3)) AS \`dec\`, TIMESTAMP '2025-01-02 03:04:05' AS ts, X'DEADBEEF' AS bin, NULL AS missing, 42 AS small, CAST(1.5 AS DOUBLE) AS f`,
-    expected: { big: '9007199254740993', dec: '12345678901234567890.125', ts: '2025-01-02 03:04:05', bin: '0xdeadbeef', missing: null, small: 42, f: 1.5 },
-    writes: (s) => [`INSERT INTO ${s}.customers (id, email) VALUES (99, 'x@example.com')`, `DELETE FROM ${s}.orders`, `UPDATE ${s}.orders SET total = 0`],
+    expected: {
+      big: '9007199254740993',
+      dec: '12345678901234567890.125',
+      ts: '2025-01-02 03:04:05',
+      bin: '0xdeadbeef',
+      missing: null,
+      small: 42,
+      f: 1.5,
+    },
+    writes: (s) => [
+      `INSERT INTO ${s}.customers (id, email) VALUES (99, 'x@example.com')`,
+      `DELETE FROM ${s}.orders`,
+      `UPDATE ${s}.orders SET total = 0`,
+    ],
     param: () => '?',
   },
   sqlite: {
@@ -57,12 +92,27 @@ export const DIALECTS: Record<EngineName, Dialect> = {
       `CREATE INDEX ${s}.orders_open ON orders (id) WHERE status = 'open'`,
       `CREATE INDEX ${s}.customers_lower_email ON customers (lower(email))`,
       `CREATE VIEW ${s}.open_orders AS SELECT * FROM orders WHERE status = 'open'`,
-      ...customers(s), ...orderRows(s),
+      ...customers(s),
+      ...orderRows(s),
       'ANALYZE',
     ],
     values: `SELECT 9007199254740993 AS big, '12345678901234567890.125' AS dec, '2025-01-02 03:04:05' AS ts, x'deadbeef' AS bin, NULL AS missing, 42 AS small, 1.5 AS f`,
-    expected: { big: '9007199254740993', dec: '12345678901234567890.125', ts: '2025-01-02 03:04:05', bin: '0xdeadbeef', missing: null, small: 42, f: 1.5 },
-    writes: (s) => [`INSERT INTO ${s}.customers (id, email) VALUES (99, 'x@example.com')`, `DELETE FROM ${s}.orders`, `CREATE TABLE ${s}.evil (id int)`, `DROP TABLE ${s}.orders`, `UPDATE ${s}.orders SET total = 0`],
+    expected: {
+      big: '9007199254740993',
+      dec: '12345678901234567890.125',
+      ts: '2025-01-02 03:04:05',
+      bin: '0xdeadbeef',
+      missing: null,
+      small: 42,
+      f: 1.5,
+    },
+    writes: (s) => [
+      `INSERT INTO ${s}.customers (id, email) VALUES (99, 'x@example.com')`,
+      `DELETE FROM ${s}.orders`,
+      `CREATE TABLE ${s}.evil (id int)`,
+      `DROP TABLE ${s}.orders`,
+      `UPDATE ${s}.orders SET total = 0`,
+    ],
     param: () => '?',
   },
 };

@@ -51,7 +51,10 @@ for (const name of ENGINE_NAMES) {
     });
 
     it('a failing statement rolls back and comes back as a mapped error', async () => {
-      const err = await change(`INSERT INTO ${t} VALUES (1, 1)`, false).then(() => undefined, (e: unknown) => e as ToolError);
+      const err = await change(`INSERT INTO ${t} VALUES (1, 1)`, false).then(
+        () => undefined,
+        (e: unknown) => e as ToolError,
+      );
       expect(err?.code).toBe('SQL_ERROR');
       expect(Number(await scratch.scalar(`SELECT COUNT(*) AS n FROM ${t}`))).toBe(3);
     });
@@ -59,13 +62,18 @@ for (const name of ENGINE_NAMES) {
     it('DDL: dry run where the engine can roll it back, never where it cannot', async () => {
       const ddl = `CREATE INDEX items_qty ON ${t} (qty)`;
       const result = await change(ddl, true);
-      const indexes = name === 'postgres'
-        ? `SELECT COUNT(*) AS n FROM pg_indexes WHERE schemaname = '${scratch.schema}' AND indexname = 'items_qty'`
-        : name === 'mysql'
-          ? `SELECT COUNT(*) AS n FROM information_schema.statistics WHERE table_schema = '${scratch.schema}' AND index_name = 'items_qty'`
-          : `SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'items_qty'`;
+      const indexes =
+        name === 'postgres'
+          ? `SELECT COUNT(*) AS n FROM pg_indexes WHERE schemaname = '${scratch.schema}' AND indexname = 'items_qty'`
+          : name === 'mysql'
+            ? `SELECT COUNT(*) AS n FROM information_schema.statistics WHERE table_schema = '${scratch.schema}' AND index_name = 'items_qty'`
+            : `SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'items_qty'`;
       if (name === 'mysql') {
-        expect(result).toEqual({ rowsAffected: null, dryRun: 'not-possible', note: expect.stringMatching(/cannot be rolled back/) });
+        expect(result).toEqual({
+          rowsAffected: null,
+          dryRun: 'not-possible',
+          note: expect.stringMatching(/cannot be rolled back/),
+        });
       } else {
         expect(result.dryRun).toBe('rolled-back');
       }

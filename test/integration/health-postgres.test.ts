@@ -26,7 +26,6 @@ const out = <T>(r: CallToolResult) => {
 };
 const check = (r: CallToolResult, id: string) => out<{ checks: Check[] }>(r).checks.find((c) => c.id === id)!;
 
-
 const THRESHOLDS = { health: { idle_in_transaction_s: 0, lock_wait_warn_s: 0, lock_wait_fail_s: 3600 } };
 
 describe.skipIf(skip)('check_health on PostgreSQL with staged problems', () => {
@@ -48,11 +47,20 @@ describe.skipIf(skip)('check_health on PostgreSQL with staged problems', () => {
   it('reports the blocked session: who blocks whom, the lock, the relation and for how long', () => {
     const c = check(report, 'blocking');
     expect(c.status).toBe('warn');
-    const blocked = (c.evidence.blocked as { pid: number; waiting_s: number; wants: { mode: string; locktype: string; relation: string | null }; blocked_by: { pid: number; holds: string; state: string }[] }[]).find((b) => b.pid === staged.waiterPid);
+    const blocked = (
+      c.evidence.blocked as {
+        pid: number;
+        waiting_s: number;
+        wants: { mode: string; locktype: string; relation: string | null };
+        blocked_by: { pid: number; holds: string; state: string }[];
+      }[]
+    ).find((b) => b.pid === staged.waiterPid);
     expect(blocked).toBeDefined();
     expect(blocked!.wants).toMatchObject({ locktype: 'transactionid', mode: 'ShareLock', relation: 'orders' });
     expect(blocked!.waiting_s).toBeGreaterThanOrEqual(0);
-    expect(blocked!.blocked_by).toEqual([expect.objectContaining({ pid: staged.holderPid, holds: 'ExclusiveLock', state: 'idle in transaction' })]);
+    expect(blocked!.blocked_by).toEqual([
+      expect.objectContaining({ pid: staged.holderPid, holds: 'ExclusiveLock', state: 'idle in transaction' }),
+    ]);
     expect(c.evidence.root_blockers).toContain(staged.holderPid);
     expect(c.message).toContain(`pid ${staged.waiterPid} waits`);
     expect(c.fix).toMatch(/terminate_session/);
@@ -61,23 +69,35 @@ describe.skipIf(skip)('check_health on PostgreSQL with staged problems', () => {
   it('reports the idle-in-transaction session, its locks and whom it blocks, as a failure', () => {
     const c = check(report, 'idle_in_transaction');
     expect(c.status).toBe('fail');
-    const s = (c.evidence.sessions as { pid: number; blocking_pids: number[]; locks_held: string[]; last_query: string }[]).find((x) => x.pid === staged.holderPid);
-    expect(s).toMatchObject({ blocking_pids: [staged.waiterPid], last_query: "UPDATE orders SET note = 'held' WHERE id = 1" });
+    const s = (
+      c.evidence.sessions as { pid: number; blocking_pids: number[]; locks_held: string[]; last_query: string }[]
+    ).find((x) => x.pid === staged.holderPid);
+    expect(s).toMatchObject({
+      blocking_pids: [staged.waiterPid],
+      last_query: "UPDATE orders SET note = 'held' WHERE id = 1",
+    });
     expect(s!.locks_held).toContain('RowExclusiveLock on orders');
   });
 
   it('reports the duplicate index with both definitions and the DROP, and the unused one', () => {
     const dup = check(report, 'duplicate_indexes');
     expect(dup.status).toBe('warn');
-    expect(dup.evidence.indexes).toContainEqual(expect.objectContaining({
-      kind: 'duplicate', table: 'public.orders', index: 'orders_customer_idx', covered_by: 'orders_customer_dup',
-      definition: 'CREATE INDEX orders_customer_idx ON public.orders USING btree (customer)',
-      covered_by_definition: 'CREATE INDEX orders_customer_dup ON public.orders USING btree (customer)',
-      drop: 'DROP INDEX CONCURRENTLY "public"."orders_customer_idx";',
-    }));
+    expect(dup.evidence.indexes).toContainEqual(
+      expect.objectContaining({
+        kind: 'duplicate',
+        table: 'public.orders',
+        index: 'orders_customer_idx',
+        covered_by: 'orders_customer_dup',
+        definition: 'CREATE INDEX orders_customer_idx ON public.orders USING btree (customer)',
+        covered_by_definition: 'CREATE INDEX orders_customer_dup ON public.orders USING btree (customer)',
+        drop: 'DROP INDEX CONCURRENTLY "public"."orders_customer_idx";',
+      }),
+    );
     const unused = check(report, 'unused_indexes');
     expect(unused.status).toBe('warn');
-    const names = (unused.evidence.indexes as { index: string; definition: string; scans: number }[]).map((i) => i.index);
+    const names = (unused.evidence.indexes as { index: string; definition: string; scans: number }[]).map(
+      (i) => i.index,
+    );
     expect(names).toContain('orders_status_idx');
     expect(names).not.toContain('orders_pkey');
   });
@@ -85,12 +105,39 @@ describe.skipIf(skip)('check_health on PostgreSQL with staged problems', () => {
   it('reports the sequence near exhaustion against its int4 column', () => {
     const c = check(report, 'sequences');
     expect(c.status).toBe('warn');
-    expect(c.evidence.sequences).toContainEqual(expect.objectContaining({ sequence: 'public.tickets_id_seq', last_value: '2000000000', column: 'tickets.id', column_type: 'integer', limit: '2147483647' }));
+    expect(c.evidence.sequences).toContainEqual(
+      expect.objectContaining({
+        sequence: 'public.tickets_id_seq',
+        last_value: '2000000000',
+        column: 'tickets.id',
+        column_type: 'integer',
+        limit: '2147483647',
+      }),
+    );
   });
 
   it('has every check, each with a status, a message and evidence; overall status is the worst', () => {
     const r = out<{ status: string; checks: Check[] }>(report);
-    expect(r.checks.map((c) => c.id)).toEqual(['connections', 'long_queries', 'idle_in_transaction', 'blocking', 'prepared_transactions', 'deadlocks', 'vacuum', 'analyze', 'xid_wraparound', 'table_bloat', 'index_bloat', 'invalid_indexes', 'duplicate_indexes', 'unused_indexes', 'sequences', 'cache_hit', 'replication', 'replication_slots']);
+    expect(r.checks.map((c) => c.id)).toEqual([
+      'connections',
+      'long_queries',
+      'idle_in_transaction',
+      'blocking',
+      'prepared_transactions',
+      'deadlocks',
+      'vacuum',
+      'analyze',
+      'xid_wraparound',
+      'table_bloat',
+      'index_bloat',
+      'invalid_indexes',
+      'duplicate_indexes',
+      'unused_indexes',
+      'sequences',
+      'cache_hit',
+      'replication',
+      'replication_slots',
+    ]);
     expect(r.status).toBe('fail');
     for (const c of r.checks) expect(c.status, `${c.id}: ${c.message}`).not.toBe('skipped');
     expect(check(report, 'connections').evidence).toMatchObject({ max_connections: expect.any(Number) });
@@ -109,7 +156,11 @@ describe.skipIf(skip)('check_health on PostgreSQL with staged problems', () => {
   });
 
   it('judges by the configured thresholds: under an hour of waiting and idling is fine when the config says so', async () => {
-    const plain = await connect([healthSource(staged.dsn, { health: { idle_in_transaction_s: 3600, lock_wait_warn_s: 3600, lock_wait_fail_s: 7200 } })]);
+    const plain = await connect([
+      healthSource(staged.dsn, {
+        health: { idle_in_transaction_s: 3600, lock_wait_warn_s: 3600, lock_wait_fail_s: 7200 },
+      }),
+    ]);
     try {
       const r = await plain.call('check_health', { checks: ['blocking', 'idle_in_transaction'] });
       expect(check(r, 'blocking').status).toBe('ok');
@@ -133,7 +184,10 @@ describe.skipIf(skip)('check_health on PostgreSQL with staged problems', () => {
       expect(blocking.status).toBe('warn');
       expect(blocking.fix).toContain('pg_monitor');
       const top = (await low.call('top_queries', {})).structuredContent as { available: boolean; note: string };
-      expect(top).toMatchObject({ available: false, note: expect.stringContaining('cannot read shared_preload_libraries') });
+      expect(top).toMatchObject({
+        available: false,
+        note: expect.stringContaining('cannot read shared_preload_libraries'),
+      });
     } finally {
       await low.close();
       await staged.exec(`DROP ROLE ${role}`);
@@ -143,13 +197,29 @@ describe.skipIf(skip)('check_health on PostgreSQL with staged problems', () => {
   it('reports an invalid index (a failed CREATE INDEX CONCURRENTLY) and a redundant prefix index', async () => {
     await staged.exec('CREATE TABLE events (id int, kind text, at timestamptz)');
     await staged.exec("INSERT INTO events VALUES (1, 'a', now()), (1, 'b', now())");
-    await expect(staged.exec('CREATE UNIQUE INDEX CONCURRENTLY events_id_key ON events (id)')).rejects.toThrow(/could not create unique index/);
+    await expect(staged.exec('CREATE UNIQUE INDEX CONCURRENTLY events_id_key ON events (id)')).rejects.toThrow(
+      /could not create unique index/,
+    );
     await staged.exec('CREATE INDEX events_kind_idx ON events (kind)');
     await staged.exec('CREATE INDEX events_kind_at_idx ON events (kind, at)');
     const r = await h.call('check_health', { checks: ['invalid_indexes', 'duplicate_indexes'] });
     const invalid = check(r, 'invalid_indexes');
     expect(invalid.status).toBe('warn');
-    expect(invalid.evidence.indexes).toEqual([{ table: 'public.events', index: 'events_id_key', definition: 'CREATE UNIQUE INDEX events_id_key ON public.events USING btree (id)', reindex: 'REINDEX INDEX CONCURRENTLY "public"."events_id_key";' }]);
-    expect(check(r, 'duplicate_indexes').evidence.indexes).toContainEqual(expect.objectContaining({ kind: 'redundant_prefix', index: 'events_kind_idx', covered_by: 'events_kind_at_idx', covered_by_definition: 'CREATE INDEX events_kind_at_idx ON public.events USING btree (kind, at)' }));
+    expect(invalid.evidence.indexes).toEqual([
+      {
+        table: 'public.events',
+        index: 'events_id_key',
+        definition: 'CREATE UNIQUE INDEX events_id_key ON public.events USING btree (id)',
+        reindex: 'REINDEX INDEX CONCURRENTLY "public"."events_id_key";',
+      },
+    ]);
+    expect(check(r, 'duplicate_indexes').evidence.indexes).toContainEqual(
+      expect.objectContaining({
+        kind: 'redundant_prefix',
+        index: 'events_kind_idx',
+        covered_by: 'events_kind_at_idx',
+        covered_by_definition: 'CREATE INDEX events_kind_at_idx ON public.events USING btree (kind, at)',
+      }),
+    );
   });
 });

@@ -21,7 +21,6 @@ import type { StoredChange } from '../../src/approvals/types.js';
 const skipPg = await skipUnlessReachable('postgres');
 const skipMysql = await skipUnlessReachable('mysql');
 
-
 interface View {
   id: string;
   status: string;
@@ -39,8 +38,24 @@ const view = (r: Awaited<ReturnType<Harness['call']>>) => {
 };
 
 const ENGINES = [
-  { name: 'postgres', skip: skipPg, stage: stagePostgres, cancelSql: (pid: number) => `SELECT pg_cancel_backend(${pid})`, terminateSql: (pid: number) => `SELECT pg_terminate_backend(${pid})`, cancelled: /canceling statement due to user request/, waiterState: 'active' },
-  { name: 'mariadb', skip: skipMysql, stage: stageMysql, cancelSql: (pid: number) => `KILL QUERY ${pid}`, terminateSql: (pid: number) => `KILL ${pid}`, cancelled: /interrupted/i, waiterState: 'active' },
+  {
+    name: 'postgres',
+    skip: skipPg,
+    stage: stagePostgres,
+    cancelSql: (pid: number) => `SELECT pg_cancel_backend(${pid})`,
+    terminateSql: (pid: number) => `SELECT pg_terminate_backend(${pid})`,
+    cancelled: /canceling statement due to user request/,
+    waiterState: 'active',
+  },
+  {
+    name: 'mariadb',
+    skip: skipMysql,
+    stage: stageMysql,
+    cancelSql: (pid: number) => `KILL QUERY ${pid}`,
+    terminateSql: (pid: number) => `KILL ${pid}`,
+    cancelled: /interrupted/i,
+    waiterState: 'active',
+  },
 ] as const;
 
 for (const engine of ENGINES) {
@@ -67,10 +82,11 @@ for (const engine of ENGINES) {
       connect([healthSource(staged.dsn, { mode: 'read-write' })], undefined, {
         stateDir,
         capabilities: { elicitation: {} },
-        setup: (client) => client.setRequestHandler(ElicitRequestSchema, async (req) => {
-          asked.push(req.params);
-          return { action: 'accept', content: { decision } };
-        }),
+        setup: (client) =>
+          client.setRequestHandler(ElicitRequestSchema, async (req) => {
+            asked.push(req.params);
+            return { action: 'accept', content: { decision } };
+          }),
       });
 
     it('cancel_query approved in the dialog cancels the blocked statement, exactly as shown', async () => {
@@ -89,12 +105,25 @@ for (const engine of ENGINES) {
     it('terminate_session approved in the dialog ends the idle-in-transaction blocker, and the blocked statement goes through', async () => {
       harness = await approving('approve');
       const out = view(await harness.call('terminate_session', { pid: staged.holderPid }));
-      expect(out).toMatchObject({ status: 'executed', sql: engine.terminateSql(staged.holderPid), classification: 'admin (TERMINATE SESSION)' });
+      expect(out).toMatchObject({
+        status: 'executed',
+        sql: engine.terminateSql(staged.holderPid),
+        classification: 'admin (TERMINATE SESSION)',
+      });
       expect(out.session).toMatchObject({ pid: staged.holderPid, state: 'idle in transaction' });
-      expect(out.result).toMatchObject({ found: true, done: true, gone_after: true, message: expect.stringContaining('terminated') });
+      expect(out.result).toMatchObject({
+        found: true,
+        done: true,
+        gone_after: true,
+        message: expect.stringContaining('terminated'),
+      });
       await expect(staged.waiterDone).resolves.toBeDefined();
       const shown = await harness.call('get_change', { id: out.id });
-      expect(shown.structuredContent).toMatchObject({ id: out.id, status: 'executed', sql: engine.terminateSql(staged.holderPid) });
+      expect(shown.structuredContent).toMatchObject({
+        id: out.id,
+        status: 'executed',
+        sql: engine.terminateSql(staged.holderPid),
+      });
     });
 
     it('rejected in the dialog: nothing runs, the session stays', async () => {
@@ -113,9 +142,24 @@ for (const engine of ENGINES) {
       const store = new ApprovalStore(stateDir);
       store.decide(out.id, 'approved', 'tester@host', 'cli', { sha256: store.get(out.id)!.sha256 });
       const engineOf = await harness.sources.engine(harness.sources.resolve('db'));
-      const ran = await runApproved(store, out.id, async () => ({ source: harness!.sources.resolve('db'), engine: engineOf }), CHANGE_RUNNERS);
-      expect(ran).toMatchObject({ status: 'executed', outcome: { report: { action: 'terminate', pid: staged.holderPid, found: true, done: true } } });
-      expect(await runApproved(store, out.id, async () => ({ source: harness!.sources.resolve('db'), engine: engineOf }), CHANGE_RUNNERS)).toBeUndefined();
+      const ran = await runApproved(
+        store,
+        out.id,
+        async () => ({ source: harness!.sources.resolve('db'), engine: engineOf }),
+        CHANGE_RUNNERS,
+      );
+      expect(ran).toMatchObject({
+        status: 'executed',
+        outcome: { report: { action: 'terminate', pid: staged.holderPid, found: true, done: true } },
+      });
+      expect(
+        await runApproved(
+          store,
+          out.id,
+          async () => ({ source: harness!.sources.resolve('db'), engine: engineOf }),
+          CHANGE_RUNNERS,
+        ),
+      ).toBeUndefined();
     });
 
     it('a session that ended before the approved action runs is reported, not an error of the server', async () => {
@@ -125,18 +169,34 @@ for (const engine of ENGINES) {
       const store = new ApprovalStore(stateDir);
       store.decide(out.id, 'approved', 'tester@host', 'cli', { sha256: store.get(out.id)!.sha256 });
       const engineOf = await harness.sources.engine(harness.sources.resolve('db'));
-      const ran = await runApproved(store, out.id, async () => ({ source: harness!.sources.resolve('db'), engine: engineOf }), CHANGE_RUNNERS);
-      expect(ran).toMatchObject({ status: 'failed', outcome: { error: { code: 'SESSION_NOT_FOUND' }, report: { found: false } } });
+      const ran = await runApproved(
+        store,
+        out.id,
+        async () => ({ source: harness!.sources.resolve('db'), engine: engineOf }),
+        CHANGE_RUNNERS,
+      );
+      expect(ran).toMatchObject({
+        status: 'failed',
+        outcome: { error: { code: 'SESSION_NOT_FOUND' }, report: { found: false } },
+      });
       const shown = await harness.call('get_change', { id: out.id });
       expect((shown.content[0] as { text: string }).text).toContain(`result: ${String(ran!.outcome!.report!.message)}`);
-      expect(shown.structuredContent).toMatchObject({ next_step: expect.stringContaining('new cancel_query or terminate_session') });
+      expect(shown.structuredContent).toMatchObject({
+        next_step: expect.stringContaining('new cancel_query or terminate_session'),
+      });
     });
 
     it('refuses a stored statement that does not match its action and pid', async () => {
       harness = await connect([healthSource(staged.dsn, { mode: 'read-write' })], undefined, { stateDir });
       const engineOf = await harness.sources.engine(harness.sources.resolve('db'));
-      const forged = { kind: 'session_action', payload: { action: 'cancel', pid: staged.waiterPid }, sql: engine.terminateSql(staged.holderPid) } as unknown as StoredChange;
-      expect(await runSessionAction(forged, { source: harness.sources.resolve('db'), engine: engineOf })).toMatchObject({ error: { code: 'STATEMENT_NOT_ALLOWED' } });
+      const forged = {
+        kind: 'session_action',
+        payload: { action: 'cancel', pid: staged.waiterPid },
+        sql: engine.terminateSql(staged.holderPid),
+      } as unknown as StoredChange;
+      expect(await runSessionAction(forged, { source: harness.sources.resolve('db'), engine: engineOf })).toMatchObject(
+        { error: { code: 'STATEMENT_NOT_ALLOWED' } },
+      );
     });
 
     it('stores the session it saw, and an approved action whose pid now names another session does nothing (PostgreSQL pids are reused; MariaDB ids restart with the server)', async () => {
@@ -148,18 +208,30 @@ for (const engine of ENGINES) {
       const target = { source: harness.sources.resolve('db'), engine: engineOf };
       expect(stored.payload).toMatchObject({ session_start: expect.any(String) });
       // as if the pid had come back under another session: another backend_start, or another server start
-      const reused = { ...stored, payload: { ...stored.payload, session_start: engine.name === 'postgres' ? '2001-01-01 00:00:00+00' : 'up since 2001-01-01T00:00:00Z' } };
-      expect(await runSessionAction(reused, target)).toMatchObject({ error: { code: 'SESSION_NOT_FOUND', message: expect.stringContaining('now belongs to another session') } });
+      const reused = {
+        ...stored,
+        payload: {
+          ...stored.payload,
+          session_start: engine.name === 'postgres' ? '2001-01-01 00:00:00+00' : 'up since 2001-01-01T00:00:00Z',
+        },
+      };
+      expect(await runSessionAction(reused, target)).toMatchObject({
+        error: { code: 'SESSION_NOT_FOUND', message: expect.stringContaining('now belongs to another session') },
+      });
       expect((await engineOf.health!.sessions!.describe(staged.holderPid))?.state).toBe('idle in transaction'); // untouched
       expect(await runSessionAction(stored, target)).toMatchObject({ report: { found: true, done: true } });
     });
 
     it('refuses an unknown pid, and a read-only source', async () => {
       harness = await connect([healthSource(staged.dsn, { mode: 'read-write' })], undefined, { stateDir });
-      expect(errorOf(await harness.call('cancel_query', { pid: 2_000_000_000 }))).toMatchObject({ code: 'INVALID_ARGUMENT' });
+      expect(errorOf(await harness.call('cancel_query', { pid: 2_000_000_000 }))).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      });
       await harness.close();
       harness = await connect([healthSource(staged.dsn, { mode: 'read-only' })], undefined, { stateDir });
-      expect(errorOf(await harness.call('terminate_session', { pid: staged.holderPid }))).toMatchObject({ code: 'READ_ONLY_VIOLATION' });
+      expect(errorOf(await harness.call('terminate_session', { pid: staged.holderPid }))).toMatchObject({
+        code: 'READ_ONLY_VIOLATION',
+      });
     });
   });
 }

@@ -17,7 +17,6 @@ interface Check {
   fix: string | null;
 }
 
-
 const checks = (r: CallToolResult) => {
   expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
   return (r.structuredContent as { checks: Check[] }).checks;
@@ -43,17 +42,27 @@ describe('check_health on SQLite with staged problems', () => {
   it('reports the duplicate index with both CREATE INDEX statements and the DROP', () => {
     const c = check(report, 'duplicate_indexes');
     expect(c.status).toBe('warn');
-    expect(c.evidence.indexes).toEqual([expect.objectContaining({
-      kind: 'duplicate', table: 'main.orders', index: 'orders_customer_idx', covered_by: 'orders_customer_dup',
-      definition: 'CREATE INDEX orders_customer_idx ON orders (customer)', covered_by_definition: 'CREATE INDEX orders_customer_dup ON orders (customer)',
-      drop: 'DROP INDEX "orders_customer_idx";',
-    })]);
+    expect(c.evidence.indexes).toEqual([
+      expect.objectContaining({
+        kind: 'duplicate',
+        table: 'main.orders',
+        index: 'orders_customer_idx',
+        covered_by: 'orders_customer_dup',
+        definition: 'CREATE INDEX orders_customer_idx ON orders (customer)',
+        covered_by_definition: 'CREATE INDEX orders_customer_dup ON orders (customer)',
+        drop: 'DROP INDEX "orders_customer_idx";',
+      }),
+    ]);
   });
 
   it('reports the free pages left by deleted rows, with the counts', () => {
     const c = check(report, 'freelist');
     expect(c.status).toBe('warn');
-    expect(c.evidence).toMatchObject({ freelist_count: expect.any(Number), page_count: expect.any(Number), auto_vacuum: 'none' });
+    expect(c.evidence).toMatchObject({
+      freelist_count: expect.any(Number),
+      page_count: expect.any(Number),
+      auto_vacuum: 'none',
+    });
     expect(c.evidence.free_pct as number).toBeGreaterThan(50);
     expect(c.fix).toMatch(/VACUUM/);
   });
@@ -82,7 +91,8 @@ describe('check_health on a damaged SQLite file', () => {
     const db = new Database(file);
     db.exec(`CREATE TABLE t (id integer PRIMARY KEY, v text); CREATE INDEX t_v ON t (v);
       WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 3000) INSERT INTO t SELECT n, hex(randomblob(20)) FROM g;`);
-    const root = (db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 't_v'").get() as { rootpage: number }).rootpage;
+    const root = (db.prepare("SELECT rootpage FROM sqlite_schema WHERE name = 't_v'").get() as { rootpage: number })
+      .rootpage;
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     db.close();
     // Overwrite the index's root page with garbage: the table stays readable, the index does not match it.

@@ -15,7 +15,11 @@ import { loadConfig, type ResolvedSource } from '../../src/config/load.js';
 import { connect } from '../helpers/mcp.js';
 import { MYSQL_URL, PG_URL, skipUnlessReachable } from '../helpers/databases.js';
 
-interface Hazard { code: string; severity: string; statement: number | null }
+interface Hazard {
+  code: string;
+  severity: string;
+  statement: number | null;
+}
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-mb-rules-'));
 const name = `dba_mb_${randomBytes(3).toString('hex')}`;
 
@@ -61,16 +65,24 @@ describe('PostgreSQL', async () => {
   });
 
   it.skipIf(skip)('a DELETE with a WHERE on an existing table is a one-statement data change', async () => {
-    expect(codes(await hazards(PG_URL, `DELETE FROM ${name}.orders WHERE id > 100;`))).toContain('backfill-in-one-statement');
+    expect(codes(await hazards(PG_URL, `DELETE FROM ${name}.orders WHERE id > 100;`))).toContain(
+      'backfill-in-one-statement',
+    );
   });
 
   it.skipIf(skip)('DROP CONSTRAINT ... CASCADE names the dependents it drops (the FK of orders)', async () => {
-    expect(codes(await hazards(PG_URL, `ALTER TABLE ${name}.customers DROP CONSTRAINT customers_pkey CASCADE;`))).toContain('drop-cascade');
+    expect(
+      codes(await hazards(PG_URL, `ALTER TABLE ${name}.customers DROP CONSTRAINT customers_pkey CASCADE;`)),
+    ).toContain('drop-cascade');
   });
 
   it.skipIf(skip)('DROP COLUMN ... CASCADE names the view it drops; without CASCADE no drop-cascade', async () => {
-    expect(codes(await hazards(PG_URL, `ALTER TABLE ${name}.orders DROP COLUMN note CASCADE;`))).toContain('drop-cascade');
-    expect(codes(await hazards(PG_URL, `ALTER TABLE ${name}.orders DROP CONSTRAINT orders_customer_id_fkey;`))).not.toContain('drop-cascade');
+    expect(codes(await hazards(PG_URL, `ALTER TABLE ${name}.orders DROP COLUMN note CASCADE;`))).toContain(
+      'drop-cascade',
+    );
+    expect(
+      codes(await hazards(PG_URL, `ALTER TABLE ${name}.orders DROP CONSTRAINT orders_customer_id_fkey;`)),
+    ).not.toContain('drop-cascade');
   });
 });
 
@@ -105,6 +117,8 @@ describe('SQLite', () => {
   });
 
   it('a DELETE with a WHERE on an existing table is a one-statement data change', async () => {
-    expect(codes(await hazards(`sqlite://${file}`, 'DELETE FROM orders WHERE id > 100;'))).toContain('backfill-in-one-statement');
+    expect(codes(await hazards(`sqlite://${file}`, 'DELETE FROM orders WHERE id > 100;'))).toContain(
+      'backfill-in-one-statement',
+    );
   });
 });

@@ -24,7 +24,12 @@ beforeAll(async () => {
     WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 60000) INSERT INTO orders SELECT n, 1 + n % 30000 FROM g;`);
   db.close();
   const cfg = path.join(dir, 'c.json');
-  fs.writeFileSync(cfg, JSON.stringify({ sources: [{ id: 'app', dsn: `sqlite://${file}`, mode: 'read-write', limits: { statement_timeout_ms: 2000 } }] }));
+  fs.writeFileSync(
+    cfg,
+    JSON.stringify({
+      sources: [{ id: 'app', dsn: `sqlite://${file}`, mode: 'read-write', limits: { statement_timeout_ms: 2000 } }],
+    }),
+  );
   h = await connect([loadConfig({ config: cfg }, {}).sources[0]!], undefined, { stateDir: path.join(dir, 'state') });
 });
 
@@ -45,7 +50,11 @@ COMMIT;`,
   });
   const elapsed = Date.now() - started;
   expect(res.isError).toBeFalsy();
-  const dry = (res.structuredContent as { dry_run: { outcome: string; reason: string | null; steps: { ok: boolean; error?: string }[] } }).dry_run;
+  const dry = (
+    res.structuredContent as {
+      dry_run: { outcome: string; reason: string | null; steps: { ok: boolean; error?: string }[] };
+    }
+  ).dry_run;
   expect(dry.reason).toMatch(/bound/);
   expect(dry.steps.some((s) => /stopped after 2 s/.test(s.error ?? ''))).toBe(true);
   expect(elapsed).toBeLessThan(10_000);

@@ -14,7 +14,17 @@ import { ENGINES } from '../../src/engines/registry.js';
 import { planMigration } from '../../src/tools/migrations/planner.js';
 import { skipUnlessReachable, PG_URL } from '../helpers/databases.js';
 
-const logger = { debug() {}, info() {}, warn() {}, error() {}, trace() {}, fatal() {}, child() { return this; } } as never;
+const logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  trace() {},
+  fatal() {},
+  child() {
+    return this;
+  },
+} as never;
 
 async function plan(dsn: string, sql: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-mg-tools-'));
@@ -22,7 +32,9 @@ async function plan(dsn: string, sql: string) {
   const source = loadConfig({ config: path.join(dir, 'c.json') }, {}).sources[0]!;
   const engine = (await ENGINES[source.parsed.engine].load()).createEngine(source, { logger });
   try {
-    return (await planMigration({ sql, rewrite: true, dryRun: true }, { engine, source, plansDir: path.join(dir, 'plans') })).output;
+    return (
+      await planMigration({ sql, rewrite: true, dryRun: true }, { engine, source, plansDir: path.join(dir, 'plans') })
+    ).output;
   } finally {
     await engine.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -78,7 +90,10 @@ describe('migration tools in use', () => {
       CREATE TABLE orders (id INTEGER PRIMARY KEY);`);
     db.close();
     const out = await plan(`sqlite://${file}`, 'ALTER TABLE orders ADD COLUMN note TEXT');
-    expect(out.migration_tools.map((m) => [m.tool, m.latest_version])).toEqual([['Prisma', '20260202_users'], ['Rails', '20250505000000']]);
+    expect(out.migration_tools.map((m) => [m.tool, m.latest_version])).toEqual([
+      ['Prisma', '20260202_users'],
+      ['Rails', '20250505000000'],
+    ]);
     const bare = path.join(dir, 'bare.db');
     new Database(bare).exec('CREATE TABLE t (id INTEGER PRIMARY KEY)');
     const none = await plan(`sqlite://${bare}`, 'ALTER TABLE t ADD COLUMN a TEXT');

@@ -34,7 +34,8 @@ async function probe(): Promise<string | undefined> {
 }
 
 const unreachable = await probe();
-if (unreachable && process.env.CI) throw new Error(`MySQL/MariaDB at ${HOST}:${PORT} is required under CI: ${unreachable}`);
+if (unreachable && process.env.CI)
+  throw new Error(`MySQL/MariaDB at ${HOST}:${PORT} is required under CI: ${unreachable}`);
 if (unreachable) process.stderr.write(`skipping mysql-engine tests: no server at ${HOST}:${PORT} (${unreachable})\n`);
 
 /** A TCP relay to the real server that can be taken down and brought back: a restart, seen from the client. */
@@ -131,19 +132,29 @@ describe.skipIf(Boolean(unreachable))('mysql engine (MariaDB at 127.0.0.1:3306)'
   });
 
   async function tableExists(name: string): Promise<boolean> {
-    const [rows] = await admin.query<mysql.RowDataPacket[]>('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [DB, name]);
+    const [rows] = await admin.query<mysql.RowDataPacket[]>(
+      'SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+      [DB, name],
+    );
     return rows.length > 0;
   }
 
   /** Statements of ours still running on the server whose text contains `marker`. */
   async function running(marker: string): Promise<number> {
     const [rows] = await admin.query<mysql.RowDataPacket[]>(
-      `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND INFO NOT LIKE '%PROCESSLIST%'`, [`%${marker}%`]);
+      `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND INFO NOT LIKE '%PROCESSLIST%'`,
+      [`%${marker}%`],
+    );
     return Number(rows[0]?.n);
   }
 
   it('detects MariaDB and reports a clean version, keeping the full string', async () => {
-    const info = (await engine.serverInfo()) as { engine: string; variant: string; version: string; full_version: string };
+    const info = (await engine.serverInfo()) as {
+      engine: string;
+      variant: string;
+      version: string;
+      full_version: string;
+    };
     expect(info.engine).toBe('mysql');
     expect(info.variant).toBe('mariadb');
     expect(info.version).toMatch(/^\d+\.\d+\.\d+$/);
@@ -154,20 +165,48 @@ describe.skipIf(Boolean(unreachable))('mysql engine (MariaDB at 127.0.0.1:3306)'
   it('converts values without losing precision', async () => {
     const res = await read(engine, 'SELECT id, i, big, dec_, f, dt, d, bl, vb, bt, js, tx, n, u FROM vals');
     expect(res.truncated).toBe(false);
-    expect(res.rows).toEqual([[
-      1, -42, '9007199254740993', '12345678901234567890.0123456789', 1.5, '2024-02-29 13:14:15.678', '2024-02-29',
-      '0x00ff10', '0xcafe', '0xa5', expect.any(String), 'héllo', null, 4294967295,
-    ]]);
+    expect(res.rows).toEqual([
+      [
+        1,
+        -42,
+        '9007199254740993',
+        '12345678901234567890.0123456789',
+        1.5,
+        '2024-02-29 13:14:15.678',
+        '2024-02-29',
+        '0x00ff10',
+        '0xcafe',
+        '0xa5',
+        expect.any(String),
+        'héllo',
+        null,
+        4294967295,
+      ],
+    ]);
     const json = res.rows[0]![10] as string;
     expect(json).toContain('9007199254740993'); // the JSON text itself, not a parsed (rounded) object
     expect(JSON.parse(json)).toMatchObject({ a: [1, 2.5, 'x'] });
   });
 
   it('names column types', async () => {
-    const res = await read(engine, 'SELECT id, big, dec_, f, dt, d, bl, vb, bt, js, tx, u, CAST(1 AS CHAR) AS c FROM vals');
+    const res = await read(
+      engine,
+      'SELECT id, big, dec_, f, dt, d, bl, vb, bt, js, tx, u, CAST(1 AS CHAR) AS c FROM vals',
+    );
     expect(Object.fromEntries(res.columns.map((c) => [c.name, c.type]))).toEqual({
-      id: 'int', big: 'bigint', dec_: 'decimal', f: 'double', dt: 'datetime', d: 'date', bl: 'blob', vb: 'varbinary',
-      bt: 'bit', js: 'json', tx: 'text', u: 'int unsigned', c: 'varchar',
+      id: 'int',
+      big: 'bigint',
+      dec_: 'decimal',
+      f: 'double',
+      dt: 'datetime',
+      d: 'date',
+      bl: 'blob',
+      vb: 'varbinary',
+      bt: 'bit',
+      js: 'json',
+      tx: 'text',
+      u: 'int unsigned',
+      c: 'varchar',
     });
   });
 
@@ -225,8 +264,9 @@ describe.skipIf(Boolean(unreachable))('mysql engine (MariaDB at 127.0.0.1:3306)'
     await read(single, 'SET SESSION max_statement_time = 0', { timeoutMs: 500 });
     await read(single, "SET @leak = 'x'", { timeoutMs: 500 });
     expect(await thread()).toBe(before); // reset, not reconnected
-    expect((await read(single, 'SELECT DATABASE(), @leak, @@max_statement_time, @@tx_read_only', { timeoutMs: 500 })).rows)
-      .toEqual([[DB, null, 0.5, '1']]); // @@tx_read_only is a BIGINT: a string
+    expect(
+      (await read(single, 'SELECT DATABASE(), @leak, @@max_statement_time, @@tx_read_only', { timeoutMs: 500 })).rows,
+    ).toEqual([[DB, null, 0.5, '1']]); // @@tx_read_only is a BIGINT: a string
   });
 
   it('refuses SELECT ... INTO OUTFILE, which a read-only transaction lets through', async () => {
@@ -241,7 +281,11 @@ describe.skipIf(Boolean(unreachable))('mysql engine (MariaDB at 127.0.0.1:3306)'
     const single = open(sourceFor(dsn(), { pool_size: 1 }));
     const lock = `dba_mcp_lock_${randomBytes(3).toString('hex')}`;
     expect((await read(single, 'SELECT GET_LOCK(?, 0)', { params: [lock] })).rows).toEqual([[1]]);
-    await expect.poll(async () => (await admin.query<mysql.RowDataPacket[]>('SELECT IS_FREE_LOCK(?) AS f', [lock]))[0][0]?.f, { timeout: 2_000 }).toBe(1);
+    await expect
+      .poll(async () => (await admin.query<mysql.RowDataPacket[]>('SELECT IS_FREE_LOCK(?) AS f', [lock]))[0][0]?.f, {
+        timeout: 2_000,
+      })
+      .toBe(1);
   });
 
   it('refuses two statements in one call', async () => {
@@ -281,9 +325,14 @@ describe.skipIf(Boolean(unreachable))('mysql engine (MariaDB at 127.0.0.1:3306)'
 
   it('recovers when the server drops its connections', async () => {
     const single = open(sourceFor(dsn(), { pool_size: 1 }));
-    const [[me]] = (await admin.query<mysql.RowDataPacket[]>('SELECT CONNECTION_ID() AS id')) as unknown as [[{ id: number }]];
+    const [[me]] = (await admin.query<mysql.RowDataPacket[]>('SELECT CONNECTION_ID() AS id')) as unknown as [
+      [{ id: number }],
+    ];
     await read(single, 'SELECT 1');
-    const [rows] = await admin.query<mysql.RowDataPacket[]>('SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> ?', [DB, me.id]);
+    const [rows] = await admin.query<mysql.RowDataPacket[]>(
+      'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> ?',
+      [DB, me.id],
+    );
     for (const row of rows) await admin.query('KILL CONNECTION ?', [row.id]).catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await read(single, 'SELECT 4')).rows).toEqual([[4]]);
@@ -335,23 +384,35 @@ describe.skipIf(Boolean(unreachable))('mysql engine (MariaDB at 127.0.0.1:3306)'
     expect(await engine.listSchemas()).toEqual([DB]);
     const tables = await engine.listTables();
     expect(tables.map((t) => [t.name, t.kind])).toEqual([
-      ['customers', 'table'], ['order_items', 'table'], ['orders', 'table'], ['six', 'table'], ['v_orders', 'view'], ['vals', 'table'],
+      ['customers', 'table'],
+      ['order_items', 'table'],
+      ['orders', 'table'],
+      ['six', 'table'],
+      ['v_orders', 'view'],
+      ['vals', 'table'],
       // code-point order, whatever the collation says
     ]);
     const customers = tables.find((t) => t.name === 'customers')!;
     expect(customers).toMatchObject({ schema: DB, comment: 'people who buy' });
     expect(customers.size_bytes).toBeGreaterThan(0);
     expect(typeof customers.row_estimate).toBe('number');
-    expect(tables.find((t) => t.name === 'v_orders')).toMatchObject({ row_estimate: null, size_bytes: null, comment: null });
+    expect(tables.find((t) => t.name === 'v_orders')).toMatchObject({
+      row_estimate: null,
+      size_bytes: null,
+      comment: null,
+    });
     expect(await engine.listTables({ schema: 'no_such_schema_here' })).toEqual([]);
   });
 
   it('describes columns, keys and indexes, in the order asked, leaving unknown names out', async () => {
     const details = await engine.describeTables([
-      { schema: DB, name: 'orders' }, { schema: DB, name: 'nope' }, { schema: DB, name: 'customers' }, { schema: DB, name: 'order_items' },
+      { schema: DB, name: 'orders' },
+      { schema: DB, name: 'nope' },
+      { schema: DB, name: 'customers' },
+      { schema: DB, name: 'order_items' },
     ]);
     expect(details.map((d) => d.name)).toEqual(['orders', 'customers', 'order_items']);
-    const [orders, customers, items] = details as [typeof details[0], typeof details[0], typeof details[0]];
+    const [orders, customers, items] = details as [(typeof details)[0], (typeof details)[0], (typeof details)[0]];
 
     expect(customers.columns).toEqual([
       { name: 'id', type: 'int(11)', nullable: false, default: null, comment: null },
@@ -360,14 +421,30 @@ describe.skipIf(Boolean(unreachable))('mysql engine (MariaDB at 127.0.0.1:3306)'
     ]);
     expect(customers.primary_key).toEqual(['id']);
     expect(customers.indexes.find((i) => i.name === 'uq_customers_email')).toEqual({
-      name: 'uq_customers_email', columns: ['email'], include: [], unique: true, primary: false, method: 'btree', predicate: null, valid: true,
+      name: 'uq_customers_email',
+      columns: ['email'],
+      include: [],
+      unique: true,
+      primary: false,
+      method: 'btree',
+      predicate: null,
+      valid: true,
     });
 
-    expect(orders.foreign_keys).toEqual([{
-      name: 'fk_orders_customer', columns: ['customer_id'], references: { schema: DB, name: 'customers', columns: ['id'] }, on_delete: 'CASCADE', on_update: 'RESTRICT',
-    }]);
+    expect(orders.foreign_keys).toEqual([
+      {
+        name: 'fk_orders_customer',
+        columns: ['customer_id'],
+        references: { schema: DB, name: 'customers', columns: ['id'] },
+        on_delete: 'CASCADE',
+        on_update: 'RESTRICT',
+      },
+    ]);
     expect(orders.indexes[0]).toMatchObject({ name: 'PRIMARY', primary: true, unique: true, columns: ['id'] });
-    expect(orders.indexes.find((i) => i.name === 'ix_orders_customer_created')).toMatchObject({ columns: ['customer_id', 'created_at'], unique: false });
+    expect(orders.indexes.find((i) => i.name === 'ix_orders_customer_created')).toMatchObject({
+      columns: ['customer_id', 'created_at'],
+      unique: false,
+    });
     expect(orders.indexes.find((i) => i.name === 'ix_orders_status_prefix')?.columns).toEqual(['status(5)']);
 
     expect(items.primary_key).toEqual(['order_id', 'line']);
@@ -419,7 +496,7 @@ describe('mysql statement shape (no server needed)', () => {
   it.each([
     ['SELECT 1', 1, 'SELECT', true],
     ['SELECT 1;', 1, 'SELECT', true],
-    ["SELECT 'a;b', `c;d`, \"e;f\" -- x; y\n", 1, 'SELECT', true],
+    ['SELECT \'a;b\', `c;d`, "e;f" -- x; y\n', 1, 'SELECT', true],
     ['SELECT 1; SELECT 2', 2, 'SELECT', false],
     ['/* c; */ (SELECT 1) # tail; more\n', 1, 'SELECT', true],
     ['SET SESSION TRANSACTION READ WRITE', 1, 'SET', false],

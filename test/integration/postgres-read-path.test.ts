@@ -19,7 +19,10 @@ describe.skipIf(skip)('PostgreSQL read path', () => {
   beforeAll(async () => {
     scratch = await SERVERS.postgres.scratch();
     await scratch.exec(`CREATE TABLE ${scratch.schema}.t (id int)`);
-    engine = (await ENGINES.postgres.load()).createEngine(scratch.source({ limits: { pool_size: 2, statement_timeout_ms: 5000 } }), { logger: createLogger({ level: 'silent' }) });
+    engine = (await ENGINES.postgres.load()).createEngine(
+      scratch.source({ limits: { pool_size: 2, statement_timeout_ms: 5000 } }),
+      { logger: createLogger({ level: 'silent' }) },
+    );
   });
 
   afterAll(async () => {
@@ -31,10 +34,14 @@ describe.skipIf(skip)('PostgreSQL read path', () => {
     await read(`SELECT set_config('default_transaction_read_only', 'off', false)`);
     await read(`SELECT set_config('statement_timeout', '0', false)`);
     for (let i = 0; i < 6; i++) {
-      const res = await read(`SELECT current_setting('default_transaction_read_only'), current_setting('statement_timeout'), pg_backend_pid()`);
+      const res = await read(
+        `SELECT current_setting('default_transaction_read_only'), current_setting('statement_timeout'), pg_backend_pid()`,
+      );
       expect(res.rows[0]!.slice(0, 2)).toEqual(['on', '5s']);
     }
-    await expect(read(`INSERT INTO ${scratch.schema}.t VALUES (1)`)).rejects.toMatchObject({ code: 'READ_ONLY_VIOLATION' });
+    await expect(read(`INSERT INTO ${scratch.schema}.t VALUES (1)`)).rejects.toMatchObject({
+      code: 'READ_ONLY_VIOLATION',
+    });
     expect(Number(await scratch.scalar(`SELECT count(*) FROM ${scratch.schema}.t`))).toBe(0);
   });
 
@@ -48,9 +55,15 @@ describe.skipIf(skip)('PostgreSQL read path', () => {
       await admin.query(`ALTER DATABASE ${db} SET standard_conforming_strings = off`);
       const url = new URL(PG_URL);
       url.pathname = `/${db}`;
-      legacy = (await ENGINES.postgres.load()).createEngine(scratch.source({ dsn: url.toString() }), { logger: createLogger({ level: 'silent' }) });
+      legacy = (await ENGINES.postgres.load()).createEngine(scratch.source({ dsn: url.toString() }), {
+        logger: createLogger({ level: 'silent' }),
+      });
       const backslash = '\\';
-      const res = await legacy.runRead({ sql: `SELECT current_setting('standard_conforming_strings'), length('a${backslash}b')`, maxRows: 1, timeoutMs: 5000 });
+      const res = await legacy.runRead({
+        sql: `SELECT current_setting('standard_conforming_strings'), length('a${backslash}b')`,
+        maxRows: 1,
+        timeoutMs: 5000,
+      });
       expect(res.rows[0]).toEqual(['on', 3]);
     } finally {
       await legacy?.close();
@@ -64,7 +77,9 @@ describe.skipIf(skip)('PostgreSQL read path', () => {
     await new Promise((r) => setTimeout(r, 200)); // the reset runs right after the answer
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
-    const held = await admin.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242`);
+    const held = await admin.query(
+      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242`,
+    );
     await admin.end();
     expect(held.rows[0].n).toBe(0);
   });
@@ -79,7 +94,12 @@ describe.skipIf(skip)('PostgreSQL read path', () => {
   it('cancels the statement on the server when the caller aborts', async () => {
     const controller = new AbortController();
     const started = Date.now();
-    const pending = engine.runRead({ sql: 'SELECT pg_sleep(4)', maxRows: 1, timeoutMs: 5000, signal: controller.signal });
+    const pending = engine.runRead({
+      sql: 'SELECT pg_sleep(4)',
+      maxRows: 1,
+      timeoutMs: 5000,
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 200);
     await expect(pending).rejects.toMatchObject({ code: 'QUERY_CANCELLED' });
     expect(Date.now() - started).toBeLessThan(2500);

@@ -24,7 +24,9 @@ describe.skipIf(await skipUnlessReachable('postgres'))('PostgreSQL login posture
     await scratch.exec(`CREATE TABLE ${scratch.schema}.t (id int); INSERT INTO ${scratch.schema}.t VALUES (1)`);
     await admin.connect();
     await admin.query(`CREATE ROLE ${role} LOGIN`);
-    await admin.query(`GRANT USAGE ON SCHEMA ${scratch.schema} TO ${role}; GRANT SELECT ON ${scratch.schema}.t TO ${role}`);
+    await admin.query(
+      `GRANT USAGE ON SCHEMA ${scratch.schema} TO ${role}; GRANT SELECT ON ${scratch.schema}.t TO ${role}`,
+    );
   });
 
   afterAll(async () => {
@@ -44,7 +46,9 @@ describe.skipIf(await skipUnlessReachable('postgres'))('PostgreSQL login posture
   it('enforce refuses a read-only source behind an over-privileged login, before any SQL runs', async () => {
     const mcp = await connect([scratch.source({ privilege_check: 'enforce' })]);
     const err = errorOf(await mcp.call('run_query', { sql: 'SELECT 1' }));
-    const listed = (await mcp.call('list_sources', {})).structuredContent as { sources: { privileges: { findings: { id: string }[] } }[] };
+    const listed = (await mcp.call('list_sources', {})).structuredContent as {
+      sources: { privileges: { findings: { id: string }[] } }[];
+    };
     await mcp.close();
     expect(err?.code).toBe('PRIVILEGE_TOO_BROAD');
     expect(err?.message).toMatch(/superuser/);
@@ -53,7 +57,13 @@ describe.skipIf(await skipUnlessReachable('postgres'))('PostgreSQL login posture
 
   it('finds nothing to report for a SELECT-only login, and enforce lets it read', async () => {
     const dsn = PG_URL.replace('postgres@', `${role}@`);
-    const mcp = await connect([{ ...scratch.source({ privilege_check: 'enforce' }), dsn, parsed: { ...scratch.source().parsed, normalized: dsn, url: new URL(dsn) } }]);
+    const mcp = await connect([
+      {
+        ...scratch.source({ privilege_check: 'enforce' }),
+        dsn,
+        parsed: { ...scratch.source().parsed, normalized: dsn, url: new URL(dsn) },
+      },
+    ]);
     const res = await mcp.call('run_query', { sql: `SELECT id FROM ${scratch.schema}.t` });
     const engine = await mcp.sources.engine(mcp.sources.list[0]!);
     const posture = await engine.posture();
@@ -67,7 +77,10 @@ describe.skipIf(await skipUnlessReachable('postgres'))('PostgreSQL login posture
     await admin.query(`GRANT INSERT ON ${scratch.schema}.t TO ${role}`);
     const dsn = PG_URL.replace('postgres@', `${role}@`);
     const source = scratch.source();
-    const engine = (await ENGINES.postgres.load()).createEngine({ ...source, dsn, parsed: { ...source.parsed, normalized: dsn, url: new URL(dsn) } }, { logger });
+    const engine = (await ENGINES.postgres.load()).createEngine(
+      { ...source, dsn, parsed: { ...source.parsed, normalized: dsn, url: new URL(dsn) } },
+      { logger },
+    );
     const posture = await engine.posture();
     await engine.close();
     expect(posture.findings).toEqual([expect.objectContaining({ id: 'can_write', severity: 'warning' })]);
@@ -94,7 +107,10 @@ describe.skipIf(await skipUnlessReachable('mysql'))('MySQL/MariaDB login posture
 
   const postureOf = async (dsn: string) => {
     const source = scratch.source();
-    const engine = (await ENGINES.mysql.load()).createEngine({ ...source, dsn, parsed: { ...source.parsed, normalized: dsn, url: new URL(dsn) } }, { logger });
+    const engine = (await ENGINES.mysql.load()).createEngine(
+      { ...source, dsn, parsed: { ...source.parsed, normalized: dsn, url: new URL(dsn) } },
+      { logger },
+    );
     try {
       return await engine.posture();
     } finally {
@@ -114,6 +130,9 @@ describe.skipIf(await skipUnlessReachable('mysql'))('MySQL/MariaDB login posture
     await admin.query(`GRANT FILE ON *.* TO '${user}'@'%'`);
     await admin.query(`GRANT INSERT ON ${scratch.schema}.* TO '${user}'@'%'`);
     const posture = await postureOf(scratch.dsn.replace('root@', `${user}:pw-${suffix}@`));
-    expect(posture.findings.map((f) => [f.id, f.severity]).sort()).toEqual([['file', 'critical'], ['insert', 'warning']]);
+    expect(posture.findings.map((f) => [f.id, f.severity]).sort()).toEqual([
+      ['file', 'critical'],
+      ['insert', 'warning'],
+    ]);
   });
 });

@@ -16,7 +16,14 @@ import { healthSource } from '../fixtures/health/source.js';
 interface Out {
   queries: { n: number; sql: string; planned_sql?: string; cost: number | null }[];
   verification: { method: string; notes: string[] };
-  proposals: { table: string; columns: string[]; kind: string; ddl: string; verified_by: string; queries_helped: number[] }[];
+  proposals: {
+    table: string;
+    columns: string[];
+    kind: string;
+    ddl: string;
+    verified_by: string;
+    queries_helped: number[];
+  }[];
   no_change: { query: number; sql: string; reason: string }[];
   drop_candidates: { index: string; kind: string; covered_by: string | null }[];
 }
@@ -65,7 +72,9 @@ describe.skipIf(skip)('propose_index on MySQL/MariaDB', () => {
     expect(o.verification.notes.join(' ')).toMatch(/no hypothetical indexes/);
     expect(o.proposals).toHaveLength(1);
     expect(o.proposals[0]).toMatchObject({ columns: ['order_id'], verified_by: 'heuristic' });
-    expect(o.proposals[0]!.ddl).toBe(`ALTER TABLE ${scratch.schema}.payments ADD INDEX payments_order_id_idx (order_id), ALGORITHM=INPLACE, LOCK=NONE;`);
+    expect(o.proposals[0]!.ddl).toBe(
+      `ALTER TABLE ${scratch.schema}.payments ADD INDEX payments_order_id_idx (order_id), ALGORITHM=INPLACE, LOCK=NONE;`,
+    );
   });
 
   it('puts equality before range, indexes ORDER BY ... LIMIT and join keys', async () => {
@@ -84,7 +93,11 @@ describe.skipIf(skip)('propose_index on MySQL/MariaDB', () => {
 
   it('answers "no index" for a tiny table, an indexed prefix and an expression it cannot index; reports redundant indexes', async () => {
     const o = await ok({
-      queries: [`SELECT * FROM tiny WHERE name = 'a'`, `SELECT * FROM orders WHERE customer_id = 42`, `SELECT id FROM customers WHERE lower(email) = 'user5@example.com'`],
+      queries: [
+        `SELECT * FROM tiny WHERE name = 'a'`,
+        `SELECT * FROM orders WHERE customer_id = 42`,
+        `SELECT id FROM customers WHERE lower(email) = 'user5@example.com'`,
+      ],
     });
     expect(o.proposals, JSON.stringify(o.proposals)).toEqual([]);
     const reason = (n: number) => o.no_change.find((c) => c.query === n)?.reason ?? '';
@@ -95,44 +108,68 @@ describe.skipIf(skip)('propose_index on MySQL/MariaDB', () => {
     expect(kinds).toMatchObject({ orders_customer_created_2: 'duplicate', orders_customer: 'redundant_prefix' });
   });
 
-  it.skipIf(digestsOff)('workload: "top" proposes from the real performance_schema digests of this database, leaving out what dba-mcp itself reads', async () => {
-    const admin = await mysql.createConnection({ uri: MYSQL_URL });
-    const app = await mysql.createConnection({ uri: scratch.dsn });
-    try {
-      await ensureDigestRoom(admin);
-      for (let i = 0; i < 10; i++) await app.query('SELECT * FROM payments WHERE order_id = ?', [i * 3 + 1]);
-      for (let i = 0; i < 5; i++) await app.query(`SELECT id FROM orders WHERE status = 'pending' ORDER BY created_at LIMIT 20`);
-      for (let i = 0; i < 3; i++) await app.query('SELECT id FROM customers WHERE email IN (?, ?, ?)', ['user1@example.com', 'user2@example.com', `user${i}@example.com`]);
-    } finally {
-      await app.end();
-      await admin.end();
-    }
-    const o = await ok({ workload: 'top', workload_limit: 50 });
-    expect(o.verification.method).toBe('heuristic');
-    const on = (table: string) => o.proposals.find((p) => p.table === `${scratch.schema}.${table}`);
-    // placeholders compared with a column get a real value of it for EXPLAIN (MariaDB prints STATUS as a keyword)
-    expect(on('payments'), JSON.stringify(o)).toMatchObject({ columns: ['order_id'], verified_by: 'heuristic', queries_helped: [expect.any(Number)] });
-    expect(on('orders')?.columns.map((c) => c.toLowerCase()), JSON.stringify(o)).toEqual(['status', 'created_at']);
-    // the digest's collapsed list, IN (...), read as one value
-    expect(on('customers')?.columns, JSON.stringify(o)).toEqual(['email']);
-    const payments = o.queries.find((q) => q.n === on('payments')!.queries_helped[0]);
-    expect(payments?.sql).toBe('SELECT * FROM `payments` WHERE `order_id` = ?');
-    expect(payments?.planned_sql).toMatch(/^SELECT \* FROM `payments` WHERE `order_id` = '\d+'$/);
-    expect(o.queries.find((q) => q.n === on('customers')!.queries_helped[0])?.sql).toBe('SELECT ID FROM `customers` WHERE `email` IN (?)');
-    // not dba-mcp's own reads (its column sampling in this database, its catalog reads)
-    const seen = [...o.queries.map((q) => q.sql), ...o.no_change.map((c) => c.sql)];
-    expect(seen.filter((q) => /dba_mcp_|DISTINCT|`mysql` \.|information_schema/i.test(q))).toEqual([]);
-    expect(o.no_change.filter((c) => /unparseable|not compared with a column/.test(c.reason))).toEqual([]);
-    for (const p of o.proposals) expect(p.ddl).toMatch(/^ALTER TABLE .* ADD INDEX .*, ALGORITHM=INPLACE, LOCK=NONE;$/);
-  });
+  it.skipIf(digestsOff)(
+    'workload: "top" proposes from the real performance_schema digests of this database, leaving out what dba-mcp itself reads',
+    async () => {
+      const admin = await mysql.createConnection({ uri: MYSQL_URL });
+      const app = await mysql.createConnection({ uri: scratch.dsn });
+      try {
+        await ensureDigestRoom(admin);
+        for (let i = 0; i < 10; i++) await app.query('SELECT * FROM payments WHERE order_id = ?', [i * 3 + 1]);
+        for (let i = 0; i < 5; i++)
+          await app.query(`SELECT id FROM orders WHERE status = 'pending' ORDER BY created_at LIMIT 20`);
+        for (let i = 0; i < 3; i++)
+          await app.query('SELECT id FROM customers WHERE email IN (?, ?, ?)', [
+            'user1@example.com',
+            'user2@example.com',
+            `user${i}@example.com`,
+          ]);
+      } finally {
+        await app.end();
+        await admin.end();
+      }
+      const o = await ok({ workload: 'top', workload_limit: 50 });
+      expect(o.verification.method).toBe('heuristic');
+      const on = (table: string) => o.proposals.find((p) => p.table === `${scratch.schema}.${table}`);
+      // placeholders compared with a column get a real value of it for EXPLAIN (MariaDB prints STATUS as a keyword)
+      expect(on('payments'), JSON.stringify(o)).toMatchObject({
+        columns: ['order_id'],
+        verified_by: 'heuristic',
+        queries_helped: [expect.any(Number)],
+      });
+      expect(
+        on('orders')?.columns.map((c) => c.toLowerCase()),
+        JSON.stringify(o),
+      ).toEqual(['status', 'created_at']);
+      // the digest's collapsed list, IN (...), read as one value
+      expect(on('customers')?.columns, JSON.stringify(o)).toEqual(['email']);
+      const payments = o.queries.find((q) => q.n === on('payments')!.queries_helped[0]);
+      expect(payments?.sql).toBe('SELECT * FROM `payments` WHERE `order_id` = ?');
+      expect(payments?.planned_sql).toMatch(/^SELECT \* FROM `payments` WHERE `order_id` = '\d+'$/);
+      expect(o.queries.find((q) => q.n === on('customers')!.queries_helped[0])?.sql).toBe(
+        'SELECT ID FROM `customers` WHERE `email` IN (?)',
+      );
+      // not dba-mcp's own reads (its column sampling in this database, its catalog reads)
+      const seen = [...o.queries.map((q) => q.sql), ...o.no_change.map((c) => c.sql)];
+      expect(seen.filter((q) => /dba_mcp_|DISTINCT|`mysql` \.|information_schema/i.test(q))).toEqual([]);
+      expect(o.no_change.filter((c) => /unparseable|not compared with a column/.test(c.reason))).toEqual([]);
+      for (const p of o.proposals)
+        expect(p.ddl).toMatch(/^ALTER TABLE .* ADD INDEX .*, ALGORITHM=INPLACE, LOCK=NONE;$/);
+    },
+  );
 });
 
-describe.skipIf(skip || (await skipUnlessMysqlFeatureOff('performance_schema', 'propose_index workload with performance_schema OFF')))('propose_index workload on MySQL/MariaDB with performance_schema OFF', () => {
+describe.skipIf(
+  skip || (await skipUnlessMysqlFeatureOff('performance_schema', 'propose_index workload with performance_schema OFF')),
+)('propose_index workload on MySQL/MariaDB with performance_schema OFF', () => {
   it('refuses workload: "top" with UNSUPPORTED_BY_ENGINE and says how to turn performance_schema on', async () => {
     const mcp = await connect([healthSource(MYSQL_URL)]);
     try {
       const err = errorOf(await mcp.call('propose_index', { workload: 'top' }));
-      expect(err).toMatchObject({ code: 'UNSUPPORTED_BY_ENGINE', message: expect.stringContaining('performance_schema is off') });
+      expect(err).toMatchObject({
+        code: 'UNSUPPORTED_BY_ENGINE',
+        message: expect.stringContaining('performance_schema is off'),
+      });
       expect(err?.hint).toMatch(/performance_schema = ON/);
     } finally {
       await mcp.close();

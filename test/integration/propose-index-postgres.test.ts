@@ -66,7 +66,8 @@ describe.skipIf(skip)('propose_index on PostgreSQL', () => {
     expect(res.isError, text(res)).toBeFalsy();
     return out(res);
   };
-  const indexCount = async () => Number((await db.query(`SELECT count(*) AS n FROM pg_indexes WHERE schemaname = 'public'`)).rows[0].n);
+  const indexCount = async () =>
+    Number((await db.query(`SELECT count(*) AS n FROM pg_indexes WHERE schemaname = 'public'`)).rows[0].n);
 
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: PG_URL });
@@ -91,8 +92,16 @@ describe.skipIf(skip)('propose_index on PostgreSQL', () => {
     expect(o.verification.method).toBe('hypopg');
     const [p] = o.proposals;
     expect(p?.columns).toEqual(['country', 'created_at']);
-    expect(p).toMatchObject({ table: 'public.customers', verified_by: 'hypopg', confidence: 'high', method: 'btree', queries_helped: [1] });
-    expect(p!.ddl).toBe('CREATE INDEX CONCURRENTLY IF NOT EXISTS customers_country_created_at_idx ON public.customers (country, created_at);');
+    expect(p).toMatchObject({
+      table: 'public.customers',
+      verified_by: 'hypopg',
+      confidence: 'high',
+      method: 'btree',
+      queries_helped: [1],
+    });
+    expect(p!.ddl).toBe(
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS customers_country_created_at_idx ON public.customers (country, created_at);',
+    );
     expect(p!.cost_after!).toBeLessThan(p!.cost_before! / 2);
     expect(p!.size_bytes).toBeGreaterThan(100_000);
     expect(await indexCount()).toBe(before); // read-only source: nothing was created
@@ -100,12 +109,19 @@ describe.skipIf(skip)('propose_index on PostgreSQL', () => {
 
   it('proposes a covering index (INCLUDE) when the query reads few columns through a selective key', async () => {
     const o = await ok({ sql: `SELECT id, email FROM customers WHERE created_at >= '2022-06-01' AND country = 'BC'` });
-    expect(o.proposals.map((p) => [p.kind, p.columns, p.include])).toEqual([['covering', ['country', 'created_at'], ['id', 'email']]]);
+    expect(o.proposals.map((p) => [p.kind, p.columns, p.include])).toEqual([
+      ['covering', ['country', 'created_at'], ['id', 'email']],
+    ]);
     expect(o.proposals[0]!.ddl).toMatch(/ON public\.customers \(country, created_at\) INCLUDE \(id, email\);$/);
   });
 
   it('proposes expression indexes (lower(email), a JSON path) with low confidence when HypoPG alone judged them', async () => {
-    const o = await ok({ queries: [`SELECT id FROM customers WHERE lower(email) = 'user77@example.com'`, `SELECT id FROM customers WHERE meta->>'ref' = 'abc'`] });
+    const o = await ok({
+      queries: [
+        `SELECT id FROM customers WHERE lower(email) = 'user77@example.com'`,
+        `SELECT id FROM customers WHERE meta->>'ref' = 'abc'`,
+      ],
+    });
     const lower = o.proposals.find((p) => p.columns[0] === '(lower(email))');
     const json = o.proposals.find((p) => p.columns[0] === "((meta ->> 'ref'))");
     expect(lower, JSON.stringify(o.proposals)).toBeDefined();
@@ -118,7 +134,9 @@ describe.skipIf(skip)('propose_index on PostgreSQL', () => {
   });
 
   it('proposes a partial index for a rare constant, and a sort index for ORDER BY ... LIMIT', async () => {
-    const partial = await ok({ sql: `SELECT id, total FROM orders WHERE status = 'pending' ORDER BY created_at LIMIT 50` });
+    const partial = await ok({
+      sql: `SELECT id, total FROM orders WHERE status = 'pending' ORDER BY created_at LIMIT 50`,
+    });
     const p = partial.proposals[0]!;
     expect(p.kind).toBe('partial');
     expect(p.where).toBe(`status = 'pending'`);
@@ -129,9 +147,18 @@ describe.skipIf(skip)('propose_index on PostgreSQL', () => {
   });
 
   it('indexes a join key (an unindexed foreign key), and serves two queries with one index', async () => {
-    const join = await ok({ sql: `SELECT p.* FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.customer_id = 42` });
-    expect(join.proposals.map((x) => [x.table, x.columns, x.kind])).toEqual([['public.payments', ['order_id'], 'join']]);
-    const two = await ok({ queries: [`SELECT * FROM payments WHERE order_id = 300`, `SELECT amount FROM payments WHERE order_id IN (3, 6, 9)`] });
+    const join = await ok({
+      sql: `SELECT p.* FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.customer_id = 42`,
+    });
+    expect(join.proposals.map((x) => [x.table, x.columns, x.kind])).toEqual([
+      ['public.payments', ['order_id'], 'join'],
+    ]);
+    const two = await ok({
+      queries: [
+        `SELECT * FROM payments WHERE order_id = 300`,
+        `SELECT amount FROM payments WHERE order_id IN (3, 6, 9)`,
+      ],
+    });
     expect(two.proposals).toHaveLength(1);
     expect(two.proposals[0]!.columns).toEqual(['order_id']);
     expect(two.proposals[0]!.queries_helped).toEqual([1, 2]);
@@ -165,22 +192,38 @@ describe.skipIf(skip)('propose_index on PostgreSQL', () => {
     expect(reason(3)).toMatch(/orders_customer_id_idx|orders_customer_dup/);
     expect(reason(4)).not.toBe('');
     const dup = o.drop_candidates.find((d) => d.kind === 'duplicate');
-    expect(dup).toMatchObject({ table: 'public.orders', index: 'orders_customer_id_idx', covered_by: 'orders_customer_dup' });
+    expect(dup).toMatchObject({
+      table: 'public.orders',
+      index: 'orders_customer_id_idx',
+      covered_by: 'orders_customer_dup',
+    });
     expect(o.drop_candidates.some((d) => d.index === dup!.covered_by)).toBe(false); // the one that stays is never also suggested
   });
 
   it('serves an OR with one index per branch (BitmapOr): the missing side alone, or both together; no sort index without LIMIT', async () => {
-    const one = await ok({ sql: `SELECT id FROM orders WHERE customer_id = 4242 OR created_at = timestamptz '2022-01-02 00:00:00+00'` });
-    expect(one.proposals.map((p) => p.columns), JSON.stringify(one.no_change)).toEqual([['created_at']]);
-    const both = await ok({ sql: `SELECT id FROM customers WHERE email = 'user77@example.com' OR created_at = timestamp '2020-02-01 00:00:00'` });
-    expect(both.proposals.map((p) => p.columns).sort(), JSON.stringify(both.no_change)).toEqual([['created_at'], ['email']]);
+    const one = await ok({
+      sql: `SELECT id FROM orders WHERE customer_id = 4242 OR created_at = timestamptz '2022-01-02 00:00:00+00'`,
+    });
+    expect(
+      one.proposals.map((p) => p.columns),
+      JSON.stringify(one.no_change),
+    ).toEqual([['created_at']]);
+    const both = await ok({
+      sql: `SELECT id FROM customers WHERE email = 'user77@example.com' OR created_at = timestamp '2020-02-01 00:00:00'`,
+    });
+    expect(both.proposals.map((p) => p.columns).sort(), JSON.stringify(both.no_change)).toEqual([
+      ['created_at'],
+      ['email'],
+    ]);
     expect(both.proposals[0]!.rationale).toMatch(/BitmapOr/);
     const sorted = await ok({ sql: `SELECT id, total FROM orders ORDER BY total` });
     expect(sorted.proposals, JSON.stringify(sorted.proposals)).toEqual([]);
   });
 
   it('proposes the indexes a statement needs together when none saves half alone (two scans of a UNION ALL)', async () => {
-    const o = await ok({ sql: `SELECT id FROM customers WHERE email = 'user77@example.com' UNION ALL SELECT id FROM customers WHERE created_at = timestamp '2020-02-01 00:00:00'` });
+    const o = await ok({
+      sql: `SELECT id FROM customers WHERE email = 'user77@example.com' UNION ALL SELECT id FROM customers WHERE created_at = timestamp '2020-02-01 00:00:00'`,
+    });
     expect(o.proposals.map((p) => p.columns).sort(), JSON.stringify(o.no_change)).toEqual([['created_at'], ['email']]);
     expect(o.proposals[0]!.rationale).toMatch(/together with/);
   });
@@ -198,7 +241,8 @@ describe.skipIf(skip)('propose_index on PostgreSQL', () => {
 
   it('reads the workload from pg_stat_statements (workload: "top")', async () => {
     for (let i = 1; i <= 30; i++) await db.query('SELECT amount FROM payments WHERE order_id = $1', [i * 3]);
-    for (let i = 1; i <= 30; i++) await db.query(`SELECT id FROM orders WHERE status = 'pending' ORDER BY created_at LIMIT 20 OFFSET $1`, [i]);
+    for (let i = 1; i <= 30; i++)
+      await db.query(`SELECT id FROM orders WHERE status = 'pending' ORDER BY created_at LIMIT 20 OFFSET $1`, [i]);
     const o = await ok({ workload: 'top', workload_limit: 20 });
     const helped = o.proposals.find((p) => p.table === 'public.payments' && p.columns[0] === 'order_id');
     expect(helped, text(await call({ workload: 'top' }))).toBeDefined();
@@ -210,14 +254,19 @@ describe.skipIf(skip)('propose_index on PostgreSQL', () => {
     const rw = await connect([sourceFor({ mode: 'read-write' })]);
     try {
       const before = await indexCount();
-      const res = await rw.call('propose_index', { sql: `SELECT id FROM customers WHERE lower(email) = 'user77@example.com'` });
+      const res = await rw.call('propose_index', {
+        sql: `SELECT id FROM customers WHERE lower(email) = 'user77@example.com'`,
+      });
       expect(res.isError, text(res)).toBeFalsy();
       const p = out(res).proposals[0]!;
       expect(p).toMatchObject({ verified_by: 'real-rollback', confidence: 'high', kind: 'expression' });
       expect(p.rationale).toMatch(/rolled-back transaction/);
       expect(p.cost_after!).toBeLessThan(p.cost_before! / 10); // with statistics: far better than HypoPG's guess
       // BRIN: the planner's cost understates it, the measured run time (EXPLAIN ANALYZE, rolled back) does not
-      const brin = await rw.call('propose_index', { sql: `SELECT count(*) FROM log WHERE at >= '2024-02-01' AND at < '2024-02-08'`, max_size_mb: 1 });
+      const brin = await rw.call('propose_index', {
+        sql: `SELECT count(*) FROM log WHERE at >= '2024-02-01' AND at < '2024-02-08'`,
+        max_size_mb: 1,
+      });
       const b = out(brin).proposals[0];
       expect(b, text(brin)).toMatchObject({ method: 'brin', verified_by: 'real-rollback', confidence: 'high' });
       expect(b!.rationale).toMatch(/Measured run time [\d.]+ ms -> [\d.]+ ms/);
@@ -231,8 +280,12 @@ describe.skipIf(skip)('propose_index on PostgreSQL', () => {
     expect(errorOf(await call({ sql: 'SELECT 1', queries: ['SELECT 2'] }))?.code).toBe('INVALID_ARGUMENT');
     expect(errorOf(await call({}))?.code).toBe('INVALID_ARGUMENT');
     expect(errorOf(await call({ sql: 'SELEC id FROM orders' }))?.code).toBe('SQL_SYNTAX');
-    expect(['READ_ONLY_VIOLATION', 'STATEMENT_NOT_ALLOWED']).toContain(errorOf(await call({ sql: 'DROP TABLE orders' }))?.code);
-    expect(errorOf(await call({ queries: ['SELECT 1', 'DELETE FROM orders; DROP TABLE orders'] }))?.code).toBe('MULTIPLE_STATEMENTS');
+    expect(['READ_ONLY_VIOLATION', 'STATEMENT_NOT_ALLOWED']).toContain(
+      errorOf(await call({ sql: 'DROP TABLE orders' }))?.code,
+    );
+    expect(errorOf(await call({ queries: ['SELECT 1', 'DELETE FROM orders; DROP TABLE orders'] }))?.code).toBe(
+      'MULTIPLE_STATEMENTS',
+    );
     expect(errorOf(await call({ sql: 'SELECT * FROM no_such_table WHERE x = 1' }))?.code).toBe('SQL_ERROR');
     expect(await db.query('SELECT count(*) FROM orders').then((r) => Number(r.rows[0].count))).toBe(300000);
   });

@@ -57,7 +57,9 @@ describe('propose_index on SQLite', () => {
     const before = digest();
     const o = await ok({ sql: `SELECT * FROM orders WHERE customer_id = 42` });
     expect(o.verification.method).toBe('whatif');
-    expect(o.proposals.map((p) => [p.table, p.columns, p.verified_by, p.confidence])).toEqual([['main.orders', ['customer_id'], 'whatif', 'medium']]);
+    expect(o.proposals.map((p) => [p.table, p.columns, p.verified_by, p.confidence])).toEqual([
+      ['main.orders', ['customer_id'], 'whatif', 'medium'],
+    ]);
     expect(o.proposals[0]!.ddl).toBe('CREATE INDEX IF NOT EXISTS orders_customer_id_idx ON orders (customer_id);');
     expect(digest()).toBe(before);
   });
@@ -79,22 +81,33 @@ describe('propose_index on SQLite', () => {
   });
 
   it('advises a normalized query whose values are placeholders (?)', async () => {
-    const o = await ok({ queries: [`SELECT * FROM orders WHERE customer_id = ?`, `SELECT id FROM orders WHERE customer_id = ? AND id > ?`] });
+    const o = await ok({
+      queries: [`SELECT * FROM orders WHERE customer_id = ?`, `SELECT id FROM orders WHERE customer_id = ? AND id > ?`],
+    });
     expect(o.proposals.map((p) => [p.table, p.columns[0]])).toEqual([['main.orders', 'customer_id']]); // one index, led by the equality column, serves both
     expect(o.proposals[0]!.queries_helped).toEqual([1, 2]);
-    expect(o.queries.every((q) => q.planned_sql && !q.planned_sql.includes('?')), JSON.stringify(o.queries)).toBe(true); // planned with real values
+    expect(
+      o.queries.every((q) => q.planned_sql && !q.planned_sql.includes('?')),
+      JSON.stringify(o.queries),
+    ).toBe(true); // planned with real values
   });
 
   it('indexes a join key', async () => {
-    const o = await ok({ sql: `SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = 'user5@example.com'` });
+    const o = await ok({
+      sql: `SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = 'user5@example.com'`,
+    });
     expect(o.proposals.map((p) => [p.table, p.columns, p.kind])).toEqual([['main.orders', ['customer_id'], 'join']]);
   });
 
   it('answers "no index" for a tiny table and an indexed column, proposes no duplicate, and reports the duplicate index', async () => {
-    const o = await ok({ queries: [`SELECT * FROM tiny WHERE name = 'a'`, `SELECT * FROM customers WHERE email = 'user5@example.com'`] });
+    const o = await ok({
+      queries: [`SELECT * FROM tiny WHERE name = 'a'`, `SELECT * FROM customers WHERE email = 'user5@example.com'`],
+    });
     expect(o.proposals).toEqual([]);
     expect(o.no_change.map((n) => n.reason).join(' | ')).toMatch(/already cheap.*\|.*customers_email/);
-    expect(o.drop_candidates).toEqual([expect.objectContaining({ index: 'customers_email_again', kind: 'duplicate', covered_by: 'customers_email' })]);
+    expect(o.drop_candidates).toEqual([
+      expect.objectContaining({ index: 'customers_email_again', kind: 'duplicate', covered_by: 'customers_email' }),
+    ]);
   });
 
   it('says SQLite has no workload statistics', async () => {

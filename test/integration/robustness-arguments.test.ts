@@ -21,7 +21,10 @@ describe.skipIf(await skipUnlessReachable('postgres'))('PostgreSQL session ids',
     fs.writeFileSync(file, JSON.stringify({ sources: [{ id: 's', dsn: PG_URL, mode: 'read-write' }] }));
     const mcp = await connect([loadConfig({ config: file }, {}).sources[0]!], undefined, { stateDir });
     try {
-      for (const [tool, pid] of [['cancel_query', 2 ** 31], ['terminate_session', 2 ** 53 - 1]] as const) {
+      for (const [tool, pid] of [
+        ['cancel_query', 2 ** 31],
+        ['terminate_session', 2 ** 53 - 1],
+      ] as const) {
         const err = errorOf(await mcp.call(tool, { pid }));
         expect({ tool, code: err?.code }).toEqual({ tool, code: 'INVALID_ARGUMENT' });
         expect(err!.message).toContain(`no session with id ${pid}`);

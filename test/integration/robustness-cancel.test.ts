@@ -9,7 +9,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnlessReachable } from '../helpers/databases.js';
 import { connect, type Harness } from '../helpers/mcp.js';
-import { mysqlBackupSource, pgBackupSource, sourceWithBackups, tempStateDir, type BackupSource } from './backups.fixtures.js';
+import {
+  mysqlBackupSource,
+  pgBackupSource,
+  sourceWithBackups,
+  tempStateDir,
+  type BackupSource,
+} from './backups.fixtures.js';
 
 async function until(check: () => Promise<boolean>, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
@@ -21,7 +27,7 @@ async function until(check: () => Promise<boolean>, ms: number): Promise<boolean
 }
 
 const CALLS: [string, Record<string, unknown>][] = [
-  ['propose_index', { sql: 'SELECT * FROM orders WHERE note = \'x\'' }],
+  ['propose_index', { sql: "SELECT * FROM orders WHERE note = 'x'" }],
   ['plan_migration', { sql: 'ALTER TABLE orders ALTER COLUMN note SET NOT NULL' }],
   ['create_backup', {}],
   ['check_health', {}],
@@ -56,7 +62,11 @@ describe.skipIf(await skipUnlessReachable('postgres'))('PostgreSQL: cancelling a
   });
 
   const waitingSessions = async () =>
-    (await admin.query<{ pid: number; application_name: string; query: string }>("SELECT pid, application_name, query FROM pg_stat_activity WHERE application_name LIKE 'dba-mcp%' AND wait_event_type = 'Lock'")).rows;
+    (
+      await admin.query<{ pid: number; application_name: string; query: string }>(
+        "SELECT pid, application_name, query FROM pg_stat_activity WHERE application_name LIKE 'dba-mcp%' AND wait_event_type = 'Lock'",
+      )
+    ).rows;
 
   for (const [tool, args] of CALLS) {
     it(`${tool}: stops waiting once cancelled`, async () => {
@@ -100,7 +110,10 @@ describe.skipIf(await skipUnlessReachable('mysql'))('MariaDB: cancelling a call 
 
   const db = () => new URL(src.dsn).pathname.slice(1);
   const waitingSessions = async () => {
-    const [rows] = await admin.query("SELECT id, state, info FROM information_schema.processlist WHERE db = ? AND state LIKE '%lock%' AND id <> connection_id()", [db()]);
+    const [rows] = await admin.query(
+      "SELECT id, state, info FROM information_schema.processlist WHERE db = ? AND state LIKE '%lock%' AND id <> connection_id()",
+      [db()],
+    );
     return rows as { id: number; state: string; info: string }[];
   };
 

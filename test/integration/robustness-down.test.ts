@@ -18,7 +18,12 @@ function source(dsn: string): { src: ResolvedSource; stateDir: string } {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-rb-down-'));
   dirs.push(stateDir);
   const file = path.join(stateDir, 'c.json');
-  fs.writeFileSync(file, JSON.stringify({ sources: [{ id: 's', dsn, mode: 'read-write', backups: { dir: 'bk' }, limits: { connect_timeout_ms: 2000 } }] }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      sources: [{ id: 's', dsn, mode: 'read-write', backups: { dir: 'bk' }, limits: { connect_timeout_ms: 2000 } }],
+    }),
+  );
   return { src: loadConfig({ config: file }, {}).sources[0]!, stateDir };
 }
 
@@ -36,12 +41,37 @@ const TOOLS: [string, Record<string, unknown>][] = [
 ];
 
 const CASES: { name: string; engine: 'postgres' | 'mysql'; dsn: string; code: string }[] = [
-  { name: 'PostgreSQL down', engine: 'postgres', dsn: 'postgres://postgres@127.0.0.1:1/test', code: 'CONNECTION_FAILED' },
-  { name: 'PostgreSQL unknown role', engine: 'postgres', dsn: PG_URL.replace(/\/\/[^@/]*@/, '//dba_rb_nobody@'), code: 'AUTH_FAILED' },
-  { name: 'PostgreSQL unknown database', engine: 'postgres', dsn: PG_URL.replace(/\/[^/]*$/, '/dba_rb_missing'), code: 'DATABASE_NOT_FOUND' },
+  {
+    name: 'PostgreSQL down',
+    engine: 'postgres',
+    dsn: 'postgres://postgres@127.0.0.1:1/test',
+    code: 'CONNECTION_FAILED',
+  },
+  {
+    name: 'PostgreSQL unknown role',
+    engine: 'postgres',
+    dsn: PG_URL.replace(/\/\/[^@/]*@/, '//dba_rb_nobody@'),
+    code: 'AUTH_FAILED',
+  },
+  {
+    name: 'PostgreSQL unknown database',
+    engine: 'postgres',
+    dsn: PG_URL.replace(/\/[^/]*$/, '/dba_rb_missing'),
+    code: 'DATABASE_NOT_FOUND',
+  },
   { name: 'MariaDB down', engine: 'mysql', dsn: 'mysql://root@127.0.0.1:1/test', code: 'CONNECTION_FAILED' },
-  { name: 'MariaDB wrong password', engine: 'mysql', dsn: MYSQL_URL.replace(/\/\/[^@/]*@/, '//root:dba_rb_wrong@'), code: 'AUTH_FAILED' },
-  { name: 'MariaDB unknown database', engine: 'mysql', dsn: MYSQL_URL.replace(/\/[^/]*$/, '/dba_rb_missing'), code: 'DATABASE_NOT_FOUND' },
+  {
+    name: 'MariaDB wrong password',
+    engine: 'mysql',
+    dsn: MYSQL_URL.replace(/\/\/[^@/]*@/, '//root:dba_rb_wrong@'),
+    code: 'AUTH_FAILED',
+  },
+  {
+    name: 'MariaDB unknown database',
+    engine: 'mysql',
+    dsn: MYSQL_URL.replace(/\/[^/]*$/, '/dba_rb_missing'),
+    code: 'DATABASE_NOT_FOUND',
+  },
 ];
 
 for (const c of CASES) {

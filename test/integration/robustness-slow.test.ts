@@ -10,7 +10,13 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { skipUnlessReachable } from '../helpers/databases.js';
 import { connect, errorOf, type Harness } from '../helpers/mcp.js';
-import { mysqlBackupSource, pgBackupSource, sourceWithBackups, tempStateDir, type BackupSource } from './backups.fixtures.js';
+import {
+  mysqlBackupSource,
+  pgBackupSource,
+  sourceWithBackups,
+  tempStateDir,
+  type BackupSource,
+} from './backups.fixtures.js';
 
 /** Polls until `check` is true (or the deadline passes); returns its last value. */
 async function until(check: () => Promise<boolean>, ms = 10_000): Promise<boolean> {
@@ -54,7 +60,11 @@ describe.skipIf(await skipUnlessReachable('postgres'))('PostgreSQL: create_backu
     expect(Date.now() - t0).toBeLessThan(15_000);
     const dir = `${stateDir}/backups`;
     expect(fs.existsSync(dir) ? fs.readdirSync(dir) : []).toEqual([]);
-    const waiting = async () => Number((await locker!.query("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'dba-mcp-backup'")).rows[0].n);
+    const waiting = async () =>
+      Number(
+        (await locker!.query("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'dba-mcp-backup'"))
+          .rows[0].n,
+      );
     expect(await until(async () => (await waiting()) === 0)).toBe(true);
     // plan_migration's dry run waits on the same lock: stopped at its bound, and says how long in words that fit
     const planned = await mcp.call('plan_migration', { sql: 'ALTER TABLE orders ADD COLUMN flag int' });
@@ -95,7 +105,10 @@ describe.skipIf(await skipUnlessReachable('mysql'))('MariaDB: create_backup behi
     expect(fs.existsSync(dir) ? fs.readdirSync(dir) : []).toEqual([]);
     const db = new URL(src.dsn).pathname.slice(1);
     const waiting = async () => {
-      const [rows] = await locker!.query("SELECT count(*) AS n FROM information_schema.processlist WHERE db = ? AND state LIKE '%lock%' AND id <> connection_id()", [db]);
+      const [rows] = await locker!.query(
+        "SELECT count(*) AS n FROM information_schema.processlist WHERE db = ? AND state LIKE '%lock%' AND id <> connection_id()",
+        [db],
+      );
       return Number((rows as { n: number }[])[0]!.n);
     };
     expect(await until(async () => (await waiting()) === 0)).toBe(true);

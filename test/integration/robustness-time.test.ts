@@ -29,7 +29,9 @@ describe('a backup manifest whose created_at is not a date', () => {
       fs.writeFileSync(made.manifest_path, JSON.stringify(manifest));
       const checked = await mcp.call('check_backups', {});
       expect(errorOf(checked)).toBeUndefined();
-      const listed = (checked.structuredContent as { backups: { name: string; created_at: string; age_hours: number }[] }).backups;
+      const listed = (
+        checked.structuredContent as { backups: { name: string; created_at: string; age_hours: number }[] }
+      ).backups;
       expect(listed.map((b) => b.name)).toEqual([made.file]);
       expect(Number.isNaN(Date.parse(listed[0]!.created_at))).toBe(false);
       expect(listed[0]!.age_hours).toBeLessThan(1);
@@ -41,9 +43,24 @@ describe('a backup manifest whose created_at is not a date', () => {
     const proofs = path.join(stateDir, 'backups', 'proofs', 'shop');
     fs.rmSync(proofs, { recursive: true, force: true });
     fs.mkdirSync(proofs, { recursive: true });
-    const proof = { v: 1, source: 'shop', backup: made.file, backup_created_at: 'last night', sha256: null, verified_at: new Date().toISOString(), ok: true, reason: null, restore_ms: 1, target: null, tables: 3, rows: 6000 };
+    const proof = {
+      v: 1,
+      source: 'shop',
+      backup: made.file,
+      backup_created_at: 'last night',
+      sha256: null,
+      verified_at: new Date().toISOString(),
+      ok: true,
+      reason: null,
+      restore_ms: 1,
+      target: null,
+      tables: 3,
+      rows: 6000,
+    };
     fs.writeFileSync(path.join(proofs, 'odd.json'), JSON.stringify(proof));
-    const checks = (await mcp.call('check_backups', {})).structuredContent as { checks: { id: string; status: string; message: string }[] };
+    const checks = (await mcp.call('check_backups', {})).structuredContent as {
+      checks: { id: string; status: string; message: string }[];
+    };
     const restore = checks.checks.find((c) => c.id === 'restore_proof');
     expect(restore?.status).not.toBe('ok');
     expect(restore?.message).not.toMatch(/NaN/);
@@ -70,7 +87,20 @@ describe('apply_migration reads dates back from its own files', () => {
     // a restore proof whose verified_at is not a date does not count as recent
     const proofs = path.join(stateDir, 'backups', 'proofs', source.id);
     fs.mkdirSync(proofs, { recursive: true });
-    const proof = { v: 1, source: source.id, backup: 'x.db', backup_created_at: 'soon', sha256: null, verified_at: 'yesterday-ish', ok: true, reason: null, restore_ms: 1, target: null, tables: 1, rows: 1 };
+    const proof = {
+      v: 1,
+      source: source.id,
+      backup: 'x.db',
+      backup_created_at: 'soon',
+      sha256: null,
+      verified_at: 'yesterday-ish',
+      ok: true,
+      reason: null,
+      restore_ms: 1,
+      target: null,
+      tables: 1,
+      rows: 1,
+    };
     fs.writeFileSync(path.join(proofs, 'odd.json'), JSON.stringify(proof));
     const refused = errorOf(await mcp.call('apply_migration', { plan_id: planId }));
     expect(refused?.code).toBe('STATEMENT_NOT_ALLOWED');

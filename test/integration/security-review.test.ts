@@ -53,25 +53,40 @@ describe.skipIf(pgSkip)('plan_migration data checks on PostgreSQL run only guard
 
   it('does not run a side-effecting function written in a CHECK (no session terminated on a read-only source)', async () => {
     const pid = (await victim.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    const res = await mcp.call('plan_migration', { sql: `ALTER TABLE ${schema}.items ADD CONSTRAINT c_kill CHECK (pg_terminate_backend(${pid}) OR qty > 0)`, dry_run: false });
+    const res = await mcp.call('plan_migration', {
+      sql: `ALTER TABLE ${schema}.items ADD CONSTRAINT c_kill CHECK (pg_terminate_backend(${pid}) OR qty > 0)`,
+      dry_run: false,
+    });
     expect(errorOf(res)).toBeUndefined();
     await new Promise((r) => setTimeout(r, 300));
-    const alive = await victim.query('SELECT 1 AS one').then(() => true, () => false);
+    const alive = await victim.query('SELECT 1 AS one').then(
+      () => true,
+      () => false,
+    );
     expect(alive).toBe(true);
   });
 
   it('does not read server files through a CHECK (nothing of the file in the result)', async () => {
-    const res = await mcp.call('plan_migration', { sql: `ALTER TABLE ${schema}.items ADD CONSTRAINT c_file CHECK ((pg_read_file('/etc/passwd'))::int > qty)`, dry_run: false });
+    const res = await mcp.call('plan_migration', {
+      sql: `ALTER TABLE ${schema}.items ADD CONSTRAINT c_file CHECK ((pg_read_file('/etc/passwd'))::int > qty)`,
+      dry_run: false,
+    });
     expect(JSON.stringify(res)).not.toContain('root:');
   });
 
   it('does not read a denied table through a CHECK subquery (its value not in the result)', async () => {
-    const res = await mcp.call('plan_migration', { sql: `ALTER TABLE ${schema}.items ADD CONSTRAINT c_deny CHECK ((SELECT t FROM ${schema}.tokens LIMIT 1)::int > qty)`, dry_run: false });
+    const res = await mcp.call('plan_migration', {
+      sql: `ALTER TABLE ${schema}.items ADD CONSTRAINT c_deny CHECK ((SELECT t FROM ${schema}.tokens LIMIT 1)::int > qty)`,
+      dry_run: false,
+    });
     expect(JSON.stringify(res)).not.toContain('tok_live_s3cr3t');
   });
 
   it('still counts the rows that break a plain CHECK', async () => {
-    const res = await mcp.call('plan_migration', { sql: `ALTER TABLE ${schema}.items ADD CONSTRAINT c_pos CHECK (qty > 0)`, dry_run: false });
+    const res = await mcp.call('plan_migration', {
+      sql: `ALTER TABLE ${schema}.items ADD CONSTRAINT c_pos CHECK (qty > 0)`,
+      dry_run: false,
+    });
     expect(errorOf(res)).toBeUndefined();
     const checks = (res.structuredContent as { checks: { violations: number | null; error: string | null }[] }).checks;
     expect(checks).toEqual([expect.objectContaining({ violations: 1, error: null })]);
@@ -99,7 +114,8 @@ describe.skipIf(pgSkip)('propose_index on PostgreSQL never executes a data-modif
       `CREATE TABLE victims (id int)`,
       `INSERT INTO victims VALUES (1)`,
       `VACUUM ANALYZE`,
-    ]) await conn.query(sql);
+    ])
+      await conn.query(sql);
     victim = new pg.Client({ connectionString: PG_URL });
     victim.on('error', () => {});
     await victim.connect();
@@ -116,9 +132,14 @@ describe.skipIf(pgSkip)('propose_index on PostgreSQL never executes a data-modif
 
   it('does not run the CTE of the query while confirming an expression index (no session terminated, no row changed)', async () => {
     const pid = (await victim.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    await mcp.call('propose_index', { sql: `WITH d AS (DELETE FROM victims RETURNING pg_terminate_backend(${pid})) SELECT id FROM customers WHERE lower(email) = 'user77@example.com'` });
+    await mcp.call('propose_index', {
+      sql: `WITH d AS (DELETE FROM victims RETURNING pg_terminate_backend(${pid})) SELECT id FROM customers WHERE lower(email) = 'user77@example.com'`,
+    });
     await new Promise((r) => setTimeout(r, 300));
-    const alive = await victim.query('SELECT 1 AS one').then(() => true, () => false);
+    const alive = await victim.query('SELECT 1 AS one').then(
+      () => true,
+      () => false,
+    );
     expect(alive).toBe(true);
     expect(Number((await conn.query('SELECT count(*) AS n FROM victims')).rows[0].n)).toBe(1);
   });
@@ -128,9 +149,15 @@ describe.skipIf(pgSkip)('propose_index on PostgreSQL never executes a data-modif
     const evil = 'lower(email))); COMMIT; DROP TABLE victims; --';
     await conn.query(`CREATE FUNCTION "${evil}"(text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT lower($1)'`);
     try {
-      await mcp.call('propose_index', { sql: `SELECT id FROM customers WHERE "${evil}"(email) = 'user77@example.com'` });
-      expect(Number((await conn.query(`SELECT count(*) AS n FROM pg_class WHERE relname = 'victims'`)).rows[0].n)).toBe(1);
-      expect(Number((await conn.query(`SELECT count(*) AS n FROM pg_class WHERE relname = 'dba_mcp_probe_idx'`)).rows[0].n)).toBe(0);
+      await mcp.call('propose_index', {
+        sql: `SELECT id FROM customers WHERE "${evil}"(email) = 'user77@example.com'`,
+      });
+      expect(Number((await conn.query(`SELECT count(*) AS n FROM pg_class WHERE relname = 'victims'`)).rows[0].n)).toBe(
+        1,
+      );
+      expect(
+        Number((await conn.query(`SELECT count(*) AS n FROM pg_class WHERE relname = 'dba_mcp_probe_idx'`)).rows[0].n),
+      ).toBe(0);
     } finally {
       await conn.query(`DROP FUNCTION "${evil}"(text)`);
     }
@@ -152,7 +179,10 @@ describe.skipIf(pgSkip)('dry runs on PostgreSQL never run functions a rollback d
   };
   const alive = async () => {
     await new Promise((r) => setTimeout(r, 300));
-    return victim.query('SELECT 1 AS one').then(() => true, () => false);
+    return victim.query('SELECT 1 AS one').then(
+      () => true,
+      () => false,
+    );
   };
 
   beforeAll(async () => {
@@ -171,14 +201,18 @@ describe.skipIf(pgSkip)('dry runs on PostgreSQL never run functions a rollback d
   });
 
   it('request_change: a write that calls pg_terminate_backend is stored, not rehearsed', async () => {
-    const res = await mcp.call('request_change', { sql: `INSERT INTO ${schema}.items SELECT 1, pg_terminate_backend(${await pidOf()})` });
+    const res = await mcp.call('request_change', {
+      sql: `INSERT INTO ${schema}.items SELECT 1, pg_terminate_backend(${await pidOf()})`,
+    });
     expect(await alive()).toBe(true);
     expect(errorOf(res)).toBeUndefined();
     expect(res.structuredContent).toMatchObject({ status: 'pending', dry_run: { outcome: 'not-possible' } });
   });
 
   it('plan_migration: the dry run does not run a statement that calls pg_terminate_backend', async () => {
-    const res = await mcp.call('plan_migration', { sql: `INSERT INTO ${schema}.items SELECT 2, pg_terminate_backend(${await pidOf()})` });
+    const res = await mcp.call('plan_migration', {
+      sql: `INSERT INTO ${schema}.items SELECT 2, pg_terminate_backend(${await pidOf()})`,
+    });
     expect(await alive()).toBe(true);
     expect(errorOf(res)).toBeUndefined();
     expect(res.structuredContent).toMatchObject({ dry_run: { outcome: 'not-run' } });
@@ -192,30 +226,35 @@ describe.skipIf(pgSkip)('dry runs on PostgreSQL never run functions a rollback d
 
 const mysqlSkip = await skipUnlessReachable('mysql');
 
-describe.skipIf(mysqlSkip)('request_change on MariaDB/MySQL: no rehearsal of a function a rollback does not undo', () => {
-  const db = `dba_sec_${randomBytes(4).toString('hex')}`;
-  let admin: mysql.Connection;
-  let mcp: Harness;
+describe.skipIf(mysqlSkip)(
+  'request_change on MariaDB/MySQL: no rehearsal of a function a rollback does not undo',
+  () => {
+    const db = `dba_sec_${randomBytes(4).toString('hex')}`;
+    let admin: mysql.Connection;
+    let mcp: Harness;
 
-  beforeAll(async () => {
-    admin = await mysql.createConnection({ uri: MYSQL_URL });
-    await admin.query(`CREATE DATABASE ${db}`);
-    await admin.query(`CREATE TABLE ${db}.nums (n int)`);
-    mcp = await connect([sourceFor(MYSQL_URL.replace(/\/[^/]*$/, `/${db}`), { mode: 'read-write' })]);
-  });
+    beforeAll(async () => {
+      admin = await mysql.createConnection({ uri: MYSQL_URL });
+      await admin.query(`CREATE DATABASE ${db}`);
+      await admin.query(`CREATE TABLE ${db}.nums (n int)`);
+      mcp = await connect([sourceFor(MYSQL_URL.replace(/\/[^/]*$/, `/${db}`), { mode: 'read-write' })]);
+    });
 
-  afterAll(async () => {
-    await mcp?.close();
-    await admin?.query(`DROP DATABASE IF EXISTS ${db}`);
-    await admin?.end();
-  });
+    afterAll(async () => {
+      await mcp?.close();
+      await admin?.query(`DROP DATABASE IF EXISTS ${db}`);
+      await admin?.end();
+    });
 
-  it('does not read a server file through the dry run of an INSERT (nothing of it in the result)', async () => {
-    const res = await mcp.call('request_change', { sql: `INSERT INTO ${db}.nums (n) VALUES (LOAD_FILE('/etc/passwd'))` });
-    expect(JSON.stringify(res)).not.toContain('root:');
-    expect(res.structuredContent).toMatchObject({ status: 'pending', dry_run: { outcome: 'not-possible' } });
-  });
-});
+    it('does not read a server file through the dry run of an INSERT (nothing of it in the result)', async () => {
+      const res = await mcp.call('request_change', {
+        sql: `INSERT INTO ${db}.nums (n) VALUES (LOAD_FILE('/etc/passwd'))`,
+      });
+      expect(JSON.stringify(res)).not.toContain('root:');
+      expect(res.structuredContent).toMatchObject({ status: 'pending', dry_run: { outcome: 'not-possible' } });
+    });
+  },
+);
 
 describe.skipIf(pgSkip)('top_queries on PostgreSQL keeps password literals out', () => {
   const db = `dba_sec_top_${randomBytes(3).toString('hex')}`;
@@ -266,7 +305,9 @@ describe.skipIf(pgSkip)('plan_migration / apply_migration keep deny_tables on Po
     await admin.query(`CREATE TABLE ${schema}.tokens (t text)`);
     await admin.query(`INSERT INTO ${schema}.tokens VALUES ('tok_live_s3cr3t')`);
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba_sec_state-'));
-    mcp = await connect([sourceFor(PG_URL, { mode: 'read-write', deny_tables: ['*.tokens'] })], undefined, { stateDir });
+    mcp = await connect([sourceFor(PG_URL, { mode: 'read-write', deny_tables: ['*.tokens'] })], undefined, {
+      stateDir,
+    });
   });
 
   afterAll(async () => {
@@ -276,10 +317,16 @@ describe.skipIf(pgSkip)('plan_migration / apply_migration keep deny_tables on Po
   });
 
   it('does not dry-run, nor let apply, a migration that reads a denied table (its value not in the result)', async () => {
-    const res = await mcp.call('plan_migration', { sql: `INSERT INTO ${schema}.items SELECT t::int, 1 FROM ${schema}.tokens` });
+    const res = await mcp.call('plan_migration', {
+      sql: `INSERT INTO ${schema}.items SELECT t::int, 1 FROM ${schema}.tokens`,
+    });
     expect(errorOf(res)).toBeUndefined();
     expect(JSON.stringify(res)).not.toContain('tok_live_s3cr3t');
-    const plan = res.structuredContent as { plan_id: string; apply: { allowed: boolean }; dry_run: { outcome: string } };
+    const plan = res.structuredContent as {
+      plan_id: string;
+      apply: { allowed: boolean };
+      dry_run: { outcome: string };
+    };
     expect(plan.apply.allowed).toBe(false);
     expect(plan.dry_run.outcome).toBe('not-run');
     expect(errorOf(await mcp.call('apply_migration', { plan_id: plan.plan_id }))?.code).toBe('STATEMENT_NOT_ALLOWED');
@@ -339,10 +386,11 @@ describe.skipIf(pgSkip)('check_health on PostgreSQL keeps deny_tables out of the
     const rw = await connect([sourceFor(PG_URL, { mode: 'read-write', deny_tables: ['*.tokens'] })], undefined, {
       stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'dba_sec_state-')),
       capabilities: { elicitation: {} },
-      setup: (client) => client.setRequestHandler(ElicitRequestSchema, async (req) => {
-        asked.push(req.params.message);
-        return { action: 'accept', content: { decision: 'approve' } };
-      }),
+      setup: (client) =>
+        client.setRequestHandler(ElicitRequestSchema, async (req) => {
+          asked.push(req.params.message);
+          return { action: 'accept', content: { decision: 'approve' } };
+        }),
     });
     try {
       const res = await rw.call('terminate_session', { pid, reason: 'idle in transaction' });
@@ -367,7 +415,14 @@ describe.skipIf(pgSkip)('check_health on PostgreSQL keeps deny_tables out of the
   });
 });
 
-const noPython = (() => { try { execFileSync('python3', ['--version']); return false; } catch { return true; } })();
+const noPython = (() => {
+  try {
+    execFileSync('python3', ['--version']);
+    return false;
+  } catch {
+    return true;
+  }
+})();
 
 describe.skipIf(noPython)('propose_index on SQLite: the schema copy runs one statement per schema entry', () => {
   let dir: string;
@@ -383,7 +438,12 @@ describe.skipIf(noPython)('propose_index on SQLite: the schema copy runs one sta
     db.close();
     // a crafted file: the stored CREATE TABLE text carries more statements after its own (better-sqlite3 runs in defensive mode, so Python's sqlite3 writes it)
     const crafted = `CREATE TABLE items (id INTEGER PRIMARY KEY, code TEXT); ATTACH '${path.join(dir, 'pwned.db')}' AS p; CREATE TABLE p.owned (x)`;
-    execFileSync('python3', ['-c', 'import sqlite3,sys\nc=sqlite3.connect(sys.argv[1])\nc.execute("PRAGMA writable_schema=ON")\nc.execute("UPDATE sqlite_master SET sql=? WHERE name=\'items\'",(sys.argv[2],))\nc.commit()', path.join(dir, 'app.db'), crafted]);
+    execFileSync('python3', [
+      '-c',
+      'import sqlite3,sys\nc=sqlite3.connect(sys.argv[1])\nc.execute("PRAGMA writable_schema=ON")\nc.execute("UPDATE sqlite_master SET sql=? WHERE name=\'items\'",(sys.argv[2],))\nc.commit()',
+      path.join(dir, 'app.db'),
+      crafted,
+    ]);
     mcp = await connect([sourceFor(`sqlite://${path.join(dir, 'app.db')}`)]);
   });
 

@@ -17,8 +17,10 @@ describe('SQLite read path', () => {
 
   beforeAll(async () => {
     scratch = await SERVERS.sqlite.scratch();
-    await scratch.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t (v) VALUES (\'a\'), (\'b\')');
-    engine = (await ENGINES.sqlite.load()).createEngine(scratch.source(), { logger: createLogger({ level: 'silent' }) });
+    await scratch.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t (v) VALUES ('a'), ('b')");
+    engine = (await ENGINES.sqlite.load()).createEngine(scratch.source(), {
+      logger: createLogger({ level: 'silent' }),
+    });
   });
 
   afterAll(async () => {
@@ -30,7 +32,9 @@ describe('SQLite read path', () => {
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 20);
     const started = Date.now();
-    await expect(engine.runRead({ sql: RUNAWAY, maxRows: 1, timeoutMs: 400 })).rejects.toMatchObject({ code: 'QUERY_TIMEOUT' });
+    await expect(engine.runRead({ sql: RUNAWAY, maxRows: 1, timeoutMs: 400 })).rejects.toMatchObject({
+      code: 'QUERY_TIMEOUT',
+    });
     clearInterval(ticker);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(ticks).toBeGreaterThan(5);
@@ -42,19 +46,35 @@ describe('SQLite read path', () => {
     const pending = engine.runRead({ sql: RUNAWAY, maxRows: 1, timeoutMs: 30_000, signal: controller.signal });
     setTimeout(() => controller.abort(), 100);
     await expect(pending).rejects.toMatchObject({ code: 'QUERY_CANCELLED' });
-    expect((await engine.runRead({ sql: 'SELECT v FROM t ORDER BY id', maxRows: 5, timeoutMs: 1000 })).rows).toEqual([['a'], ['b']]);
+    expect((await engine.runRead({ sql: 'SELECT v FROM t ORDER BY id', maxRows: 5, timeoutMs: 1000 })).rows).toEqual([
+      ['a'],
+      ['b'],
+    ]);
   });
 
   it('refuses what SQLite itself says is not a read, and the file is unchanged', async () => {
-    for (const sql of ['DELETE FROM t', "ATTACH DATABASE '/tmp/dba_mcp_attach.db' AS x", "VACUUM INTO '/tmp/dba_mcp_copy.db'", 'PRAGMA query_only = 0', 'CREATE TEMP VIEW t2 AS SELECT 1', 'BEGIN']) {
-      await expect(engine.runRead({ sql, maxRows: 5, timeoutMs: 1000 }), sql).rejects.toMatchObject({ code: 'READ_ONLY_VIOLATION' });
+    for (const sql of [
+      'DELETE FROM t',
+      "ATTACH DATABASE '/tmp/dba_mcp_attach.db' AS x",
+      "VACUUM INTO '/tmp/dba_mcp_copy.db'",
+      'PRAGMA query_only = 0',
+      'CREATE TEMP VIEW t2 AS SELECT 1',
+      'BEGIN',
+    ]) {
+      await expect(engine.runRead({ sql, maxRows: 5, timeoutMs: 1000 }), sql).rejects.toMatchObject({
+        code: 'READ_ONLY_VIOLATION',
+      });
     }
-    await expect(engine.runRead({ sql: "SELECT load_extension('/tmp/nope')", maxRows: 1, timeoutMs: 1000 })).rejects.toMatchObject({ code: 'SQL_ERROR' });
+    await expect(
+      engine.runRead({ sql: "SELECT load_extension('/tmp/nope')", maxRows: 1, timeoutMs: 1000 }),
+    ).rejects.toMatchObject({ code: 'SQL_ERROR' });
     expect(Number(await scratch.scalar('SELECT count(*) FROM t'))).toBe(2);
   });
 
   it('queues reads and answers each', async () => {
-    const results = await Promise.all([1, 2, 3].map((n) => engine.runRead({ sql: `SELECT ${n}`, maxRows: 1, timeoutMs: 1000 })));
+    const results = await Promise.all(
+      [1, 2, 3].map((n) => engine.runRead({ sql: `SELECT ${n}`, maxRows: 1, timeoutMs: 1000 })),
+    );
     expect(results.map((r) => r.rows[0]![0])).toEqual([1, 2, 3]);
   });
 });

@@ -14,10 +14,16 @@ interface Top {
   source: string;
   note: string | null;
   order_by: string;
-  queries: { query: string; calls: number; total_ms: number; mean_ms: number; rows: number; extra: Record<string, unknown> }[];
+  queries: {
+    query: string;
+    calls: number;
+    total_ms: number;
+    mean_ms: number;
+    rows: number;
+    extra: Record<string, unknown>;
+  }[];
   next_step: string;
 }
-
 
 const top = (r: CallToolResult) => {
   expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
@@ -58,13 +64,16 @@ describe.skipIf(skipPg)('top_queries on PostgreSQL', () => {
     expect(r).toMatchObject({ available: false, source: 'pg_stat_statements', queries: [] });
     expect(r.note).toContain(`CREATE EXTENSION pg_stat_statements; there`);
     expect(r.note).toContain(database);
-    expect((await h.call('top_queries', {})).content[0]).toMatchObject({ text: expect.stringContaining('not available') });
+    expect((await h.call('top_queries', {})).content[0]).toMatchObject({
+      text: expect.stringContaining('not available'),
+    });
   });
 
   it('once created, lists the costliest statements of this database, normalized, with calls, times and rows, and points to analyze_query', async () => {
     await db.query('CREATE EXTENSION pg_stat_statements');
     for (let i = 0; i < 20; i++) await db.query('SELECT count(*) FROM items WHERE price = $1', [i]);
-    for (let i = 0; i < 3; i++) await db.query('SELECT sum(a.price) FROM items a CROSS JOIN items b WHERE a.id < 400 AND b.id < 400');
+    for (let i = 0; i < 3; i++)
+      await db.query('SELECT sum(a.price) FROM items a CROSS JOIN items b WHERE a.id < 400 AND b.id < 400');
     const byTotal = top(await h.call('top_queries', { limit: 5 }));
     expect(byTotal.available).toBe(true);
     expect(byTotal.queries.length).toBeGreaterThan(0);
@@ -113,14 +122,22 @@ describe.skipIf(skipMysql || skipDigestsOff)('top_queries on MariaDB/MySQL with 
 
   it('lists the costliest statements of this database from the digests, normalized, with calls, times and rows, and points to analyze_query', async () => {
     for (let i = 0; i < 20; i++) await db.query('SELECT count(*) AS n FROM items WHERE price = ?', [i]);
-    for (let i = 0; i < 3; i++) await db.query('SELECT sum(a.price) AS s FROM items a CROSS JOIN items b WHERE a.id < 300 AND b.id < 300');
+    for (let i = 0; i < 3; i++)
+      await db.query('SELECT sum(a.price) AS s FROM items a CROSS JOIN items b WHERE a.id < 300 AND b.id < 300');
     const byTotal = top(await h.call('top_queries', { limit: 5 }));
-    expect(byTotal).toMatchObject({ available: true, source: 'performance_schema.events_statements_summary_by_digest' });
+    expect(byTotal).toMatchObject({
+      available: true,
+      source: 'performance_schema.events_statements_summary_by_digest',
+    });
     expect(byTotal.note).toMatch(/milliseconds/);
     expect(byTotal.queries.length).toBeGreaterThan(0);
     expect(byTotal.queries.length).toBeLessThanOrEqual(5);
     const cross = byTotal.queries.find((q) => q.query.includes('CROSS JOIN'));
-    expect(cross, JSON.stringify(byTotal.queries)).toMatchObject({ calls: 3, rows: 3, extra: expect.objectContaining({ db: database, rows_examined: expect.any(Number) }) });
+    expect(cross, JSON.stringify(byTotal.queries)).toMatchObject({
+      calls: 3,
+      rows: 3,
+      extra: expect.objectContaining({ db: database, rows_examined: expect.any(Number) }),
+    });
     // literals normalized away; the statement's own text otherwise
     expect(cross!.query).toMatch(/`a` \. `id` < \?/);
     expect(cross!.query).not.toContain('300');
@@ -129,7 +146,10 @@ describe.skipIf(skipMysql || skipDigestsOff)('top_queries on MariaDB/MySQL with 
     expect(Number(cross!.extra.rows_examined)).toBeGreaterThan(0);
     const totals = byTotal.queries.map((q) => q.total_ms);
     expect([...totals].sort((a, b) => b - a)).toEqual(totals);
-    expect(byTotal.queries.every((q) => q.extra.db === database), 'only this database\'s statements').toBe(true);
+    expect(
+      byTotal.queries.every((q) => q.extra.db === database),
+      "only this database's statements",
+    ).toBe(true);
     expect(byTotal.next_step).toContain('analyze_query');
 
     const byCalls = top(await h.call('top_queries', { order_by: 'calls', limit: 3 }));
@@ -137,12 +157,16 @@ describe.skipIf(skipMysql || skipDigestsOff)('top_queries on MariaDB/MySQL with 
     expect(byCalls.queries[0]!.query).toMatch(/`price` = \?/);
     expect(byCalls.queries.some((q) => /performance_schema/i.test(q.query))).toBe(false);
     const rendered = (await h.call('top_queries', { order_by: 'calls', limit: 3 })).content[0] as { text: string };
-    expect(rendered.text).toMatch(/^Top 3 statements by calls \(performance_schema\.events_statements_summary_by_digest/);
+    expect(rendered.text).toMatch(
+      /^Top 3 statements by calls \(performance_schema\.events_statements_summary_by_digest/,
+    );
     expect(rendered.text).toContain('20 calls, 20 rows');
   });
 });
 
-describe.skipIf(skipMysql || (await skipUnlessMysqlFeatureOff('performance_schema', 'top_queries with performance_schema OFF')))('top_queries on MariaDB/MySQL with performance_schema OFF', () => {
+describe.skipIf(
+  skipMysql || (await skipUnlessMysqlFeatureOff('performance_schema', 'top_queries with performance_schema OFF')),
+)('top_queries on MariaDB/MySQL with performance_schema OFF', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await connect([healthSource(MYSQL_URL, {}, 'db')]);
@@ -151,7 +175,11 @@ describe.skipIf(skipMysql || (await skipUnlessMysqlFeatureOff('performance_schem
 
   it('says performance_schema is off and how to enable it', async () => {
     const r = top(await h.call('top_queries', {}));
-    expect(r).toMatchObject({ available: false, source: 'performance_schema.events_statements_summary_by_digest', queries: [] });
+    expect(r).toMatchObject({
+      available: false,
+      source: 'performance_schema.events_statements_summary_by_digest',
+      queries: [],
+    });
     expect(r.note).toMatch(/performance_schema is OFF/);
     expect(r.note).toMatch(/performance_schema=ON under \[mysqld\]/);
     expect(r.note).toMatch(/restart/);

@@ -17,7 +17,7 @@ afterEach(() => {
 const input: NewChange = {
   source: 'shop',
   engine: 'sqlite',
-  sql: "UPDATE t SET x = 1 WHERE id = 2",
+  sql: 'UPDATE t SET x = 1 WHERE id = 2',
   classification: { class: 'write', statement_type: 'UPDATE', tables: ['t'] },
   dry_run: { outcome: 'rolled-back', rows_affected: 1 },
   requested_by: { request_id: '1' },
@@ -31,7 +31,11 @@ describe('approval store', () => {
     const file = path.join(store.dir, `${change.id}.json`);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.readdirSync(store.dir)).toEqual([`${change.id}.json`]); // no temp file left behind
-    expect(store.get(change.id)).toMatchObject({ sql: input.sql, status: 'pending', sha256: changeHash('shop', input.sql) });
+    expect(store.get(change.id)).toMatchObject({
+      sql: input.sql,
+      status: 'pending',
+      sha256: changeHash('shop', input.sql),
+    });
     expect(changeHash('shop', input.sql)).not.toBe(changeHash('other', input.sql));
   });
 
@@ -44,7 +48,11 @@ describe('approval store', () => {
     expect(store.claim(id)).toBeUndefined();
     store.finish(id, { rows_affected: 1 });
     expect(store.claim(id)).toBeUndefined();
-    expect(store.get(id)).toMatchObject({ status: 'executed', decision: { by: 'alice@host', path: 'cli' }, outcome: { rows_affected: 1 } });
+    expect(store.get(id)).toMatchObject({
+      status: 'executed',
+      decision: { by: 'alice@host', path: 'cli' },
+      outcome: { rows_affected: 1 },
+    });
   });
 
   it('a lost race for the decision lock is refused even if the file still says pending', () => {
@@ -69,7 +77,9 @@ describe('approval store', () => {
   it('refuses a decision on what was not shown (sha256 given by the decider differs)', () => {
     const store = new ApprovalStore(stateDir());
     const { id } = store.create(input);
-    expect(() => store.decide(id, 'approved', 'x', 'cli', { sha256: 'f'.repeat(64) })).toThrow(/not the change that was shown/);
+    expect(() => store.decide(id, 'approved', 'x', 'cli', { sha256: 'f'.repeat(64) })).toThrow(
+      /not the change that was shown/,
+    );
     expect(store.get(id)?.status).toBe('pending');
   });
 

@@ -1,11 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalBody, canonicalJson, expectedLine, GENESIS, sealRecord, sha256, type RecordBody } from '../../src/audit/canonical.js';
+import {
+  canonicalBody,
+  canonicalJson,
+  expectedLine,
+  GENESIS,
+  sealRecord,
+  sha256,
+  type RecordBody,
+} from '../../src/audit/canonical.js';
 
-const body = (over: Partial<RecordBody> = {}): RecordBody => ({ v: 1, seq: 1, ts: '2026-11-24T21:00:00.000Z', kind: 'tool', name: 'run_query', outcome: 'ok', duration_ms: 1.5, prev_hash: GENESIS, ...over });
+const body = (over: Partial<RecordBody> = {}): RecordBody => ({
+  v: 1,
+  seq: 1,
+  ts: '2026-11-24T21:00:00.000Z',
+  kind: 'tool',
+  name: 'run_query',
+  outcome: 'ok',
+  duration_ms: 1.5,
+  prev_hash: GENESIS,
+  ...over,
+});
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth and leaves out undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined }, e: null })).toBe('{"a":{"d":[3,{"y":2,"z":1}]},"b":1,"e":null}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined }, e: null })).toBe(
+      '{"a":{"d":[3,{"y":2,"z":1}]},"b":1,"e":null}',
+    );
   });
 
   it('is the same for the same value whatever the key order it was built in', () => {
@@ -13,7 +33,9 @@ describe('canonical JSON', () => {
   });
 
   it('keeps JSON.stringify escaping for strings, and null for non-finite numbers and holes', () => {
-    expect(canonicalJson({ s: 'a"b\n\u0001é', n: NaN, i: Infinity, arr: [undefined, 1] })).toBe('{"arr":[null,1],"i":null,"n":null,"s":"a\\"b\\n\\u0001é"}');
+    expect(canonicalJson({ s: 'a"b\n\u0001é', n: NaN, i: Infinity, arr: [undefined, 1] })).toBe(
+      '{"arr":[null,1],"i":null,"n":null,"s":"a\\"b\\n\\u0001é"}',
+    );
   });
 
   it('sha256 is the hex digest of the UTF-8 text', () => {
@@ -22,7 +44,13 @@ describe('canonical JSON', () => {
   });
 
   it('round-trips through JSON.parse to the same text', () => {
-    const value = { q: 'SELECT \'ü\' -- 😀', d: 0.1 + 0.2, big: 12345678901234, neg: -0.5, nested: { list: ['x', { k: true }] } };
+    const value = {
+      q: "SELECT 'ü' -- 😀",
+      d: 0.1 + 0.2,
+      big: 12345678901234,
+      neg: -0.5,
+      nested: { list: ['x', { k: true }] },
+    };
     const text = canonicalJson(value);
     expect(canonicalJson(JSON.parse(text))).toBe(text);
   });
@@ -31,9 +59,20 @@ describe('canonical JSON', () => {
 describe('sealing a record', () => {
   it("the writer's fast serializer equals canonicalJson for a record with every field set", () => {
     const full: RecordBody = body({
-      request_id: '7', session_id: 's', client: { name: 'c', version: '1' }, source: 'demo', args: { z: 1, a: [{ y: 2, b: 3 }] }, sql: 'SELECT 1',
-      sql_fingerprint: '0123456789abcdef', classification: 'read', verdicts: [{ guard: 'g', decision: 'allow' }], approval: { id: 'a1', decided_by: 'alice', path: 'cli', decision: 'approved' },
-      error_code: 'X', row_count: 3, truncated: true, details: { k: 'v' },
+      request_id: '7',
+      session_id: 's',
+      client: { name: 'c', version: '1' },
+      source: 'demo',
+      args: { z: 1, a: [{ y: 2, b: 3 }] },
+      sql: 'SELECT 1',
+      sql_fingerprint: '0123456789abcdef',
+      classification: 'read',
+      verdicts: [{ guard: 'g', decision: 'allow' }],
+      approval: { id: 'a1', decided_by: 'alice', path: 'cli', decision: 'approved' },
+      error_code: 'X',
+      row_count: 3,
+      truncated: true,
+      details: { k: 'v' },
     });
     expect(Object.keys(full)).toHaveLength(22);
     expect(canonicalBody(full)).toBe(canonicalJson(full));

@@ -30,7 +30,9 @@ describe('the audit config section', () => {
 
   it('is strict: a misspelled key stops the server, naming the right one', () => {
     expect(() => load('audit:\n  redact_literal: true\n')).toThrow(ConfigError);
-    expect(() => load('audit:\n  redact_literal: true\n')).toThrow(/audit\.redact_literal.*did you mean "redact_literals"/s);
+    expect(() => load('audit:\n  redact_literal: true\n')).toThrow(
+      /audit\.redact_literal.*did you mean "redact_literals"/s,
+    );
   });
 
   it('refuses a path that is not a .jsonl file and a rotation size under 1 MB', () => {

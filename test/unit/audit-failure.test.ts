@@ -54,7 +54,9 @@ describe.skipIf(!hasDevFull)('a full disk (/dev/full)', () => {
     const { sink, reports } = await openTestSink(file);
     expect(sink.status().state).toBe('ok'); // opening /dev/full works; writing does not
 
-    await expect(sink.record({ kind: 'server', name: 'start', outcome: 'ok', durationMs: 0 })).rejects.toMatchObject({ code: 'AUDIT_UNAVAILABLE' });
+    await expect(sink.record({ kind: 'server', name: 'start', outcome: 'ok', durationMs: 0 })).rejects.toMatchObject({
+      code: 'AUDIT_UNAVAILABLE',
+    });
     expect(sink.status()).toMatchObject({ state: 'failed', error: expect.stringMatching(/^ENOSPC/) });
     expect(reports.join()).toMatch(/ENOSPC/);
     refusal(() => sink.ensureWritable());

@@ -12,7 +12,10 @@ import { auditTempDir, openTestSink, removeAuditTempDirs, toolEntry } from '../h
 afterEach(removeAuditTempDirs);
 
 const SECRET = 'hunter2-s3cr3t';
-const opts = (redactLiterals: boolean, engine: 'postgres' | 'sqlite' | 'mysql' = 'postgres'): RedactOptions => ({ redactLiterals, engineOf: () => engine });
+const opts = (redactLiterals: boolean, engine: 'postgres' | 'sqlite' | 'mysql' = 'postgres'): RedactOptions => ({
+  redactLiterals,
+  engineOf: () => engine,
+});
 
 describe('secrets in arguments', () => {
   it('replaces values under secret keys at any depth, and DSN passwords anywhere', () => {
@@ -50,8 +53,22 @@ describe('secrets in arguments', () => {
   it('a DSN with a password in a call never appears in the file', async () => {
     const file = path.join(auditTempDir(), 'audit.jsonl');
     const { sink } = await openTestSink(file);
-    await sink.record(toolEntry(1, { args: { sql: `SELECT dblink('postgres://u:${SECRET}@h/db', 'x')`, conn: `postgres://u:${SECRET}@h/db`, password: SECRET } }));
-    await sink.record({ kind: 'server', name: 'config', outcome: 'ok', durationMs: 0, details: { auth_token: SECRET, url: `mariadb://r:${SECRET}@h/x` } });
+    await sink.record(
+      toolEntry(1, {
+        args: {
+          sql: `SELECT dblink('postgres://u:${SECRET}@h/db', 'x')`,
+          conn: `postgres://u:${SECRET}@h/db`,
+          password: SECRET,
+        },
+      }),
+    );
+    await sink.record({
+      kind: 'server',
+      name: 'config',
+      outcome: 'ok',
+      durationMs: 0,
+      details: { auth_token: SECRET, url: `mariadb://r:${SECRET}@h/x` },
+    });
     await sink.close();
     const text = fs.readFileSync(file, 'utf8');
     expect(text).not.toContain(SECRET);
@@ -59,8 +76,23 @@ describe('secrets in arguments', () => {
   });
 
   it('guard hints are left out of the verdicts; the decision and reason stay', async () => {
-    const body = await prepareRecord(toolEntry(1, { verdicts: [{ guard: 'statement', decision: 'deny', reason: 'DELETE changes data', code: 'READ_ONLY_VIOLATION', hint: 'long advice' }] }), opts(false));
-    expect(body.verdicts).toEqual([{ guard: 'statement', decision: 'deny', reason: 'DELETE changes data', code: 'READ_ONLY_VIOLATION' }]);
+    const body = await prepareRecord(
+      toolEntry(1, {
+        verdicts: [
+          {
+            guard: 'statement',
+            decision: 'deny',
+            reason: 'DELETE changes data',
+            code: 'READ_ONLY_VIOLATION',
+            hint: 'long advice',
+          },
+        ],
+      }),
+      opts(false),
+    );
+    expect(body.verdicts).toEqual([
+      { guard: 'statement', decision: 'deny', reason: 'DELETE changes data', code: 'READ_ONLY_VIOLATION' },
+    ]);
   });
 });
 
@@ -76,13 +108,19 @@ describe('SQL text and fingerprints', () => {
       expect(a.args).not.toHaveProperty('sql', expect.anything()); // the same text is not written twice
       expect(a.sql_fingerprint).toMatch(/^[0-9a-f]{16}$/);
       expect(b.sql_fingerprint, engine).toBe(a.sql_fingerprint);
-      const c = await prepareRecord(toolEntry(3, { args: { sql: 'SELECT * FROM orders WHERE id = 42' } }), opts(false, engine));
+      const c = await prepareRecord(
+        toolEntry(3, { args: { sql: 'SELECT * FROM orders WHERE id = 42' } }),
+        opts(false, engine),
+      );
       expect(c.sql_fingerprint).not.toBe(a.sql_fingerprint);
     }
   });
 
   it('redact_literals on PostgreSQL: placeholders from the real parser, in sql and args.sql; params redacted', async () => {
-    const r = await prepareRecord(toolEntry(1, { args: { sql, params: ['alice@example.com'] } }), opts(true, 'postgres'));
+    const r = await prepareRecord(
+      toolEntry(1, { args: { sql, params: ['alice@example.com'] } }),
+      opts(true, 'postgres'),
+    );
     expect(r.sql).toBe('SELECT * FROM customers WHERE email = $1 AND id = $2');
     expect(r.args?.params).toEqual(['[redacted]']);
     expect(r.args?.sql).toBeUndefined();
@@ -105,19 +143,24 @@ describe('SQL text and fingerprints', () => {
   });
 
   it('args.sql that differs from the statement recorded (entry.sql) is kept, redacted the same way', async () => {
-    const r = await prepareRecord(toolEntry(1, { sql: 'SELECT 1 /* rewritten */', args: { sql: "SELECT 'alice'" } }), opts(true, 'sqlite'));
+    const r = await prepareRecord(
+      toolEntry(1, { sql: 'SELECT 1 /* rewritten */', args: { sql: "SELECT 'alice'" } }),
+      opts(true, 'sqlite'),
+    );
     expect(r.sql).toBe('[sql redacted: 24 chars]');
     expect(r.args?.sql).toBe('[sql redacted: 14 chars]');
   });
 
   it('PostgreSQL dollar quotes are literals for the fingerprint; $1 placeholders are not', async () => {
-    const fp = async (text: string) => (await prepareRecord(toolEntry(1, { args: { sql: text } }), opts(false, 'postgres'))).sql_fingerprint;
+    const fp = async (text: string) =>
+      (await prepareRecord(toolEntry(1, { args: { sql: text } }), opts(false, 'postgres'))).sql_fingerprint;
     expect(await fp("SELECT $$it's a$$ || $1")).toBe(await fp('SELECT $tag$b$tag$ || $1'));
     expect(await fp('SELECT $1')).not.toBe(await fp('SELECT $2'));
   });
 
   it('MySQL double-quoted strings are literals for the fingerprint; in SQLite they are names', async () => {
-    const fp = async (text: string, engine: 'mysql' | 'sqlite') => (await prepareRecord(toolEntry(1, { args: { sql: text } }), opts(false, engine))).sql_fingerprint;
+    const fp = async (text: string, engine: 'mysql' | 'sqlite') =>
+      (await prepareRecord(toolEntry(1, { args: { sql: text } }), opts(false, engine))).sql_fingerprint;
     expect(await fp('SELECT * FROM t WHERE a = "x"', 'mysql')).toBe(await fp('SELECT * FROM t WHERE a = "y"', 'mysql'));
     expect(await fp('SELECT "x" FROM t', 'sqlite')).not.toBe(await fp('SELECT "y" FROM t', 'sqlite'));
   });
@@ -127,13 +170,18 @@ describe('the config summary of the config record', () => {
   it('holds the effective config without DSN passwords or the HTTP token', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-mcp-audit-cfg-'));
     const file = path.join(dir, 'c.yaml');
-    fs.writeFileSync(file, 'sources:\n  - id: shop\n    dsn: postgres://app:${PW}@db:5432/shop?sslpassword=${PW}\ntransport:\n  auth_token: ${TOKEN}\naudit:\n  redact_literals: true\n');
+    fs.writeFileSync(
+      file,
+      'sources:\n  - id: shop\n    dsn: postgres://app:${PW}@db:5432/shop?sslpassword=${PW}\ntransport:\n  auth_token: ${TOKEN}\naudit:\n  redact_literals: true\n',
+    );
     const loaded = loadConfig({ config: file }, { PW: SECRET, TOKEN: `${SECRET}-token-xyz` });
     const summary = configSummary(loaded);
     const text = JSON.stringify(summary);
     expect(text).not.toContain(SECRET);
     expect(text).toContain('postgres://app:***@db:5432/shop');
-    expect(summary).toMatchObject({ audit: { redact_literals: true, max_file_mb: 64, path: path.join(loaded.stateDir, 'audit', 'audit.jsonl') } });
+    expect(summary).toMatchObject({
+      audit: { redact_literals: true, max_file_mb: 64, path: path.join(loaded.stateDir, 'audit', 'audit.jsonl') },
+    });
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -144,7 +144,14 @@ describe('a torn last line', () => {
     await b.sink.close();
     expect(b.reports.join()).toMatch(/incomplete line \(26 bytes/);
     const rs = records(file);
-    expect(rs.map((r) => [r.seq, r.name])).toEqual([[1, 'run_query'], [2, 'run_query'], [3, 'run_query'], [4, 'run_query'], [5, 'audit_tail_repaired'], [6, 'run_query']]);
+    expect(rs.map((r) => [r.seq, r.name])).toEqual([
+      [1, 'run_query'],
+      [2, 'run_query'],
+      [3, 'run_query'],
+      [4, 'run_query'],
+      [5, 'audit_tail_repaired'],
+      [6, 'run_query'],
+    ]);
     expect(rs[4]!.details).toMatchObject({ dropped_bytes: 26 });
     expect(verify(file).problem).toBeUndefined();
   });
@@ -156,7 +163,9 @@ describe('one writer per log', () => {
     const a = await openTestSink(file);
     const b = await openTestSink(file);
     expect(b.sink.status()).toMatchObject({ state: 'failed', error: expect.stringContaining(`pid ${process.pid}`) });
-    await expect(b.sink.record({ kind: 'server', name: 'start', outcome: 'ok', durationMs: 0 })).rejects.toThrow(/AUDIT|audit log/);
+    await expect(b.sink.record({ kind: 'server', name: 'start', outcome: 'ok', durationMs: 0 })).rejects.toThrow(
+      /AUDIT|audit log/,
+    );
     await writeCalls(a.sink, 1, 2);
     await a.sink.close();
     await new Promise((r) => setTimeout(r, 550));

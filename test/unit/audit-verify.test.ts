@@ -5,7 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sealRecord } from '../../src/audit/canonical.js';
 import { chainFiles, locationOf } from '../../src/audit/files.js';
 import { verifyFiles } from '../../src/audit/verify.js';
-import { auditTempDir, openTestSink, readLines, removeAuditTempDirs, writeCalls, writeLines } from '../helpers/audit.js';
+import {
+  auditTempDir,
+  openTestSink,
+  readLines,
+  removeAuditTempDirs,
+  writeCalls,
+  writeLines,
+} from '../helpers/audit.js';
 
 let file: string;
 
@@ -33,7 +40,13 @@ describe('tampering', () => {
     const lines = readLines(file);
     lines[4] = lines[4]!.replace('SELECT 5 AS n', 'SELECT 6 AS n');
     writeLines(file, lines);
-    expect(verify().problem).toMatchObject({ kind: 'edited', seq: 5, line: 5, file, message: 'hash mismatch (edited)' });
+    expect(verify().problem).toMatchObject({
+      kind: 'edited',
+      seq: 5,
+      line: 5,
+      file,
+      message: 'hash mismatch (edited)',
+    });
   });
 
   it('one edited byte that keeps the JSON equal (a space, an escape) is still an edit', () => {

@@ -5,8 +5,20 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findBinary, requireBinary } from '../../src/engines/kit/backups/binaries.js';
 import { compareCounts, describeDiffs } from '../../src/tools/backups/compare.js';
-import { describeAge, listBackups, newBackupName, pickBackup, resolveBackupDir } from '../../src/engines/kit/backups/files.js';
-import { checkAgainstManifest, readManifest, sha256File, writeManifest, type Manifest } from '../../src/engines/kit/backups/manifest.js';
+import {
+  describeAge,
+  listBackups,
+  newBackupName,
+  pickBackup,
+  resolveBackupDir,
+} from '../../src/engines/kit/backups/files.js';
+import {
+  checkAgainstManifest,
+  readManifest,
+  sha256File,
+  writeManifest,
+  type Manifest,
+} from '../../src/engines/kit/backups/manifest.js';
 import { readProofs, recordProof, type Proof } from '../../src/engines/kit/backups/proofs.js';
 import { verdict } from '../../src/engines/kit/backups/readiness.js';
 import { ToolError } from '../../src/core/errors.js';
@@ -24,7 +36,22 @@ afterEach(() => {
 const isDump = (head: Buffer) => head.subarray(0, 5).toString() === 'PGDMP';
 
 function manifestFor(file: string, source: string, created: string, sha = 'x'.repeat(64)): Manifest {
-  return { v: 1, file: path.basename(file), source, engine: 'postgres', server_version: 'postgresql 15.2', format: 'f', tool: 't', started_at: created, created_at: created, duration_ms: 1, size_bytes: fs.statSync(file).size, sha256: sha, counts_from: 'c', tables: [] };
+  return {
+    v: 1,
+    file: path.basename(file),
+    source,
+    engine: 'postgres',
+    server_version: 'postgresql 15.2',
+    format: 'f',
+    tool: 't',
+    started_at: created,
+    created_at: created,
+    duration_ms: 1,
+    size_bytes: fs.statSync(file).size,
+    sha256: sha,
+    counts_from: 'c',
+    tables: [],
+  };
 }
 
 describe('backup files', () => {
@@ -34,7 +61,7 @@ describe('backup files', () => {
     expect(resolveBackupDir('/srv/backups', '/var/lib/dba-mcp')).toBe('/srv/backups');
   });
 
-  it('lists what the engine recognizes by content, newest first, without partial files, manifests or other sources\' backups', () => {
+  it("lists what the engine recognizes by content, newest first, without partial files, manifests or other sources' backups", () => {
     const dir = temp();
     const put = (name: string, body: string, mtime: Date) => {
       const f = path.join(dir, name);
@@ -79,7 +106,9 @@ describe('backup files', () => {
     fs.writeFileSync(f, 'PGDMP0123456789XX');
     expect((await checkAgainstManifest(f, m))?.reason).toMatch(/^the file grew/);
     fs.writeFileSync(f, 'PGDMP0123456780');
-    expect((await checkAgainstManifest(f, m))?.reason).toMatch(/same size, but its sha256 [0-9a-f]{12}\.\.\. differs from the manifest's/);
+    expect((await checkAgainstManifest(f, m))?.reason).toMatch(
+      /same size, but its sha256 [0-9a-f]{12}\.\.\. differs from the manifest's/,
+    );
   });
 
   it('reads a manifest that is not one as an error, not as a manifest', () => {
@@ -95,10 +124,26 @@ describe('backup files', () => {
 
   it('keeps proofs per source, newest first', () => {
     const state = temp();
-    const proof = (at: string, ok: boolean): Proof => ({ v: 1, source: 'shop', backup: 'a.dump', backup_created_at: at, sha256: null, verified_at: at, ok, reason: ok ? null : 'bad', restore_ms: 5, target: 't', tables: 1, rows: 2 });
+    const proof = (at: string, ok: boolean): Proof => ({
+      v: 1,
+      source: 'shop',
+      backup: 'a.dump',
+      backup_created_at: at,
+      sha256: null,
+      verified_at: at,
+      ok,
+      reason: ok ? null : 'bad',
+      restore_ms: 5,
+      target: 't',
+      tables: 1,
+      rows: 2,
+    });
     recordProof(state, proof('2026-01-01T00:00:00.000Z', true));
     recordProof(state, proof('2026-01-02T00:00:00.000Z', false));
-    expect(readProofs(state, 'shop').map((p) => [p.verified_at, p.ok])).toEqual([['2026-01-02T00:00:00.000Z', false], ['2026-01-01T00:00:00.000Z', true]]);
+    expect(readProofs(state, 'shop').map((p) => [p.verified_at, p.ok])).toEqual([
+      ['2026-01-02T00:00:00.000Z', false],
+      ['2026-01-01T00:00:00.000Z', true],
+    ]);
     expect(readProofs(state, 'other')).toEqual([]);
     expect(fs.statSync(path.join(state, 'backups', 'proofs', 'shop')).mode & 0o777).toBe(0o700);
   });
@@ -107,12 +152,26 @@ describe('backup files', () => {
 describe('comparing a restore with its manifest', () => {
   it('finds tables that differ, are missing, or are new', () => {
     const { matched, diffs } = compareCounts(
-      [{ table: 'a', rows: 1 }, { table: 'b', rows: 2 }, { table: 'c', rows: 3 }],
-      [{ table: 'a', rows: 1 }, { table: 'b', rows: 1 }, { table: 'd', rows: 0 }],
+      [
+        { table: 'a', rows: 1 },
+        { table: 'b', rows: 2 },
+        { table: 'c', rows: 3 },
+      ],
+      [
+        { table: 'a', rows: 1 },
+        { table: 'b', rows: 1 },
+        { table: 'd', rows: 0 },
+      ],
     );
     expect(matched).toBe(1);
-    expect(diffs).toEqual([{ table: 'b', expected: 2, restored: 1 }, { table: 'c', expected: 3, restored: null }, { table: 'd', expected: null, restored: 0 }]);
-    expect(describeDiffs(diffs)).toBe('b has 1 rows, the manifest 2; c is missing after the restore; d is not in the manifest');
+    expect(diffs).toEqual([
+      { table: 'b', expected: 2, restored: 1 },
+      { table: 'c', expected: 3, restored: null },
+      { table: 'd', expected: null, restored: 0 },
+    ]);
+    expect(describeDiffs(diffs)).toBe(
+      'b has 1 rows, the manifest 2; c is missing after the restore; d is not in the manifest',
+    );
   });
 
   it('rolls checks up: any fail fails, any warn warns, info never counts', () => {
@@ -139,10 +198,14 @@ describe('finding client programs', () => {
     fs.mkdirSync(path.join(root, '9.6', 'bin'), { recursive: true });
     fs.writeFileSync(path.join(bin, 'pg_fake'), '#!/bin/sh\n', { mode: 0o755 });
     fs.writeFileSync(path.join(root, '9.6', 'bin', 'pg_fake'), '#!/bin/sh\n', { mode: 0o755 });
-    expect(findBinary({ names: ['pg_fake'], versionedRoots: [root], install: '' }, { PATH: '/nonexistent' })).toBe(path.join(bin, 'pg_fake'));
+    expect(findBinary({ names: ['pg_fake'], versionedRoots: [root], install: '' }, { PATH: '/nonexistent' })).toBe(
+      path.join(bin, 'pg_fake'),
+    );
     const onPath = temp();
     fs.writeFileSync(path.join(onPath, 'pg_fake'), '#!/bin/sh\n', { mode: 0o755 });
-    expect(findBinary({ names: ['pg_fake'], versionedRoots: [root], install: '' }, { PATH: onPath })).toBe(path.join(onPath, 'pg_fake'));
+    expect(findBinary({ names: ['pg_fake'], versionedRoots: [root], install: '' }, { PATH: onPath })).toBe(
+      path.join(onPath, 'pg_fake'),
+    );
     fs.writeFileSync(path.join(onPath, 'not_exec'), 'x', { mode: 0o644 });
     expect(findBinary({ names: ['not_exec'], install: '' }, { PATH: onPath })).toBeUndefined();
   });
@@ -150,13 +213,22 @@ describe('finding client programs', () => {
   it('says what is missing, where it looked and how to install it', () => {
     let err: ToolError | undefined;
     try {
-      requireBinary({ names: ['mariadb-dump', 'mysqldump'], versionedRoots: ['/opt/none'], install: 'apt-get install mariadb-client' }, { PATH: '/nonexistent' });
+      requireBinary(
+        {
+          names: ['mariadb-dump', 'mysqldump'],
+          versionedRoots: ['/opt/none'],
+          install: 'apt-get install mariadb-client',
+        },
+        { PATH: '/nonexistent' },
+      );
     } catch (e) {
       err = e as ToolError;
     }
     expect(err).toBeInstanceOf(ToolError);
     expect(err!.code).toBe('PROGRAM_NOT_FOUND');
-    expect(err!.message).toBe('mariadb-dump or mysqldump is not installed on the machine running dba-mcp (looked on PATH and in /opt/none/<version>/bin)');
+    expect(err!.message).toBe(
+      'mariadb-dump or mysqldump is not installed on the machine running dba-mcp (looked on PATH and in /opt/none/<version>/bin)',
+    );
     expect(err!.hint).toContain('apt-get install mariadb-client');
   });
 });

@@ -35,7 +35,11 @@ describe('mariadb-dump files', () => {
   it.each(LEAVES)('refuses a line that would write elsewhere: %s', (line) => expect(escapeIn(line)).toBeDefined());
 
   it('recognizes MariaDB and MySQL dump headers, with or without the sandbox line', () => {
-    expect(isDumpHead(Buffer.from('/*M!999999\\- enable the sandbox mode */ \n-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB'))).toBe(true);
+    expect(
+      isDumpHead(
+        Buffer.from('/*M!999999\\- enable the sandbox mode */ \n-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB'),
+      ),
+    ).toBe(true);
     expect(isDumpHead(Buffer.from('-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)'))).toBe(true);
     expect(isDumpHead(Buffer.from('SELECT 1;'))).toBe(false);
   });
@@ -44,7 +48,12 @@ describe('mariadb-dump files', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba-mcp-dump-'));
     const file = path.join(dir, 'd.sql');
     const body = '-- MariaDB dump 10.19\nCREATE TABLE `t` (id int);\n';
-    for (const [ending, complete] of [['-- Dump completed on 2026-11-25  0:03:02\n', true], ['-- Dump completed on 2026-11-24 23:41:07\n', true], ['-- Dump completed\n', true], ['INSERT INTO `t` VALUES (1', false]] as const) {
+    for (const [ending, complete] of [
+      ['-- Dump completed on 2026-11-25  0:03:02\n', true],
+      ['-- Dump completed on 2026-11-24 23:41:07\n', true],
+      ['-- Dump completed\n', true],
+      ['INSERT INTO `t` VALUES (1', false],
+    ] as const) {
       fs.writeFileSync(file, body + ending);
       expect(completion(file).ok, ending).toBe(complete);
     }

@@ -25,7 +25,10 @@ function loadError(yaml: string, env: NodeJS.ProcessEnv = {}): string {
 
 describe('config file', () => {
   it('applies defaults: read-only mode, 500 rows, stdio on 127.0.0.1', () => {
-    const loaded = loadConfig({ config: configFile('sources:\n  - id: shop\n    dsn: postgres://app@db.internal:5432/shop\n') }, {});
+    const loaded = loadConfig(
+      { config: configFile('sources:\n  - id: shop\n    dsn: postgres://app@db.internal:5432/shop\n') },
+      {},
+    );
     const [shop] = loaded.sources;
     expect(shop?.mode).toBe('read-only');
     expect(shop?.limits.max_rows).toBe(500);
@@ -38,17 +41,25 @@ describe('config file', () => {
     const message = loadError('sources:\n  - id: a\n    dsn: sqlite:///tmp/a.db\n    mdoe: read-write\n');
     expect(message).toContain('sources[0].mdoe');
     expect(message).toContain('did you mean "mode"');
-    expect(message).toMatch(/valid keys here: id, dsn, description, mode, privilege_check, deny_tables, limits, masking/);
+    expect(message).toMatch(
+      /valid keys here: id, dsn, description, mode, privilege_check, deny_tables, limits, masking/,
+    );
   });
 
   it('refuses unknown keys in nested sections and at the top level', () => {
-    expect(loadError('sources:\n  - id: a\n    dsn: sqlite:///tmp/a.db\n    limits: { max_row: 5 }\n')).toContain('sources[0].limits.max_row');
+    expect(loadError('sources:\n  - id: a\n    dsn: sqlite:///tmp/a.db\n    limits: { max_row: 5 }\n')).toContain(
+      'sources[0].limits.max_row',
+    );
     expect(loadError('transprot: { type: http }\n')).toContain('did you mean "transport"');
   });
 
   it('refuses bad values with the path', () => {
-    expect(loadError('sources:\n  - id: a\n    dsn: sqlite:///tmp/a.db\n    mode: yolo\n')).toContain('sources[0].mode');
-    expect(loadError('sources:\n  - { id: a, dsn: "sqlite:///tmp/a.db" }\n  - { id: a, dsn: "sqlite:///tmp/b.db" }\n')).toContain('duplicate source id "a"');
+    expect(loadError('sources:\n  - id: a\n    dsn: sqlite:///tmp/a.db\n    mode: yolo\n')).toContain(
+      'sources[0].mode',
+    );
+    expect(
+      loadError('sources:\n  - { id: a, dsn: "sqlite:///tmp/a.db" }\n  - { id: a, dsn: "sqlite:///tmp/b.db" }\n'),
+    ).toContain('duplicate source id "a"');
     expect(loadError('sources:\n  - { id: a, dsn: "oracle://x" }\n')).toContain('sources[0].dsn');
   });
 
@@ -78,11 +89,16 @@ describe('flags and environment', () => {
   it('takes the state dir from the flag, then DBA_MCP_STATE_DIR, then the platform default', () => {
     expect(loadConfig({ stateDir: '/a' }, { DBA_MCP_STATE_DIR: '/b' }).stateDir).toBe('/a');
     expect(loadConfig({}, { DBA_MCP_STATE_DIR: '/b' }).stateDir).toBe('/b');
-    expect(loadConfig({}, { XDG_STATE_HOME: '/xdg' }).stateDir).toBe(process.platform === 'linux' ? '/xdg/dba-mcp' : defaultStateDir({ XDG_STATE_HOME: '/xdg' }));
+    expect(loadConfig({}, { XDG_STATE_HOME: '/xdg' }).stateDir).toBe(
+      process.platform === 'linux' ? '/xdg/dba-mcp' : defaultStateDir({ XDG_STATE_HOME: '/xdg' }),
+    );
   });
 
   it('adds --dsn sources with readable, unique ids and lets flags override the transport', () => {
-    const loaded = loadConfig({ dsn: ['postgres://u@h/shop', 'mysql://u@h/shop', 'sqlite:///data/app.db'], transport: 'http', port: '9000' }, {});
+    const loaded = loadConfig(
+      { dsn: ['postgres://u@h/shop', 'mysql://u@h/shop', 'sqlite:///data/app.db'], transport: 'http', port: '9000' },
+      {},
+    );
     expect(loaded.sources.map((s) => s.id)).toEqual(['shop', 'shop-2', 'app']);
     expect(loaded.config.transport).toMatchObject({ type: 'http', port: 9000 });
   });
@@ -118,7 +134,9 @@ describe('DSNs', () => {
   });
 
   it('never shows a password or secret parameter', () => {
-    expect(redactDsn('postgres://user:hunter2@h:5432/db?sslmode=require&password=x2')).toBe('postgres://user:***@h:5432/db?sslmode=require&password=***');
+    expect(redactDsn('postgres://user:hunter2@h:5432/db?sslmode=require&password=x2')).toBe(
+      'postgres://user:***@h:5432/db?sslmode=require&password=***',
+    );
     expect(redactDsn('mysql://root@h/db')).toBe('mysql://root@h/db');
   });
 
@@ -154,7 +172,12 @@ describe('--dsn with ${ENV}', () => {
 
 describe('admin token', () => {
   it('must differ from the MCP token', () => {
-    expect(() => loadConfig({}, { DBA_MCP_AUTH_TOKEN: 's'.repeat(20), DBA_MCP_ADMIN_TOKEN: 's'.repeat(20) })).toThrow(/admin_token must differ from auth_token/);
-    expect(loadConfig({}, { DBA_MCP_AUTH_TOKEN: 's'.repeat(20), DBA_MCP_ADMIN_TOKEN: 'a'.repeat(20) }).config.transport.admin_token).toBe('a'.repeat(20));
+    expect(() => loadConfig({}, { DBA_MCP_AUTH_TOKEN: 's'.repeat(20), DBA_MCP_ADMIN_TOKEN: 's'.repeat(20) })).toThrow(
+      /admin_token must differ from auth_token/,
+    );
+    expect(
+      loadConfig({}, { DBA_MCP_AUTH_TOKEN: 's'.repeat(20), DBA_MCP_ADMIN_TOKEN: 'a'.repeat(20) }).config.transport
+        .admin_token,
+    ).toBe('a'.repeat(20));
   });
 });

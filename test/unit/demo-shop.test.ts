@@ -110,10 +110,14 @@ describe('ensureDemoShop', () => {
       .get() as { n: number };
     expect(mismatched.n).toBe(0);
     expect(db.pragma('foreign_key_check')).toEqual([]);
-    const badEvents = db.prepare(`SELECT count(*) AS n FROM events WHERE NOT json_valid(payload)`).get() as { n: number };
+    const badEvents = db.prepare(`SELECT count(*) AS n FROM events WHERE NOT json_valid(payload)`).get() as {
+      n: number;
+    };
     expect(badEvents.n).toBe(0);
     const early = db
-      .prepare(`SELECT count(*) AS n FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.created_at < c.created_at`)
+      .prepare(
+        `SELECT count(*) AS n FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.created_at < c.created_at`,
+      )
       .get() as { n: number };
     expect(early.n).toBe(0);
   });
@@ -123,7 +127,14 @@ describe('ensureDemoShop', () => {
       status: string;
       n: number;
     }[];
-    expect(rows.map((r) => r.status).sort()).toEqual(['cancelled', 'delivered', 'paid', 'pending', 'refunded', 'shipped']);
+    expect(rows.map((r) => r.status).sort()).toEqual([
+      'cancelled',
+      'delivered',
+      'paid',
+      'pending',
+      'refunded',
+      'shipped',
+    ]);
     expect(rows[0]?.status).toBe('delivered');
     expect(rows[0]!.n / 20_000).toBeGreaterThan(0.6);
   });
@@ -143,7 +154,10 @@ describe('ensureDemoShop', () => {
   });
 
   it('plants a duplicate index pair on orders(customer_id)', () => {
-    expect(indexesLeadingWith(db, 'orders', 'customer_id').sort()).toEqual(['idx_orders_customer', 'idx_orders_customer_id']);
+    expect(indexesLeadingWith(db, 'orders', 'customer_id').sort()).toEqual([
+      'idx_orders_customer',
+      'idx_orders_customer_id',
+    ]);
     for (const name of ['idx_orders_customer', 'idx_orders_customer_id']) {
       const cols = db.prepare(`SELECT name FROM pragma_index_info(?)`).all(name);
       expect(cols).toEqual([{ name: 'customer_id' }]);

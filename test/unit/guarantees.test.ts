@@ -5,7 +5,9 @@ import { GUARANTEES } from '../guarantees.js';
 
 describe('guarantee table', () => {
   it('has a test for every promise', () => {
-    const missing = GUARANTEES.filter((g) => !fs.existsSync(g.file) || !fs.readFileSync(g.file, 'utf8').includes(g.test)).map((g) => `${g.id}: "${g.test}" in ${g.file}`);
+    const missing = GUARANTEES.filter(
+      (g) => !fs.existsSync(g.file) || !fs.readFileSync(g.file, 'utf8').includes(g.test),
+    ).map((g) => `${g.id}: "${g.test}" in ${g.file}`);
     expect(missing).toEqual([]);
   });
 

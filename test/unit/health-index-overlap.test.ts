@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import type { IndexInfo } from '../../src/engines/contract/engine.js';
 import { indexOverlaps } from '../../src/engines/kit/index-overlap.js';
 
-const ix = (name: string, columns: string[], more: Partial<IndexInfo> = {}): IndexInfo => ({ name, columns, include: [], unique: false, primary: false, method: 'btree', predicate: null, valid: true, ...more });
+const ix = (name: string, columns: string[], more: Partial<IndexInfo> = {}): IndexInfo => ({
+  name,
+  columns,
+  include: [],
+  unique: false,
+  primary: false,
+  method: 'btree',
+  predicate: null,
+  valid: true,
+  ...more,
+});
 
 describe('indexOverlaps', () => {
   it('reports the same key columns, method, predicate and INCLUDE as a duplicate, once', () => {
@@ -14,19 +24,27 @@ describe('indexOverlaps', () => {
   it('keeps the index that enforces something: a plain copy of a unique index is the one to drop', () => {
     const found = indexOverlaps([ix('z_plain', ['email']), ix('a_unique', ['email'], { unique: true })]);
     expect(found).toEqual([expect.objectContaining({ kind: 'duplicate', index: 'z_plain', covered_by: 'a_unique' })]);
-    const pk = indexOverlaps([ix('t_pkey', ['id'], { primary: true, unique: true }), ix('t_id_key', ['id'], { unique: true })]);
+    const pk = indexOverlaps([
+      ix('t_pkey', ['id'], { primary: true, unique: true }),
+      ix('t_id_key', ['id'], { unique: true }),
+    ]);
     expect(pk).toEqual([expect.objectContaining({ index: 't_id_key', covered_by: 't_pkey' })]);
   });
 
   it('does not call indexes duplicates when method, predicate, INCLUDE or column order differ', () => {
     expect(indexOverlaps([ix('a', ['a']), ix('a_hash', ['a'], { method: 'hash' })])).toEqual([]);
     expect(indexOverlaps([ix('a', ['a']), ix('a_part', ['a'], { predicate: 'a > 0' })])).toEqual([]);
-    expect(indexOverlaps([ix('a_inc', ['a'], { include: ['b'] }), ix('a_inc2', ['a'], { include: ['c'] })])).toEqual([]);
+    expect(indexOverlaps([ix('a_inc', ['a'], { include: ['b'] }), ix('a_inc2', ['a'], { include: ['c'] })])).toEqual(
+      [],
+    );
     expect(indexOverlaps([ix('ab', ['a', 'b']), ix('ba', ['b', 'a'])])).toEqual([]);
   });
 
   it('treats INCLUDE as a set and ignores case and spacing in expressions', () => {
-    const found = indexOverlaps([ix('x1', ['lower(email)'], { include: ['b', 'c'] }), ix('x2', ['LOWER( email )'], { include: ['c', 'b'] })]);
+    const found = indexOverlaps([
+      ix('x1', ['lower(email)'], { include: ['b', 'c'] }),
+      ix('x2', ['LOWER( email )'], { include: ['c', 'b'] }),
+    ]);
     expect(found.map((f) => f.kind)).toEqual(['duplicate']);
   });
 

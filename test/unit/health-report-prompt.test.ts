@@ -7,14 +7,19 @@ describe('health_report prompt', () => {
 
   it('is listed with optional source and focus', () => {
     expect(prompt).toBeDefined();
-    expect(prompt.arguments.map((a) => [a.name, a.required])).toEqual([['source', false], ['focus', false]]);
+    expect(prompt.arguments.map((a) => [a.name, a.required])).toEqual([
+      ['source', false],
+      ['focus', false],
+    ]);
   });
 
   it('names the tools in order, with the source, and never acts without approval', () => {
     const [message] = prompt.messages({ source: 'shop', focus: 'locks' });
     const text = message!.content.text;
     expect(text).toContain('looking first at locks');
-    const order = ['check_health', 'top_queries', 'check_security', 'cancel_query', 'request_change'].map((t) => text.indexOf(t));
+    const order = ['check_health', 'top_queries', 'check_security', 'cancel_query', 'request_change'].map((t) =>
+      text.indexOf(t),
+    );
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(text).toContain('{"source": "shop"}');

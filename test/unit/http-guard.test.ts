@@ -5,10 +5,17 @@ import { createHttpGuard, isLoopback } from '../../src/transports/http-guard.js'
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 
 describe('HTTP guard', () => {
-  const guard = createHttpGuard({ host: '127.0.0.1', port: 8377, allowedHosts: ['db-tools.internal:8377'], allowedOrigins: [], token: undefined });
+  const guard = createHttpGuard({
+    host: '127.0.0.1',
+    port: 8377,
+    allowedHosts: ['db-tools.internal:8377'],
+    allowedOrigins: [],
+    token: undefined,
+  });
 
   it('accepts loopback Host headers for its own port and configured extras', () => {
-    for (const host of ['127.0.0.1:8377', 'localhost:8377', '[::1]:8377', 'db-tools.internal:8377']) expect(guard(request({ host }))).toBeUndefined();
+    for (const host of ['127.0.0.1:8377', 'localhost:8377', '[::1]:8377', 'db-tools.internal:8377'])
+      expect(guard(request({ host }))).toBeUndefined();
   });
 
   it('refuses other hosts (DNS rebinding) and other ports', () => {
@@ -23,7 +30,13 @@ describe('HTTP guard', () => {
   });
 
   it('requires the bearer token when one is set', () => {
-    const withToken = createHttpGuard({ host: '0.0.0.0', port: 80, allowedHosts: [], allowedOrigins: [], token: 't'.repeat(32) });
+    const withToken = createHttpGuard({
+      host: '0.0.0.0',
+      port: 80,
+      allowedHosts: [],
+      allowedOrigins: [],
+      token: 't'.repeat(32),
+    });
     expect(withToken(request({ host: '127.0.0.1:80' }))?.status).toBe(401);
     expect(withToken(request({ host: '127.0.0.1:80', authorization: `Bearer ${'t'.repeat(31)}x` }))?.status).toBe(401);
     expect(withToken(request({ host: '127.0.0.1:80', authorization: `Bearer ${'t'.repeat(32)}` }))).toBeUndefined();

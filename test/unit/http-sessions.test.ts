@@ -4,7 +4,10 @@ import { evictIdle, evictOldest, type Session } from '../../src/transports/http-
 function table(lastSeen: Record<string, number>) {
   const closed: string[] = [];
   const sessions = new Map<string, Session>(
-    Object.entries(lastSeen).map(([id, seen]) => [id, { server: null, lastSeen: seen, transport: { close: async () => void closed.push(id) } }]),
+    Object.entries(lastSeen).map(([id, seen]) => [
+      id,
+      { server: null, lastSeen: seen, transport: { close: async () => void closed.push(id) } },
+    ]),
   );
   return { sessions, closed };
 }

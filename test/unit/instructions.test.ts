@@ -16,6 +16,14 @@ describe('server instructions', () => {
     const names = new Set(tools.map((t) => t.name));
     const named = [...text.matchAll(/\b[a-z]+(?:_[a-z]+)+\b/g)].map((m) => m[0]);
     expect(named.filter((n) => !names.has(n))).toEqual([]);
-    for (const tool of ['analyze_query', 'propose_index', 'plan_migration', 'apply_migration', 'check_health', 'check_backups']) expect(named).toContain(tool);
+    for (const tool of [
+      'analyze_query',
+      'propose_index',
+      'plan_migration',
+      'apply_migration',
+      'check_health',
+      'check_backups',
+    ])
+      expect(named).toContain(tool);
   });
 });

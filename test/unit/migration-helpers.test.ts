@@ -10,15 +10,24 @@ import { reviewMigration } from '../../src/prompts/review-migration.js';
 
 describe('splitStatements (MySQL, SQLite)', () => {
   it('splits at top-level semicolons only', () => {
-    const sql = "INSERT INTO t VALUES ('a;b', \"c;d\", `e;f`); -- x; y\nUPDATE t SET a = 'it''s; fine' # z;\n; /* ; */ DELETE FROM t";
-    expect(splitStatements(sql, 'mysql')).toEqual(["INSERT INTO t VALUES ('a;b', \"c;d\", `e;f`)", "-- x; y\nUPDATE t SET a = 'it''s; fine' # z;", '/* ; */ DELETE FROM t']);
+    const sql =
+      "INSERT INTO t VALUES ('a;b', \"c;d\", `e;f`); -- x; y\nUPDATE t SET a = 'it''s; fine' # z;\n; /* ; */ DELETE FROM t";
+    expect(splitStatements(sql, 'mysql')).toEqual([
+      'INSERT INTO t VALUES (\'a;b\', "c;d", `e;f`)',
+      "-- x; y\nUPDATE t SET a = 'it''s; fine' # z;",
+      '/* ; */ DELETE FROM t',
+    ]);
     expect(splitStatements(sql, 'mysql')).toHaveLength(3);
     expect(splitStatements("SELECT 'a\\';b'; SELECT 2", 'mysql')).toEqual(["SELECT 'a\\';b'", 'SELECT 2']);
   });
 
   it('keeps a SQLite trigger body whole', () => {
-    const sql = 'CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE b SET n = n + 1; INSERT INTO c VALUES (1); END; DROP TABLE x;';
-    expect(splitStatements(sql, 'sqlite')).toEqual(['CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE b SET n = n + 1; INSERT INTO c VALUES (1); END', 'DROP TABLE x']);
+    const sql =
+      'CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE b SET n = n + 1; INSERT INTO c VALUES (1); END; DROP TABLE x;';
+    expect(splitStatements(sql, 'sqlite')).toEqual([
+      'CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDATE b SET n = n + 1; INSERT INTO c VALUES (1); END',
+      'DROP TABLE x',
+    ]);
   });
 
   it('drops empty pieces and comment-only pieces', () => {
@@ -28,9 +37,14 @@ describe('splitStatements (MySQL, SQLite)', () => {
 
 describe('PostgreSQL text', () => {
   it('splits ALTER TABLE subcommands at top-level commas', async () => {
-    const [stmt] = await splitPg('ALTER TABLE public.t ADD COLUMN a numeric(10,2) DEFAULT 0, ADD CONSTRAINT c CHECK (a > 0 AND a < 5), DROP COLUMN b;');
+    const [stmt] = await splitPg(
+      'ALTER TABLE public.t ADD COLUMN a numeric(10,2) DEFAULT 0, ADD CONSTRAINT c CHECK (a > 0 AND a < 5), DROP COLUMN b;',
+    );
     const rel = (stmt!.node.relation as { location: number }).location;
-    expect(splitAlter(stmt!.lexed, rel)).toEqual({ head: 'ALTER TABLE public.t', commands: ['ADD COLUMN a numeric(10,2) DEFAULT 0', 'ADD CONSTRAINT c CHECK (a > 0 AND a < 5)', 'DROP COLUMN b'] });
+    expect(splitAlter(stmt!.lexed, rel)).toEqual({
+      head: 'ALTER TABLE public.t',
+      commands: ['ADD COLUMN a numeric(10,2) DEFAULT 0', 'ADD CONSTRAINT c CHECK (a > 0 AND a < 5)', 'DROP COLUMN b'],
+    });
   });
 
   it('refuses text that does not parse, with SQL_SYNTAX', async () => {
@@ -54,8 +68,12 @@ describe('binary-coercible type changes (no rewrite)', () => {
     expect(c('timestamp without time zone', 'timestamp with time zone', 'America/New_York')).toBe(false);
   });
   it('writes the violation predicate of a narrowing change', () => {
-    expect(narrowingViolation(typeFromCatalog('character varying(100)'), typeFromCatalog('character varying(20)'), 'city')).toBe('length(city) > 20');
-    expect(narrowingViolation(typeFromCatalog('bigint'), typeFromCatalog('integer'), 'n')).toBe('n NOT BETWEEN -2147483648 AND 2147483647');
+    expect(
+      narrowingViolation(typeFromCatalog('character varying(100)'), typeFromCatalog('character varying(20)'), 'city'),
+    ).toBe('length(city) > 20');
+    expect(narrowingViolation(typeFromCatalog('bigint'), typeFromCatalog('integer'), 'n')).toBe(
+      'n NOT BETWEEN -2147483648 AND 2147483647',
+    );
   });
 });
 
@@ -80,12 +98,23 @@ describe('MySQL / MariaDB online DDL by version', () => {
 });
 
 describe('SQLite rebuild: the CREATE TABLE with one edit', () => {
-  const create = 'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, note varchar(10) DEFAULT \'a,b\', CHECK (length(email) > 3))';
-  const types = new Map([['id', 'INTEGER'], ['email', 'TEXT'], ['note', 'varchar(10)']]);
+  const create =
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, note varchar(10) DEFAULT 'a,b', CHECK (length(email) > 3))";
+  const types = new Map([
+    ['id', 'INTEGER'],
+    ['email', 'TEXT'],
+    ['note', 'varchar(10)'],
+  ]);
   it('changes a type, adds NOT NULL, drops a column', () => {
-    expect(editedCreate(create, 'new_users', { kind: 'type', column: 'note', type: 'TEXT' }, types)).toBe('CREATE TABLE "new_users" (id INTEGER PRIMARY KEY, email TEXT, note TEXT DEFAULT \'a,b\', CHECK (length(email) > 3))');
-    expect(editedCreate(create, 'new_users', { kind: 'not-null', column: 'email' }, types)).toContain('email TEXT NOT NULL,');
-    expect(editedCreate(create, 'new_users', { kind: 'drop', column: 'note' }, types)).toBe('CREATE TABLE "new_users" (id INTEGER PRIMARY KEY, email TEXT, CHECK (length(email) > 3))');
+    expect(editedCreate(create, 'new_users', { kind: 'type', column: 'note', type: 'TEXT' }, types)).toBe(
+      'CREATE TABLE "new_users" (id INTEGER PRIMARY KEY, email TEXT, note TEXT DEFAULT \'a,b\', CHECK (length(email) > 3))',
+    );
+    expect(editedCreate(create, 'new_users', { kind: 'not-null', column: 'email' }, types)).toContain(
+      'email TEXT NOT NULL,',
+    );
+    expect(editedCreate(create, 'new_users', { kind: 'drop', column: 'note' }, types)).toBe(
+      'CREATE TABLE "new_users" (id INTEGER PRIMARY KEY, email TEXT, CHECK (length(email) > 3))',
+    );
   });
   it('refuses to drop a column a table constraint uses', () => {
     expect(editedCreate(create, 'new_users', { kind: 'drop', column: 'email' }, types)).toBeNull();
@@ -95,8 +124,25 @@ describe('SQLite rebuild: the CREATE TABLE with one edit', () => {
 describe('steps text', () => {
   it('is exactly the statements, each ended by a semicolon, under comment headers', () => {
     const text = stepsText([
-      { n: 1, statements: ['BEGIN', "SET LOCAL lock_timeout = '5000ms'", 'ALTER TABLE t ADD COLUMN a int', 'COMMIT'], transactional: true, rollback: 'ALTER TABLE t DROP COLUMN a', purpose: 'as written', dry_run_body: [], from_statement: 0 },
-      { n: 2, statements: ['DROP TABLE u'], transactional: true, rollback: null, irreversible: { reason: 'data', backup: 'pg_dump -t u' }, purpose: 'as written', dry_run_body: [], from_statement: 1 },
+      {
+        n: 1,
+        statements: ['BEGIN', "SET LOCAL lock_timeout = '5000ms'", 'ALTER TABLE t ADD COLUMN a int', 'COMMIT'],
+        transactional: true,
+        rollback: 'ALTER TABLE t DROP COLUMN a',
+        purpose: 'as written',
+        dry_run_body: [],
+        from_statement: 0,
+      },
+      {
+        n: 2,
+        statements: ['DROP TABLE u'],
+        transactional: true,
+        rollback: null,
+        irreversible: { reason: 'data', backup: 'pg_dump -t u' },
+        purpose: 'as written',
+        dry_run_body: [],
+        from_statement: 1,
+      },
     ]);
     expect(text).toBe(
       "-- step 1/2 (statement 1, in a transaction): as written\n-- rollback: ALTER TABLE t DROP COLUMN a\nBEGIN;\nSET LOCAL lock_timeout = '5000ms';\nALTER TABLE t ADD COLUMN a int;\nCOMMIT;\n\n" +

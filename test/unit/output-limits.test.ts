@@ -21,6 +21,8 @@ describe('output limits', () => {
   });
 
   it('keeps the row cap as the reason when the engine cut the rows', () => {
-    expect(capRows(result([[1]], true), { max_result_bytes: 10_000, max_cell_chars: 20 }).truncated_by).toBe('max_rows');
+    expect(capRows(result([[1]], true), { max_result_bytes: 10_000, max_cell_chars: 20 }).truncated_by).toBe(
+      'max_rows',
+    );
   });
 });

@@ -7,7 +7,7 @@ describe('cursors', () => {
     const seen: number[] = [];
     let offset: number | undefined = 0;
     while (offset !== undefined) {
-      const page: { items: number[]; nextCursor: string | null } = paginate(all, offset, 5, "k");
+      const page: { items: number[]; nextCursor: string | null } = paginate(all, offset, 5, 'k');
       seen.push(...page.items);
       offset = page.nextCursor ? decodeCursor(page.nextCursor, 'k') : undefined;
     }

@@ -8,7 +8,14 @@ import { auditTempDir, openTestSink, records, removeAuditTempDirs } from '../hel
 
 function memorySink(): AuditSink & { entries: AuditEntry[] } {
   const entries: AuditEntry[] = [];
-  return { entries, record: async (e) => void entries.push(structuredClone(e)), ensureWritable: () => {}, status: () => ({ state: 'off' }), recent: () => [], close: async () => {} };
+  return {
+    entries,
+    record: async (e) => void entries.push(structuredClone(e)),
+    ensureWritable: () => {},
+    status: () => ({ state: 'off' }),
+    recent: () => [],
+    close: async () => {},
+  };
 }
 
 const SQL = 'SELECT id, note FROM shop.orders WHERE lower(email) = $1';
@@ -25,7 +32,12 @@ describe('prompts', () => {
     mcp = await connect([]);
     expect(mcp.client.getServerCapabilities()?.prompts).toBeDefined();
     const { prompts } = await mcp.client.listPrompts();
-    expect(prompts.map((p) => p.name)).toEqual(['optimize_query', 'review_migration', 'backup_readiness', 'health_report']);
+    expect(prompts.map((p) => p.name)).toEqual([
+      'optimize_query',
+      'review_migration',
+      'backup_readiness',
+      'health_report',
+    ]);
     expect(prompts[0]!.arguments).toEqual([
       expect.objectContaining({ name: 'sql', required: true }),
       expect.objectContaining({ name: 'source', required: false }),
@@ -40,12 +52,28 @@ describe('prompts', () => {
     const text = (res.messages[0]!.content as { text: string }).text;
     expect(text).toContain(SQL);
     expect(text).toContain('source `shop`');
-    for (const tool of ['analyze_query', '"analyze": false', '"analyze": true', 'propose_index', 'request_change', 'plan_migration', 'CREATE INDEX CONCURRENTLY', 'get_change']) expect(text).toContain(tool);
+    for (const tool of [
+      'analyze_query',
+      '"analyze": false',
+      '"analyze": true',
+      'propose_index',
+      'request_change',
+      'plan_migration',
+      'CREATE INDEX CONCURRENTLY',
+      'get_change',
+    ])
+      expect(text).toContain(tool);
     expect(text).toMatch(/never run DDL yourself/);
     await mcp.client.getPrompt({ name: 'optimize_query', arguments: { sql: 'SELECT 1' } });
     const prompts = audit.entries.filter((e) => e.kind === 'prompt');
     expect(prompts).toHaveLength(2);
-    expect(prompts[0]).toMatchObject({ kind: 'prompt', name: 'optimize_query', outcome: 'ok', source: 'shop', args: { sql: SQL, source: 'shop' } });
+    expect(prompts[0]).toMatchObject({
+      kind: 'prompt',
+      name: 'optimize_query',
+      outcome: 'ok',
+      source: 'shop',
+      args: { sql: SQL, source: 'shop' },
+    });
   });
 
   it('an unknown prompt or a missing required argument is the protocol error -32602, and recorded', async () => {
@@ -54,7 +82,9 @@ describe('prompts', () => {
     const unknown = await mcp.client.getPrompt({ name: 'nope' }).catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(McpError);
     expect((unknown as McpError).code).toBe(-32602);
-    const missing = await mcp.client.getPrompt({ name: 'optimize_query', arguments: { source: 'x' } }).catch((e: unknown) => e);
+    const missing = await mcp.client
+      .getPrompt({ name: 'optimize_query', arguments: { source: 'x' } })
+      .catch((e: unknown) => e);
     expect((missing as McpError).code).toBe(-32602);
     expect((missing as McpError).message).toContain('sql');
     expect(audit.entries.map((e) => [e.kind, e.name, e.outcome, e.errorCode])).toEqual([
@@ -67,16 +97,27 @@ describe('prompts', () => {
     const { sink, file } = await openTestSink(path.join(auditTempDir(), 'audit.jsonl'));
     mcp = await connect([], sink);
     await mcp.client.getPrompt({ name: 'optimize_query', arguments: { sql: 'SELECT 1' } });
-    expect(records(file).filter((r) => r.kind === 'prompt').map((r) => [r.name, r.outcome])).toEqual([['optimize_query', 'ok']]);
+    expect(
+      records(file)
+        .filter((r) => r.kind === 'prompt')
+        .map((r) => [r.name, r.outcome]),
+    ).toEqual([['optimize_query', 'ok']]);
     await sink.close();
     await mcp.close();
 
     const broken = memorySink();
     broken.ensureWritable = () => {
-      throw new AuditUnavailableError({ file: '/nowhere/audit.jsonl', since: new Date(0).toISOString(), error: 'ENOSPC', refused: 1 });
+      throw new AuditUnavailableError({
+        file: '/nowhere/audit.jsonl',
+        since: new Date(0).toISOString(),
+        error: 'ENOSPC',
+        refused: 1,
+      });
     };
     mcp = await connect([], broken);
-    const refused = await mcp.client.getPrompt({ name: 'optimize_query', arguments: { sql: 'SELECT 1' } }).catch((e: unknown) => e);
+    const refused = await mcp.client
+      .getPrompt({ name: 'optimize_query', arguments: { sql: 'SELECT 1' } })
+      .catch((e: unknown) => e);
     expect((refused as McpError).message).toContain('AUDIT_UNAVAILABLE');
   });
 });

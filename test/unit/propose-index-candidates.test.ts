@@ -13,9 +13,20 @@ import { coveringExisting, termText } from '../../src/tools/index-advice/keys.js
 import { chooseParams, planned, substitute } from '../../src/tools/index-advice/params.js';
 import { greedySelect, type Evaluator } from '../../src/tools/index-advice/select.js';
 
-const facts = (f: Partial<ColumnFacts>): ColumnFacts => ({ distinct: null, nullFraction: 0, correlation: null, mcv: [], bounds: [], ...f });
+const facts = (f: Partial<ColumnFacts>): ColumnFacts => ({
+  distinct: null,
+  nullFraction: 0,
+  correlation: null,
+  mcv: [],
+  bounds: [],
+  ...f,
+});
 
-function ctx(rows: number, columns: Record<string, Partial<ColumnFacts>>, over: Partial<CandidateContext> = {}): CandidateContext {
+function ctx(
+  rows: number,
+  columns: Record<string, Partial<ColumnFacts>>,
+  over: Partial<CandidateContext> = {},
+): CandidateContext {
   const stats: TableStats = { rows, columns: new Map(Object.entries(columns).map(([k, v]) => [k, facts(v)])) };
   return {
     table: { schema: 'public', name: 't' },
@@ -23,12 +34,18 @@ function ctx(rows: number, columns: Record<string, Partial<ColumnFacts>>, over: 
     supports: { partial: true, include: true, expression: true, brin: true },
     prefixOpclass: 'text_pattern_ops',
     columnCount: 8,
-    partialWhere: (p) => (p.op === 'is_null' ? `${termText(p.term)} IS NULL` : `${termText(p.term)} = '${(p.values[0] as { literal: string }).literal}'`),
+    partialWhere: (p) =>
+      p.op === 'is_null'
+        ? `${termText(p.term)} IS NULL`
+        : `${termText(p.term)} = '${(p.values[0] as { literal: string }).literal}'`,
     ...over,
   };
 }
 
-const keys = (cs: IndexCandidate[], kind?: string) => cs.filter((c) => !kind || c.kind === kind).map((c) => [c.keys.map(termText).join(','), c.include.join(','), c.where ?? '', c.method]);
+const keys = (cs: IndexCandidate[], kind?: string) =>
+  cs
+    .filter((c) => !kind || c.kind === kind)
+    .map((c) => [c.keys.map(termText).join(','), c.include.join(','), c.where ?? '', c.method]);
 
 describe('query shapes from the real parsers', () => {
   it('PostgreSQL: predicates per table, joins, order, limit, expressions, placeholders', async () => {
@@ -39,7 +56,9 @@ describe('query shapes from the real parsers', () => {
     expect([o!.table.name, c!.table.name]).toEqual(['orders', 'customers']);
     expect(o!.joinColumns).toEqual(['customer_id']);
     expect(c!.joinColumns).toEqual(['id']);
-    expect(c!.predicates.map((p) => [p.term.expression, p.op, p.values])).toEqual([['lower(email)', 'eq', [{ param: 1 }]]]);
+    expect(c!.predicates.map((p) => [p.term.expression, p.op, p.values])).toEqual([
+      ['lower(email)', 'eq', [{ param: 1 }]],
+    ]);
     expect(o!.predicates.map((p) => [p.term.expression, p.op])).toEqual([
       ['(created_at)::date', 'range'],
       ["(meta ->> 'k')", 'eq'],
@@ -49,7 +68,9 @@ describe('query shapes from the real parsers', () => {
   });
 
   it('PostgreSQL: subqueries get their own scope, min/max reads like ORDER BY ... LIMIT 1, OR is not indexable', async () => {
-    const s = await pgQueryShape(`SELECT c.id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id) AND (c.a = 1 OR c.b = 2)`);
+    const s = await pgQueryShape(
+      `SELECT c.id FROM customers c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id) AND (c.a = 1 OR c.b = 2)`,
+    );
     expect(s.accesses.map((a) => [a.table.name, a.joinColumns, a.predicates.length])).toEqual([
       ['customers', ['id'], 0],
       ['orders', ['customer_id'], 0],
@@ -62,7 +83,11 @@ describe('query shapes from the real parsers', () => {
 
   it('MySQL and SQLite (sqlparser-rs): the same shape, placeholders numbered in text order', async () => {
     for (const dialect of ['mysql', 'sqlite'] as const) {
-      const s = await sqlparserQueryShape(`SELECT p.* FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.status = ? AND o.created_at BETWEEN ? AND ? ORDER BY o.created_at LIMIT 5`, dialect, (x) => x);
+      const s = await sqlparserQueryShape(
+        `SELECT p.* FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.status = ? AND o.created_at BETWEEN ? AND ? ORDER BY o.created_at LIMIT 5`,
+        dialect,
+        (x) => x,
+      );
       const [p, o] = s.accesses;
       expect(p!.joinColumns).toEqual(['order_id']);
       expect(o!.predicates.map((x) => [termText(x.term), x.op, x.values])).toEqual([
@@ -79,7 +104,9 @@ describe('query shapes from the real parsers', () => {
 
 describe('candidates', () => {
   it('equality columns first (most selective first), then one range; covering when selective', async () => {
-    const [a] = (await pgQueryShape(`SELECT id, total FROM t WHERE status = 'x' AND customer_id = 5 AND created_at > '2024-01-01'`)).accesses;
+    const [a] = (
+      await pgQueryShape(`SELECT id, total FROM t WHERE status = 'x' AND customer_id = 5 AND created_at > '2024-01-01'`)
+    ).accesses;
     const c = candidatesFor(a!, ctx(1e6, { status: { distinct: 5 }, customer_id: { distinct: 100000 } }), false);
     expect(keys(c, 'equality')).toContainEqual(['customer_id,status', '', '', 'btree']);
     expect(keys(c, 'range')).toContainEqual(['customer_id,status,created_at', '', '', 'btree']);
@@ -108,8 +135,17 @@ describe('candidates', () => {
     const [a] = s.accesses;
     expect(a!.predicates).toEqual([]);
     expect(s.orFilters).toBe(1);
-    const c = candidatesFor(a!, ctx(2e6, { barcode: { distinct: 2e6 }, shipment_id: { distinct: 1e6 }, status: { distinct: 4 } }), false);
-    expect(keys(c, 'equality')).toEqual(expect.arrayContaining([['barcode', '', '', 'btree'], ['shipment_id', '', '', 'btree']]));
+    const c = candidatesFor(
+      a!,
+      ctx(2e6, { barcode: { distinct: 2e6 }, shipment_id: { distinct: 1e6 }, status: { distinct: 4 } }),
+      false,
+    );
+    expect(keys(c, 'equality')).toEqual(
+      expect.arrayContaining([
+        ['barcode', '', '', 'btree'],
+        ['shipment_id', '', '', 'btree'],
+      ]),
+    );
     // an OR across two tables, or with a branch no index can serve, gives no candidates
     const [x, y] = (await pgQueryShape(`SELECT * FROM t JOIN u ON u.id = t.u_id WHERE t.a = 1 OR u.b = 2`)).accesses;
     expect(keys(candidatesFor(x!, ctx(1e6, {}), false), 'equality')).toEqual([]);
@@ -120,7 +156,15 @@ describe('candidates', () => {
 
   it('partial index for a rare value of a status-like column, never for a key-like column', async () => {
     const [a] = (await pgQueryShape(`SELECT * FROM t WHERE status = 'pending' ORDER BY created_at LIMIT 50`)).accesses;
-    const rare = ctx(1e6, { status: { distinct: 3, mcv: [{ value: 'shipped', freq: 0.98 }, { value: 'pending', freq: 0.01 }] } });
+    const rare = ctx(1e6, {
+      status: {
+        distinct: 3,
+        mcv: [
+          { value: 'shipped', freq: 0.98 },
+          { value: 'pending', freq: 0.01 },
+        ],
+      },
+    });
     expect(keys(candidatesFor(a!, rare, true), 'partial')).toEqual([['created_at', '', "status = 'pending'", 'btree']]);
     const common = ctx(1e6, { status: { distinct: 3, mcv: [{ value: 'pending', freq: 0.6 }] } });
     expect(keys(candidatesFor(a!, common, true), 'partial')).toEqual([]);
@@ -131,19 +175,45 @@ describe('candidates', () => {
   it('expression keys; LIKE prefix with the operator class; BRIN only on large, physically ordered tables', async () => {
     const [e] = (await pgQueryShape(`SELECT * FROM t WHERE lower(email) = 'a@b'`)).accesses;
     expect(keys(candidatesFor(e!, ctx(1e5, {}), false), 'expression')).toEqual([['lower(email)', '', '', 'btree']]);
-    expect(candidatesFor(e!, ctx(1e5, {}, { supports: { partial: false, include: false, expression: false, brin: false } }), false)).toEqual([]);
+    expect(
+      candidatesFor(
+        e!,
+        ctx(1e5, {}, { supports: { partial: false, include: false, expression: false, brin: false } }),
+        false,
+      ),
+    ).toEqual([]);
     const [l] = (await pgQueryShape(`SELECT * FROM t WHERE name LIKE 'Blue%'`)).accesses;
     expect(candidatesFor(l!, ctx(1e5, {}), false)[0]).toMatchObject({ opclass: ['text_pattern_ops'] });
     const [r] = (await pgQueryShape(`SELECT count(*) FROM t WHERE at >= '2024-01-01' AND at < '2024-01-02'`)).accesses;
-    expect(keys(candidatesFor(r!, ctx(5e6, { at: { correlation: 0.999 } }), false), 'brin')).toEqual([['at', '', '', 'brin']]);
+    expect(keys(candidatesFor(r!, ctx(5e6, { at: { correlation: 0.999 } }), false), 'brin')).toEqual([
+      ['at', '', '', 'brin'],
+    ]);
     expect(keys(candidatesFor(r!, ctx(5e6, { at: { correlation: 0.2 } }), false), 'brin')).toEqual([]);
     expect(keys(candidatesFor(r!, ctx(5e4, { at: { correlation: 0.999 } }), false), 'brin')).toEqual([]);
   });
 });
 
 describe('existing indexes', () => {
-  const ix = (name: string, columns: string[], extra: Partial<IndexInfo> = {}): IndexInfo => ({ name, columns, include: [], unique: false, primary: false, method: 'btree', predicate: null, valid: true, ...extra });
-  const cand = (cols: string[], extra: Partial<IndexCandidate> = {}): IndexCandidate => ({ table: { schema: 'public', name: 't' }, keys: cols.map((c) => ({ column: c, columns: [c] })), include: [], where: null, method: 'btree', kind: 'equality', ...extra });
+  const ix = (name: string, columns: string[], extra: Partial<IndexInfo> = {}): IndexInfo => ({
+    name,
+    columns,
+    include: [],
+    unique: false,
+    primary: false,
+    method: 'btree',
+    predicate: null,
+    valid: true,
+    ...extra,
+  });
+  const cand = (cols: string[], extra: Partial<IndexCandidate> = {}): IndexCandidate => ({
+    table: { schema: 'public', name: 't' },
+    keys: cols.map((c) => ({ column: c, columns: [c] })),
+    include: [],
+    where: null,
+    method: 'btree',
+    kind: 'equality',
+    ...extra,
+  });
 
   it('an index with the same keys, or whose keys start with the candidate, serves it; expressions compare normalized', () => {
     const existing = [ix('t_a_b', ['a', 'b']), ix('t_lower', ['lower(email)']), ix('t_bad', ['c'], { valid: false })];
@@ -152,7 +222,12 @@ describe('existing indexes', () => {
     expect(coveringExisting(cand(['b']), existing)).toBeUndefined();
     expect(coveringExisting(cand(['a', 'b', 'c']), existing)).toBeUndefined();
     expect(coveringExisting(cand(['c']), existing)).toBeUndefined(); // an invalid index serves nothing
-    expect(coveringExisting({ ...cand([]), keys: [{ expression: '(lower(email))', columns: ['email'] }], kind: 'expression' }, existing)?.name).toBe('t_lower');
+    expect(
+      coveringExisting(
+        { ...cand([]), keys: [{ expression: '(lower(email))', columns: ['email'] }], kind: 'expression' },
+        existing,
+      )?.name,
+    ).toBe('t_lower');
     expect(coveringExisting(cand(['a'], { method: 'brin' }), existing)).toBeUndefined();
   });
 });
@@ -161,28 +236,70 @@ describe('placeholders', () => {
   it('take values from the statistics of the column they are compared with, in text order', async () => {
     const shape: QueryShape = await pgQueryShape(`SELECT * FROM t WHERE a = $1 AND b > $2 LIMIT $3`);
     shape.accesses[0]!.table.schema = 'public';
-    const stats = new Map([['public.t', { rows: 1000, columns: new Map([['a', facts({ bounds: ['1', '5', '9'] })], ['b', facts({ bounds: ['10', '20', '30', '40', '50'] })]]) }]]);
+    const stats = new Map([
+      [
+        'public.t',
+        {
+          rows: 1000,
+          columns: new Map([
+            ['a', facts({ bounds: ['1', '5', '9'] })],
+            ['b', facts({ bounds: ['10', '20', '30', '40', '50'] })],
+          ]),
+        },
+      ],
+    ]);
     const choices = chooseParams(shape, stats);
     expect([choices.get(1)?.value, choices.get(2)?.value]).toEqual(['5', '50']);
-    expect(planned(`SELECT * FROM t WHERE a = $1 AND b > $2 LIMIT $3`, choices, 'dollar', (v) => `'${v}'`, 3)).toEqual({ sql: `SELECT * FROM t WHERE a = '5' AND b > '50' LIMIT 10`, params: [] });
-    expect(substitute(`SELECT '?' , ? FROM "a?" WHERE x = ?`, 'question', (n) => `<${n}>`)).toBe(`SELECT '?' , <1> FROM "a?" WHERE x = <2>`);
+    expect(planned(`SELECT * FROM t WHERE a = $1 AND b > $2 LIMIT $3`, choices, 'dollar', (v) => `'${v}'`, 3)).toEqual({
+      sql: `SELECT * FROM t WHERE a = '5' AND b > '50' LIMIT 10`,
+      params: [],
+    });
+    expect(substitute(`SELECT '?' , ? FROM "a?" WHERE x = ?`, 'question', (n) => `<${n}>`)).toBe(
+      `SELECT '?' , <1> FROM "a?" WHERE x = <2>`,
+    );
   });
 });
 
 describe('greedy selection', () => {
   it('takes the biggest saving, prefers the smaller of near-equal indexes, stops under 50% and at max_indexes', async () => {
-    const a: IndexCandidate = { table: { schema: 's', name: 't' }, keys: [{ column: 'a', columns: ['a'] }], include: [], where: null, method: 'btree', kind: 'equality' };
+    const a: IndexCandidate = {
+      table: { schema: 's', name: 't' },
+      keys: [{ column: 'a', columns: ['a'] }],
+      include: [],
+      where: null,
+      method: 'btree',
+      kind: 'equality',
+    };
     const ab: IndexCandidate = { ...a, keys: [...a.keys, { column: 'b', columns: ['b'] }] };
     const c: IndexCandidate = { ...a, keys: [{ column: 'c', columns: ['c'] }] };
-    const cost: Record<string, Record<number, number>> = { a: { 1: 10, 2: 1000 }, ab: { 1: 10.2, 2: 1000 }, c: { 1: 1000, 2: 600 } };
+    const cost: Record<string, Record<number, number>> = {
+      a: { 1: 10, 2: 1000 },
+      ab: { 1: 10.2, 2: 1000 },
+      c: { 1: 1000, 2: 600 },
+    };
     const name = (x: IndexCandidate) => x.keys.map((k) => k.column).join('');
     const ev: Evaluator = {
-      baseline: async () => new Map([[1, 1000], [2, 1000]]),
-      trial: async (x) => ({ costs: new Map(Object.entries(cost[name(x)]!).map(([k, v]) => [Number(k), v])), usedBy: new Set([1, 2]), sizeBytes: x.keys.length * 100 }),
+      baseline: async () =>
+        new Map([
+          [1, 1000],
+          [2, 1000],
+        ]),
+      trial: async (x) => ({
+        costs: new Map(Object.entries(cost[name(x)]!).map(([k, v]) => [Number(k), v])),
+        usedBy: new Set([1, 2]),
+        sizeBytes: x.keys.length * 100,
+      }),
       commit: async () => {},
     };
     const workload = [1, 2].map((id) => ({ id, weight: 1, tables: new Set(['s.t']) }));
-    const opts = { minImprovement: 0.5, minCost: 100, maxIndexes: 5, maxSizeBytes: Infinity, maxRuntimeMs: 30_000, tableKey: () => 's.t' };
+    const opts = {
+      minImprovement: 0.5,
+      minCost: 100,
+      maxIndexes: 5,
+      maxSizeBytes: Infinity,
+      maxRuntimeMs: 30_000,
+      tableKey: () => 's.t',
+    };
     const sel = await greedySelect(workload, [ab, a, c], ev, opts);
     expect(sel.chosen.map((x) => name(x.candidate))).toEqual(['a']); // c saves only 40% on query 2
     expect(sel.chosen[0]!.helped).toEqual([1]);
@@ -211,7 +328,14 @@ describe('greedy selection', () => {
       },
       commit: async () => {},
     };
-    const opts = { minImprovement: 0.5, minCost: 100, maxIndexes: 5, maxSizeBytes: Infinity, maxRuntimeMs: 30_000, tableKey: () => 'public.t' };
+    const opts = {
+      minImprovement: 0.5,
+      minCost: 100,
+      maxIndexes: 5,
+      maxSizeBytes: Infinity,
+      maxRuntimeMs: 30_000,
+      tableKey: () => 'public.t',
+    };
     const sel = await greedySelect([{ id: 1, weight: 1, tables: new Set(['public.t']) }], cs, ev, opts);
     expect(trials).toEqual([['a', 'b']]);
     expect(sel.chosen.map((x) => [name(x.candidate), x.helped])).toEqual([
@@ -220,11 +344,21 @@ describe('greedy selection', () => {
     ]);
     expect(sel.final.get(1)).toBe(20);
     // no room for both: neither is proposed
-    expect((await greedySelect([{ id: 1, weight: 1, tables: new Set(['public.t']) }], cs, ev, { ...opts, maxIndexes: 1 })).chosen).toEqual([]);
+    expect(
+      (await greedySelect([{ id: 1, weight: 1, tables: new Set(['public.t']) }], cs, ev, { ...opts, maxIndexes: 1 }))
+        .chosen,
+    ).toEqual([]);
   });
 
   it('a statement with two scans that each need an index (UNION ALL): the indexes the plan uses together, when each alone saves under 50%', async () => {
-    const mk = (col: string): IndexCandidate => ({ table: { schema: 'public', name: 't' }, keys: [{ column: col, columns: [col] }], include: [], where: null, method: 'btree', kind: 'equality' });
+    const mk = (col: string): IndexCandidate => ({
+      table: { schema: 'public', name: 't' },
+      keys: [{ column: col, columns: [col] }],
+      include: [],
+      where: null,
+      method: 'btree',
+      kind: 'equality',
+    });
     const [a, b, c] = [mk('a'), mk('b'), mk('c')];
     const name = (x: IndexCandidate) => x.keys.map((k) => k.column).join('');
     // alone: a and b each halve nothing but their own branch (49%); c is used but saves 5%
@@ -237,14 +371,34 @@ describe('greedy selection', () => {
         const names = xs.map(name);
         const used = names.map((n) => n !== 'c' || !names.includes('a'));
         const cost = 1000 - (names.includes('a') ? 490 : 0) - (names.includes('b') ? 490 : 0);
-        return { costs: new Map([[1, cost]]), usedBy: used.every(Boolean) ? new Set([1]) : new Set(), usedByEach: used.map((u) => new Set(u ? [1] : [])), sizeBytes: 100 * xs.length, sizes: xs.map(() => 100) };
+        return {
+          costs: new Map([[1, cost]]),
+          usedBy: used.every(Boolean) ? new Set([1]) : new Set(),
+          usedByEach: used.map((u) => new Set(u ? [1] : [])),
+          sizeBytes: 100 * xs.length,
+          sizes: xs.map(() => 100),
+        };
       },
       commit: async () => {},
     };
-    const opts = { minImprovement: 0.5, minCost: 100, maxIndexes: 5, maxSizeBytes: Infinity, maxRuntimeMs: 30_000, tableKey: () => 'public.t' };
+    const opts = {
+      minImprovement: 0.5,
+      minCost: 100,
+      maxIndexes: 5,
+      maxSizeBytes: Infinity,
+      maxRuntimeMs: 30_000,
+      tableKey: () => 'public.t',
+    };
     const sel = await greedySelect([{ id: 1, weight: 1, tables: new Set(['public.t']) }], [c, a, b], ev, opts);
     expect(sel.chosen.map((x) => name(x.candidate)).sort()).toEqual(['a', 'b']);
     expect(sel.final.get(1)).toBe(20);
-    expect((await greedySelect([{ id: 1, weight: 1, tables: new Set(['public.t']) }], [c, a, b], ev, { ...opts, maxIndexes: 1 })).chosen).toEqual([]);
+    expect(
+      (
+        await greedySelect([{ id: 1, weight: 1, tables: new Set(['public.t']) }], [c, a, b], ev, {
+          ...opts,
+          maxIndexes: 1,
+        })
+      ).chosen,
+    ).toEqual([]);
   });
 });

@@ -4,7 +4,10 @@ import { libpqArgs, pgTarget } from '../../src/engines/postgres/backups/conn.js'
 
 describe('libpqArgs: the password never on the command line', () => {
   it('moves a password given as a DSN query parameter into PGPASSWORD', () => {
-    const { dbname, env } = libpqArgs(pgTarget('postgres://app@db.internal:5432/shop?password=s3cr3t-pw&sslmode=disable'), true);
+    const { dbname, env } = libpqArgs(
+      pgTarget('postgres://app@db.internal:5432/shop?password=s3cr3t-pw&sslmode=disable'),
+      true,
+    );
     expect(dbname).not.toContain('s3cr3t-pw');
     expect(dbname).toContain('sslmode=disable');
     expect(env.PGPASSWORD).toBe('s3cr3t-pw');
@@ -23,16 +26,22 @@ describe('check_backups on PostgreSQL: no credential of archive_command in the e
     const os = await import('node:os');
     const path = await import('node:path');
     const { pgReadinessChecks } = await import('../../src/engines/postgres/backups/checks.js');
-    const command = 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENG PGPASSWORD=hunter22 wal-g wal-push %p --s3-secret-key=AKIAsecret77 && curl -T %p ftp://arch:ftpPa55@backup.example/wal/';
+    const command =
+      'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENG PGPASSWORD=hunter22 wal-g wal-push %p --s3-secret-key=AKIAsecret77 && curl -T %p ftp://arch:ftpPa55@backup.example/wal/';
     const rows = [
-      { name: 'wal_level', setting: 'replica' }, { name: 'archive_mode', setting: 'on' }, { name: 'archive_command', setting: command },
-      { name: 'archive_library', setting: '' }, { name: 'archive_timeout', setting: '60' }, { name: 'max_slot_wal_keep_size', setting: '-1' },
+      { name: 'wal_level', setting: 'replica' },
+      { name: 'archive_mode', setting: 'on' },
+      { name: 'archive_command', setting: command },
+      { name: 'archive_library', setting: '' },
+      { name: 'archive_timeout', setting: '60' },
+      { name: 'max_slot_wal_keep_size', setting: '-1' },
     ];
     const driver = { catalog: async (sql: string) => (sql.includes('pg_settings') ? rows : []) } as never;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dba_sec_bk-'));
     const checks = await pgReadinessChecks(driver, { dir, maxAgeHours: 24, signal: new AbortController().signal });
     const text = JSON.stringify(checks);
     expect(text).toContain('wal-g wal-push');
-    for (const secret of ['wJalrXUtnFEMIK7MDENG', 'hunter22', 'AKIAsecret77', 'ftpPa55']) expect(text).not.toContain(secret);
+    for (const secret of ['wJalrXUtnFEMIK7MDENG', 'hunter22', 'AKIAsecret77', 'ftpPa55'])
+      expect(text).not.toContain(secret);
   });
 });

@@ -15,7 +15,8 @@ interface Case {
 }
 
 const cases = corpus as Case[];
-const allowed = (c: Awaited<ReturnType<typeof classify>>) => c.class === 'read' && c.statementCount === 1 && c.deniedFunctions.length === 0;
+const allowed = (c: Awaited<ReturnType<typeof classify>>) =>
+  c.class === 'read' && c.statementCount === 1 && c.deniedFunctions.length === 0;
 
 for (const variant of ['mariadb', 'mysql'] as const) {
   const mine = cases.filter((c) => c.d === 'my' || c.d === (variant === 'mariadb' ? 'maria' : 'mysql'));
@@ -23,7 +24,8 @@ for (const variant of ['mariadb', 'mysql'] as const) {
   describe(`MySQL classifier corpus (${variant})`, () => {
     it('lets no attack through as a read', async () => {
       const through: string[] = [];
-      for (const c of mine.filter((x) => x.label === 'not-read')) if (allowed(await classify(c.sql, variant))) through.push(`${c.id}: ${c.sql}`);
+      for (const c of mine.filter((x) => x.label === 'not-read'))
+        if (allowed(await classify(c.sql, variant))) through.push(`${c.id}: ${c.sql}`);
       expect(through).toEqual([]);
     });
 
@@ -32,9 +34,13 @@ for (const variant of ['mariadb', 'mysql'] as const) {
       const refused: string[] = [];
       for (const c of reads) {
         const verdict = await classify(c.sql, variant);
-        if (!allowed(verdict)) refused.push(`${c.id}: ${verdict.reasons.join('; ')}${verdict.deniedFunctions.join(',')}`);
+        if (!allowed(verdict))
+          refused.push(`${c.id}: ${verdict.reasons.join('; ')}${verdict.deniedFunctions.join(',')}`);
       }
-      if (refused.length) process.stderr.write(`[${variant}] reads refused (${refused.length}/${reads.length}):\n  ${refused.join('\n  ')}\n`);
+      if (refused.length)
+        process.stderr.write(
+          `[${variant}] reads refused (${refused.length}/${reads.length}):\n  ${refused.join('\n  ')}\n`,
+        );
       expect(reads.length).toBeGreaterThan(100);
       expect(1 - refused.length / reads.length).toBeGreaterThanOrEqual(0.9);
     });

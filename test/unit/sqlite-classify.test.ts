@@ -4,7 +4,7 @@ import type { EngineAdapter } from '../../src/engines/contract/engine.js';
 import { createLogger } from '../../src/core/logging.js';
 import { SERVERS, type Scratch } from '../helpers/databases.js';
 
-describe('SQLite classification (SQLite\'s own parser and program)', () => {
+describe("SQLite classification (SQLite's own parser and program)", () => {
   let scratch: Scratch;
   let engine: EngineAdapter;
 
@@ -12,7 +12,9 @@ describe('SQLite classification (SQLite\'s own parser and program)', () => {
     scratch = await SERVERS.sqlite.scratch();
     await scratch.exec(`CREATE TABLE tokens (t TEXT); CREATE TABLE orders (id INTEGER PRIMARY KEY, c TEXT);
       CREATE VIEW v AS SELECT * FROM tokens; CREATE TABLE "update" ("delete" TEXT)`);
-    engine = (await ENGINES.sqlite.load()).createEngine(scratch.source(), { logger: createLogger({ level: 'silent' }) });
+    engine = (await ENGINES.sqlite.load()).createEngine(scratch.source(), {
+      logger: createLogger({ level: 'silent' }),
+    });
   });
 
   afterAll(async () => {
@@ -38,6 +40,9 @@ describe('SQLite classification (SQLite\'s own parser and program)', () => {
 
   it('refuses two statements and reports a bad name as the engine does', async () => {
     expect(await engine.classify('SELECT 1; SELECT 2')).toMatchObject({ statementCount: 2, class: 'unknown' });
-    expect((await engine.classify('SELECT * FROM nope')).failure).toMatchObject({ code: 'SQL_ERROR', hint: expect.stringMatching(/describe_schema/) });
+    expect((await engine.classify('SELECT * FROM nope')).failure).toMatchObject({
+      code: 'SQL_ERROR',
+      hint: expect.stringMatching(/describe_schema/),
+    });
   });
 });

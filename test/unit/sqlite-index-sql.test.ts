@@ -3,7 +3,11 @@ import { indexExpressions, indexPredicate } from '../../src/engines/sqlite/index
 
 describe('SQLite CREATE INDEX pieces', () => {
   it('splits key expressions at top level only', () => {
-    expect(indexExpressions('CREATE INDEX i ON t (lower(email), coalesce(a, b) DESC, "odd,name")')).toEqual(['lower(email)', 'coalesce(a, b)', '"odd,name"']);
+    expect(indexExpressions('CREATE INDEX i ON t (lower(email), coalesce(a, b) DESC, "odd,name")')).toEqual([
+      'lower(email)',
+      'coalesce(a, b)',
+      '"odd,name"',
+    ]);
   });
 
   it('finds the partial-index predicate, not a WHERE inside a string', () => {

@@ -15,20 +15,40 @@ const CONFIG = path.join(ROOT, 'test/fixtures/summary-reporter/vitest.config.ts'
 /** Runs the fixture files matching `filter` in a fresh vitest process; its exit code and summary line. */
 function run(filter: string): Promise<{ code: number | null; summary: string | undefined; output: string }> {
   // This file itself runs inside vitest: the child must not think it is one of its workers.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS'));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS'),
+  );
   return new Promise((resolve) => {
-    execFile(process.execPath, [VITEST, 'run', '--config', CONFIG, filter], { cwd: ROOT, env, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-      const summary = stdout.split('\n').filter((l) => l.startsWith('Tests: ')).at(-1);
-      resolve({ code, summary, output: `${stdout}\n${stderr}` });
-    });
+    execFile(
+      process.execPath,
+      [VITEST, 'run', '--config', CONFIG, filter],
+      { cwd: ROOT, env, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        const summary = stdout
+          .split('\n')
+          .filter((l) => l.startsWith('Tests: '))
+          .at(-1);
+        resolve({ code, summary, output: `${stdout}\n${stderr}` });
+      },
+    );
   });
 }
 
 describe('the summary line', { timeout: 60_000 }, () => {
   it.each([
-    ['passes', 'a green run: a passed test, one skipped at collection, one that skips itself', 'Tests: 1 passed, 0 failed, 2 skipped', 0],
-    ['before-all', 'a beforeAll that throws: its two tests that never ran are failed, the one skipped on purpose stays skipped', 'Tests: 1 passed, 2 failed, 1 skipped', 1],
+    [
+      'passes',
+      'a green run: a passed test, one skipped at collection, one that skips itself',
+      'Tests: 1 passed, 0 failed, 2 skipped',
+      0,
+    ],
+    [
+      'before-all',
+      'a beforeAll that throws: its two tests that never ran are failed, the one skipped on purpose stays skipped',
+      'Tests: 1 passed, 2 failed, 1 skipped',
+      1,
+    ],
     ['after-all', 'an afterAll that throws after its test passed', 'Tests: 1 passed, 1 failed, 0 skipped', 1],
     ['import', 'a module that throws while it is imported', 'Tests: 0 passed, 1 failed, 0 skipped', 1],
     ['unhandled', 'a passing test that leaves an unhandled rejection', 'Tests: 1 passed, 1 failed, 0 skipped', 1],

@@ -87,7 +87,8 @@ export interface IndexCandidate {
   orBranch?: { group: string; branch: number };
 }
 
-export type CandidateKind = 'equality' | 'range' | 'join' | 'sort' | 'group' | 'covering' | 'expression' | 'partial' | 'brin';
+export type CandidateKind =
+  'equality' | 'range' | 'join' | 'sort' | 'group' | 'covering' | 'expression' | 'partial' | 'brin';
 
 export type VerifiedBy = 'hypopg' | 'real-rollback' | 'whatif' | 'heuristic';
 
@@ -153,9 +154,7 @@ export interface WorkloadEntry {
   totalMs: number;
 }
 
-export type SessionOpen =
-  | { ok: true; session: WhatIfSession; notes: string[] }
-  | { ok: false; notes: string[] };
+export type SessionOpen = { ok: true; session: WhatIfSession; notes: string[] } | { ok: false; notes: string[] };
 
 export interface IndexAdvisorOps {
   /** The query as the dialect's parser reads it; throws a ToolError for SQL it cannot parse. */
@@ -170,7 +169,11 @@ export interface IndexAdvisorOps {
    * only, in the same rolled-back transaction); only on a read-write source and a table under the
    * size limit. Undefined when the engine cannot (MySQL DDL commits) or the source is read-only.
    */
-  realCheck?(candidate: IndexCandidate, queries: readonly PlannedQuery[], opts: { timeoutMs: number; maxTableBytes: number; analyze: boolean }): Promise<RealCheck | { skipped: string }>;
+  realCheck?(
+    candidate: IndexCandidate,
+    queries: readonly PlannedQuery[],
+    opts: { timeoutMs: number; maxTableBytes: number; analyze: boolean },
+  ): Promise<RealCheck | { skipped: string }>;
   /** The heaviest statements by total time (pg_stat_statements / performance_schema digests). */
   workload(limit: number): Promise<WorkloadEntry[]>;
   /** Per-index scan counts (unused-index evidence), from the engine's index-usage module (shared with check_health). */

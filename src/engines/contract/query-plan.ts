@@ -96,7 +96,11 @@ export function resolveAliases(root: PlanNode, aliases: ReadonlyMap<string, { sc
   }
 }
 
-export function* walkPlan(node: PlanNode, depth = 0, parent?: PlanNode): Generator<{ node: PlanNode; depth: number; parent: PlanNode | undefined }> {
+export function* walkPlan(
+  node: PlanNode,
+  depth = 0,
+  parent?: PlanNode,
+): Generator<{ node: PlanNode; depth: number; parent: PlanNode | undefined }> {
   yield { node, depth, parent };
   for (const child of node.children) yield* walkPlan(child, depth + 1, node);
 }

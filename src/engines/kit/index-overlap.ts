@@ -21,14 +21,25 @@ export interface IndexOverlap {
 }
 
 /** Engines print canonical forms; this only evens out case and spacing (`lower( email )` = `LOWER(email)`). */
-const norm = (s: string | null): string => (s ?? '').replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1').trim().toLowerCase();
-const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((c, i) => norm(c) === norm(b[i] ?? null));
+const norm = (s: string | null): string =>
+  (s ?? '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([(),])\s*/g, '$1')
+    .trim()
+    .toLowerCase();
+const sameList = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((c, i) => norm(c) === norm(b[i] ?? null));
 const sameMethod = (a: IndexInfo, b: IndexInfo): boolean => norm(a.method) === norm(b.method);
 const enforces = (i: IndexInfo): boolean => i.primary || i.unique;
 const cols = (i: IndexInfo): string => `(${i.columns.join(', ')})`;
 
 function isDuplicate(a: IndexInfo, b: IndexInfo): boolean {
-  return sameList(a.columns, b.columns) && sameMethod(a, b) && norm(a.predicate) === norm(b.predicate) && sameList([...a.include].sort(), [...b.include].sort());
+  return (
+    sameList(a.columns, b.columns) &&
+    sameMethod(a, b) &&
+    norm(a.predicate) === norm(b.predicate) &&
+    sameList([...a.include].sort(), [...b.include].sort())
+  );
 }
 
 /** Of two identical indexes, which one goes: never one that enforces while the other does not. */
@@ -43,7 +54,11 @@ function pickDroppable(a: IndexInfo, b: IndexInfo): [drop: IndexInfo, keep: Inde
 }
 
 function isPrefixOf(short: IndexInfo, long: IndexInfo): boolean {
-  return short.columns.length > 0 && short.columns.length < long.columns.length && short.columns.every((c, i) => norm(c) === norm(long.columns[i] ?? null));
+  return (
+    short.columns.length > 0 &&
+    short.columns.length < long.columns.length &&
+    short.columns.every((c, i) => norm(c) === norm(long.columns[i] ?? null))
+  );
 }
 
 function duplicates(valid: readonly IndexInfo[]): IndexOverlap[] {
@@ -57,7 +72,12 @@ function duplicates(valid: readonly IndexInfo[]): IndexOverlap[] {
       if (!pair || reported.has(pair[0].name)) continue;
       reported.add(pair[0].name);
       const [drop, keep] = pair;
-      out.push({ kind: 'duplicate', index: drop.name, covered_by: keep.name, reason: `${drop.name} ${cols(drop)} has the same key columns, method${drop.predicate ? ', predicate' : ''}${drop.include.length ? ' and INCLUDE columns' : ''} as ${keep.name} ${cols(keep)}` });
+      out.push({
+        kind: 'duplicate',
+        index: drop.name,
+        covered_by: keep.name,
+        reason: `${drop.name} ${cols(drop)} has the same key columns, method${drop.predicate ? ', predicate' : ''}${drop.include.length ? ' and INCLUDE columns' : ''} as ${keep.name} ${cols(keep)}`,
+      });
     }
   }
   return out;
@@ -69,7 +89,12 @@ function redundantPrefixes(valid: readonly IndexInfo[], already: ReadonlySet<str
     if (already.has(short.name) || enforces(short) || short.predicate) continue;
     const long = valid.find((l) => l !== short && !l.predicate && sameMethod(short, l) && isPrefixOf(short, l));
     if (!long) continue;
-    out.push({ kind: 'redundant_prefix', index: short.name, covered_by: long.name, reason: `${short.name} ${cols(short)} is a leading prefix of ${long.name} ${cols(long)}, which serves the same lookups` });
+    out.push({
+      kind: 'redundant_prefix',
+      index: short.name,
+      covered_by: long.name,
+      reason: `${short.name} ${cols(short)} is a leading prefix of ${long.name} ${cols(long)}, which serves the same lookups`,
+    });
   }
   return out;
 }

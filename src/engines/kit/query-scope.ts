@@ -24,7 +24,12 @@ export type HasColumn = (table: string, column: string) => boolean;
  * qualified reference by its alias; a bare one to the only table in scope, or to the one table
  * the catalog says has the column. Unplaced (access undefined) when that is ambiguous.
  */
-export function resolveColumn(column: string, alias: string | undefined, scope: Scope, hasColumn: HasColumn | undefined): Ref {
+export function resolveColumn(
+  column: string,
+  alias: string | undefined,
+  scope: Scope,
+  hasColumn: HasColumn | undefined,
+): Ref {
   if (alias !== undefined) {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       const a = s.byAlias.get(alias);

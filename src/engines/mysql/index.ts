@@ -36,7 +36,11 @@ export function createEngine(source: EngineSource, deps: EngineDeps): EngineAdap
     },
     async classify(sql, _params, signal) {
       const { variant } = await driver.server();
-      return classify(sql, variant, source.deny_tables.length ? (tables) => tablesBehindViews(driver, variant, tables, signal) : undefined);
+      return classify(
+        sql,
+        variant,
+        source.deny_tables.length ? (tables) => tablesBehindViews(driver, variant, tables, signal) : undefined,
+      );
     },
     runRead: (q) => runRead(driver, q),
     async explain(q) {

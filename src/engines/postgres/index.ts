@@ -18,15 +18,29 @@ import type { Classification } from '../../core/classification.js';
  * The parser's verdict, plus the catalog's on every function the statement calls, and (when the
  * source has a deny list) the tables behind any views it reads.
  */
-async function classify(sql: string, judge: FunctionJudge, driver: PgDriver, expandViews: boolean, signal: AbortSignal | undefined): Promise<Classification> {
+async function classify(
+  sql: string,
+  judge: FunctionJudge,
+  driver: PgDriver,
+  expandViews: boolean,
+  signal: AbortSignal | undefined,
+): Promise<Classification> {
   const found = await classifyPostgres(sql);
   if (found.class !== 'read') {
     // a change through an updatable view reaches the tables behind it: deny_tables judges those too
-    const judged = expandViews && found.class !== 'unknown' && found.tables.length ? { ...found, tables: [...found.tables, ...(await tablesBehindViews(driver, found.tables, signal))] } : found;
+    const judged =
+      expandViews && found.class !== 'unknown' && found.tables.length
+        ? { ...found, tables: [...found.tables, ...(await tablesBehindViews(driver, found.tables, signal))] }
+        : found;
     // a change's functions are judged too (not to refuse it: a dry run must not run what a rollback does not undo)
-    return found.class === 'unknown' || found.functions.length === 0 ? judged : { ...judged, deniedFunctions: (await judge.judge(found.functions, signal)).denied };
+    return found.class === 'unknown' || found.functions.length === 0
+      ? judged
+      : { ...judged, deniedFunctions: (await judge.judge(found.functions, signal)).denied };
   }
-  const [{ denied, allBuiltin }, behind] = await Promise.all([judge.judge(found.functions, signal), expandViews ? tablesBehindViews(driver, found.tables, signal) : []]);
+  const [{ denied, allBuiltin }, behind] = await Promise.all([
+    judge.judge(found.functions, signal),
+    expandViews ? tablesBehindViews(driver, found.tables, signal) : [],
+  ]);
   return { ...found, tables: [...found.tables, ...behind], deniedFunctions: denied, sessionNeutral: allBuiltin };
 }
 

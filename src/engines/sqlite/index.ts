@@ -21,7 +21,11 @@ export function createEngine(source: EngineSource, deps: EngineDeps): EngineAdap
     name: 'sqlite',
     capabilities: { schemas: false, cancel: true },
     async serverInfo() {
-      info ??= { engine: 'sqlite', variant: 'sqlite', version: driver.all<{ v: string }>('SELECT sqlite_version() AS v')[0]!.v };
+      info ??= {
+        engine: 'sqlite',
+        variant: 'sqlite',
+        version: driver.all<{ v: string }>('SELECT sqlite_version() AS v')[0]!.v,
+      };
       return info;
     },
     posture: async () => sqlitePosture(driver.file),

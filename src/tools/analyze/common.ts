@@ -34,7 +34,9 @@ export function qualified(node: PlanNode): string {
 export function describeNode(node: PlanNode): string {
   const where = node.relation ? ` on ${qualified(node)}` : '';
   const index = node.index ? ` using ${node.index}` : '';
-  return node.label.startsWith('SCAN') || node.label.startsWith('SEARCH') ? node.label : `${node.label}${where}${index}`;
+  return node.label.startsWith('SCAN') || node.label.startsWith('SEARCH')
+    ? node.label
+    : `${node.label}${where}${index}`;
 }
 
 /** The text with every parenthesized subquery `(SELECT ...)` / `(WITH ...)` removed: its columns belong to another scan. */
@@ -90,7 +92,11 @@ export interface Context {
  */
 export function statsEvidence(ctx: Context, node: PlanNode, column: string | undefined): Evidence {
   const s = column ? ctx.statsOf(node, column) : undefined;
-  return { distinct: s?.distinct ?? null, null_fraction: s?.null_fraction ?? null, ...(s?.most_common?.length ? { most_common: s.most_common.join(', ') } : {}) };
+  return {
+    distinct: s?.distinct ?? null,
+    null_fraction: s?.null_fraction ?? null,
+    ...(s?.most_common?.length ? { most_common: s.most_common.join(', ') } : {}),
+  };
 }
 
 /** Rows a node gives its parent over all loops: actual when analyzed, else the estimate. */

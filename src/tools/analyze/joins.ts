@@ -7,7 +7,17 @@
  */
 import type { PlanNode } from '../../engines/contract/query-plan.js';
 import { walkPlan } from '../../engines/contract/query-plan.js';
-import { columnsIn, fmt, LARGE_TABLE_ROWS, PROPOSE, qualified, rowsOut, SELECTIVE_FRACTION, type Context, type Finding } from './common.js';
+import {
+  columnsIn,
+  fmt,
+  LARGE_TABLE_ROWS,
+  PROPOSE,
+  qualified,
+  rowsOut,
+  SELECTIVE_FRACTION,
+  type Context,
+  type Finding,
+} from './common.js';
 import type { TableDetail } from '../../engines/contract/engine.js';
 
 const INDEX_LOOKUP = new Set<PlanNode['op']>(['index_scan', 'index_only_scan', 'bitmap_scan']);
@@ -76,7 +86,8 @@ function joinKeys(condition: string, scan: PlanNode, table: TableDetail): string
   const keys: string[] = [];
   for (const m of condition.matchAll(/"?([A-Za-z_][\w$]*)"?\."?([A-Za-z_][\w$]*)"?/g)) {
     const column = known.get(m[2]!.toLowerCase());
-    if (column && names.some((n) => n.toLowerCase() === m[1]!.toLowerCase()) && !keys.includes(column)) keys.push(column);
+    if (column && names.some((n) => n.toLowerCase() === m[1]!.toLowerCase()) && !keys.includes(column))
+      keys.push(column);
   }
   return keys;
 }
@@ -96,17 +107,39 @@ export function joinDiscardsLargeScan(node: PlanNode, ctx: Context): { scan: Pla
     const table = scan ? ctx.tableOf(scan) : undefined;
     const tableRows = scan ? ctx.rowsOf(scan) : null;
     const read = scan ? rowsOut(scan, ctx.plan.analyzed) : undefined;
-    if (!scan || !table || scan.op !== 'seq_scan' || tableRows === null || tableRows < LARGE_TABLE_ROWS || read === undefined || read < LARGE_TABLE_ROWS) continue;
+    if (
+      !scan ||
+      !table ||
+      scan.op !== 'seq_scan' ||
+      tableRows === null ||
+      tableRows < LARGE_TABLE_ROWS ||
+      read === undefined ||
+      read < LARGE_TABLE_ROWS
+    )
+      continue;
     if (joined > read * SELECTIVE_FRACTION) continue;
     const keys = joinKeys(node.filter, scan, table);
-    if (keys.length === 0 || table.indexes.some((i) => i.valid && keys.some((k) => i.columns[0]?.toLowerCase() === k.toLowerCase()))) continue;
+    if (
+      keys.length === 0 ||
+      table.indexes.some((i) => i.valid && keys.some((k) => i.columns[0]?.toLowerCase() === k.toLowerCase()))
+    )
+      continue;
     const target = qualified(scan);
     const finding: Finding = {
       code: 'FULL_SCAN_LARGE_TABLE',
       severity: 'warning',
       message: `Full scan of ${target} (${fmt(tableRows)} rows) for a ${node.label} that keeps ${fmt(joined)} of the ${fmt(read)} rows read: ${target} has no index on its join key ${keys.join(', ')}.`,
       ...ctx.base(scan),
-      evidence: { table: target, table_rows: tableRows, table_bytes: table.size_bytes ?? null, join: node.label, join_condition: node.filter, rows_read: read, rows_joined: joined, join_key: keys.join(', ') },
+      evidence: {
+        table: target,
+        table_rows: tableRows,
+        table_bytes: table.size_bytes ?? null,
+        join: node.label,
+        join_condition: node.filter,
+        rows_read: read,
+        rows_joined: joined,
+        join_key: keys.join(', '),
+      },
       fix: `Index the join key so the engine can fetch only the matching rows (a nested loop with an index lookup): ${PROPOSE} CREATE INDEX ON ${target} (${keys.join(', ')});`,
     };
     return { scan, finding };

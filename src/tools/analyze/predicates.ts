@@ -29,9 +29,21 @@ export function hiddenIndexedColumn(filter: string, indexes: readonly IndexInfo[
     const checks: [Hidden['kind'], RegExp][] = [
       ['cast', new RegExp(`\\bcast\\s*\\(\\s*${col}\\s+as\\s+[^)]*\\)`, 'i')],
       ['cast', new RegExp(`\\(${col}\\)::[\\w ]+|(?<![\\w.\`"])${col}::[\\w ]+`, 'i')],
-      ['function', new RegExp(`\\b(?!cast\\b|and\\b|or\\b|not\\b|in\\b|any\\b|all\\b)([A-Za-z_][\\w$]*)\\s*\\(\\s*${col}\\s*(?:[),]|::)`, 'i')],
+      [
+        'function',
+        new RegExp(
+          `\\b(?!cast\\b|and\\b|or\\b|not\\b|in\\b|any\\b|all\\b)([A-Za-z_][\\w$]*)\\s*\\(\\s*${col}\\s*(?:[),]|::)`,
+          'i',
+        ),
+      ],
       // a later argument: date_trunc('day'::text, orders.created_at), date_format(created_at, ...)
-      ['function', new RegExp(`\\b(?!cast\\b|and\\b|or\\b|not\\b|in\\b|any\\b|all\\b)([A-Za-z_][\\w$]*)\\s*\\([^()]*(?:\\([^()]*\\)[^()]*)*,\\s*${col}\\s*[),]`, 'i')],
+      [
+        'function',
+        new RegExp(
+          `\\b(?!cast\\b|and\\b|or\\b|not\\b|in\\b|any\\b|all\\b)([A-Za-z_][\\w$]*)\\s*\\([^()]*(?:\\([^()]*\\)[^()]*)*,\\s*${col}\\s*[),]`,
+          'i',
+        ),
+      ],
       ['function', new RegExp(`\\bextract\\s*\\(\\s*\\w+\\s+from\\s+${col}\\s*\\)`, 'i')],
       ['leading_wildcard', new RegExp(`${col}\\s*(?:\\)\\s*)?(?:~~\\*?|(?:not\\s+)?i?like)\\s*'%`, 'i')],
       // arithmetic on the column: (created_at + '1 day'::interval) > ..., price * 2 > ...
@@ -41,26 +53,41 @@ export function hiddenIndexedColumn(filter: string, indexes: readonly IndexInfo[
       const m = re.exec(filter);
       if (m) {
         const expression = m[0].trim();
-        return { column, index, kind, expression: expression.length > 120 ? `${expression.slice(0, 120)}...` : expression };
+        return {
+          column,
+          index,
+          kind,
+          expression: expression.length > 120 ? `${expression.slice(0, 120)}...` : expression,
+        };
       }
     }
   }
   return undefined;
 }
 
-const TEXT_TYPE = /^(text|citext|character varying|varchar|char|character|nvarchar|nchar|bpchar|tinytext|mediumtext|longtext|enum)\b/i;
+const TEXT_TYPE =
+  /^(text|citext|character varying|varchar|char|character|nvarchar|nchar|bpchar|tinytext|mediumtext|longtext|enum)\b/i;
 const NUMERIC_CAST = '(?:numeric|integer|bigint|smallint|int|real|double precision|decimal|float8|float4|int4|int8)\\b';
 
 /** A text column with an index, compared with a number: PostgreSQL (col)::numeric, MySQL/MariaDB col = 42. */
-export function typeMismatch(filter: string, table: TableDetail): { column: string; index: IndexInfo; expression: string; literal: string } | undefined {
+export function typeMismatch(
+  filter: string,
+  table: TableDetail,
+): { column: string; index: IndexInfo; expression: string; literal: string } | undefined {
   for (const index of table.indexes) {
     const column = index.columns[0];
     if (!index.valid || !column || !/^[A-Za-z_][\w$]*$/.test(column)) continue;
     const info = table.columns.find((c) => c.name.toLowerCase() === column.toLowerCase());
     if (!info || !TEXT_TYPE.test(info.type)) continue;
     const col = `(?:[\`"]?[A-Za-z_][\\w$]*[\`"]?\\.)*[\`"]?${escape(column)}[\`"]?`;
-    const pg = new RegExp(`\\(${col}\\)::${NUMERIC_CAST}\\s*(?:=|<>|<|>|<=|>=)\\s*'?(-?[\\d.]+)(?:'(?:::[\\w ]+)?)?`, 'i').exec(filter);
-    const my = new RegExp(`(?<![\\w.\`"])${col}\\s*(?:=|<>|!=|<|>|<=|>=|in\\s*\\()\\s*(-?\\d+(?:\\.\\d+)?)(?![\\d'\\w])`, 'i').exec(filter);
+    const pg = new RegExp(
+      `\\(${col}\\)::${NUMERIC_CAST}\\s*(?:=|<>|<|>|<=|>=)\\s*'?(-?[\\d.]+)(?:'(?:::[\\w ]+)?)?`,
+      'i',
+    ).exec(filter);
+    const my = new RegExp(
+      `(?<![\\w.\`"])${col}\\s*(?:=|<>|!=|<|>|<=|>=|in\\s*\\()\\s*(-?\\d+(?:\\.\\d+)?)(?![\\d'\\w])`,
+      'i',
+    ).exec(filter);
     const m = pg ?? my;
     if (m) return { column, index, expression: m[0].trim(), literal: m[1]! };
   }
@@ -68,7 +95,10 @@ export function typeMismatch(filter: string, table: TableDetail): { column: stri
 }
 
 /** An OR whose branches test different columns: one index cannot serve it. */
-export function orAcrossColumns(filter: string, table: TableDetail): { columns: string[]; indexed: string[]; missing: string[] } | undefined {
+export function orAcrossColumns(
+  filter: string,
+  table: TableDetail,
+): { columns: string[]; indexed: string[]; missing: string[] } | undefined {
   const plain = filter.replace(/'(?:[^']|'')*'/g, "''");
   if (!/\bor\b/i.test(plain)) return undefined;
   const branches = plain.split(/\bor\b/i);
@@ -143,9 +173,17 @@ export function indexNotUsable(node: PlanNode, ctx: Context): Finding | undefine
   if (!hidden) return prefixLikeNotServed(node, table, ctx);
   const target = qualified(node);
   const { column, index, kind, expression } = hidden;
-  const how = { leading_wildcard: 'a LIKE pattern that starts with a wildcard', cast: 'a cast of the column', function: 'a function around the column', arithmetic: 'arithmetic on the column' }[kind];
+  const how = {
+    leading_wildcard: 'a LIKE pattern that starts with a wildcard',
+    cast: 'a cast of the column',
+    function: 'a function around the column',
+    arithmetic: 'arithmetic on the column',
+  }[kind];
   const bare = expression.replace(/(?:[`"]?[A-Za-z_][\w$]*[`"]?\.)+(?=[`"]?[A-Za-z_])/g, '').trim();
-  const exprIndex = /[)\w]$/.test(bare) && (bare.match(/\(/g)?.length ?? 0) === (bare.match(/\)/g)?.length ?? 0) ? `CREATE INDEX ON ${target} ((${bare}))` : 'CREATE INDEX on the same expression';
+  const exprIndex =
+    /[)\w]$/.test(bare) && (bare.match(/\(/g)?.length ?? 0) === (bare.match(/\)/g)?.length ?? 0)
+      ? `CREATE INDEX ON ${target} ((${bare}))`
+      : 'CREATE INDEX on the same expression';
   const fix =
     kind === 'leading_wildcard'
       ? `A B-tree index cannot find '%...' patterns: anchor the pattern at the start ('abc%') if the search allows it; otherwise a trigram index on PostgreSQL (CREATE EXTENSION pg_trgm; CREATE INDEX ON ${target} USING gin (${column} gin_trgm_ops);), a FULLTEXT index on MySQL/MariaDB.`
@@ -174,9 +212,12 @@ export function indexNotUsable(node: PlanNode, ctx: Context): Finding | undefine
 
 /** How to write the condition with the column bare, by what was done to it. */
 function rewrite(column: string, expression: string, kind: Hidden['kind']): string {
-  if (kind === 'arithmetic') return `move the arithmetic to the other side of the comparison (${column} > <value> - interval '1 day' rather than ${column} + interval '1 day' > <value>)`;
-  if (/^(lower|upper)\s*\(/i.test(expression)) return `compare ${column} itself with the value as stored (store it normalized, or use a case-insensitive collation/citext)`;
-  if (/date|time|year|month|day|trunc/i.test(expression)) return `compare ${column} with a range instead (${column} >= '2024-01-02' AND ${column} < '2024-01-03' rather than date(${column}) = '2024-01-02')`;
+  if (kind === 'arithmetic')
+    return `move the arithmetic to the other side of the comparison (${column} > <value> - interval '1 day' rather than ${column} + interval '1 day' > <value>)`;
+  if (/^(lower|upper)\s*\(/i.test(expression))
+    return `compare ${column} itself with the value as stored (store it normalized, or use a case-insensitive collation/citext)`;
+  if (/date|time|year|month|day|trunc/i.test(expression))
+    return `compare ${column} with a range instead (${column} >= '2024-01-02' AND ${column} < '2024-01-03' rather than date(${column}) = '2024-01-02')`;
   return `convert the constant on the other side instead of the column (${column} = <value of the column's type>)`;
 }
 
@@ -192,12 +233,19 @@ function prefixLikeNotServed(node: PlanNode, table: TableDetail, ctx: Context): 
   if (!node.filter) return undefined;
   for (const index of table.indexes) {
     const column = index.columns[0];
-    if (!index.valid || !column || (index.method ?? 'btree').toLowerCase() !== 'btree' || !/^[A-Za-z_][\w$]*$/.test(column)) continue;
+    if (
+      !index.valid ||
+      !column ||
+      (index.method ?? 'btree').toLowerCase() !== 'btree' ||
+      !/^[A-Za-z_][\w$]*$/.test(column)
+    )
+      continue;
     const col = `(?:"?[A-Za-z_][\\w$]*"?\\.)*"?${escape(column)}"?`;
     const m = new RegExp(`(?<![\\w."])${col}\\s*(~~\\*?)\\s*'([^%_'\\\\][^']*)'`, 'i').exec(node.filter);
     if (!m || !/[%_]/.test(m[2]!)) continue;
     const info = table.columns.find((c) => c.name.toLowerCase() === column.toLowerCase());
-    const opclass = info && /^(character varying|varchar)/i.test(info.type) ? 'varchar_pattern_ops' : 'text_pattern_ops';
+    const opclass =
+      info && /^(character varying|varchar)/i.test(info.type) ? 'varchar_pattern_ops' : 'text_pattern_ops';
     const target = qualified(node);
     const rows = ctx.rowsOf(node);
     const evidence = {

@@ -39,10 +39,19 @@ export function flattenPlan(plan: PlanResult): { nodes: FlatNode[]; ids: Map<Pla
     if (nodes.length >= MAX_NODES) break;
     const id = nodes.length;
     ids.set(node, id);
-    const flat: FlatNode = { id, parent: parent ? (ids.get(parent) ?? null) : null, depth, op: node.op, label: node.label, title: describeNode(node) };
-    if (node.relation) flat.relation = node.schema && node.schema !== 'main' ? `${node.schema}.${node.relation}` : node.relation;
+    const flat: FlatNode = {
+      id,
+      parent: parent ? (ids.get(parent) ?? null) : null,
+      depth,
+      op: node.op,
+      label: node.label,
+      title: describeNode(node),
+    };
+    if (node.relation)
+      flat.relation = node.schema && node.schema !== 'main' ? `${node.schema}.${node.relation}` : node.relation;
     if (node.index) flat.index = node.index;
-    if (node.filter) flat.filter = node.filter.length > MAX_FILTER * 3 ? `${node.filter.slice(0, MAX_FILTER * 3)}...` : node.filter;
+    if (node.filter)
+      flat.filter = node.filter.length > MAX_FILTER * 3 ? `${node.filter.slice(0, MAX_FILTER * 3)}...` : node.filter;
     if (node.sortKey) flat.sort_key = node.sortKey;
     if (node.estRows !== undefined) flat.est_rows = node.estRows;
     if (node.estExamined !== undefined) flat.est_examined = node.estExamined;
@@ -66,10 +75,16 @@ function nodeLine(analyzed: boolean, node: FlatNode): string {
   if (node.est_rows !== undefined) parts.push(`est ${node.est_rows} rows`);
   else if (node.est_examined !== undefined) parts.push(`est ${node.est_examined} rows read`);
   if (node.est_cost !== undefined) parts.push(`cost ${node.est_cost}`);
-  if (analyzed && node.actual_rows !== undefined) parts.push(`actual ${node.actual_rows} rows x${node.loops ?? 1}${node.time_ms !== undefined ? `, ${node.time_ms} ms` : ''}`);
+  if (analyzed && node.actual_rows !== undefined)
+    parts.push(
+      `actual ${node.actual_rows} rows x${node.loops ?? 1}${node.time_ms !== undefined ? `, ${node.time_ms} ms` : ''}`,
+    );
   if (node.rows_removed) parts.push(`removed ${node.rows_removed}`);
   if (node.spill) parts.push(`spill: ${node.spill}`);
-  const filter = node.filter && !node.label.startsWith('SEARCH') ? `  [${node.filter.length > MAX_FILTER ? `${node.filter.slice(0, MAX_FILTER)}...` : node.filter}]` : '';
+  const filter =
+    node.filter && !node.label.startsWith('SEARCH')
+      ? `  [${node.filter.length > MAX_FILTER ? `${node.filter.slice(0, MAX_FILTER)}...` : node.filter}]`
+      : '';
   const sort = node.sort_key?.length ? `  by ${node.sort_key.join(', ')}` : '';
   return `${node.title}${parts.length ? ` (${parts.join(', ')})` : ''}${sort}${filter}`;
 }
@@ -82,16 +97,30 @@ export interface Analysis {
 
 /** The tool's text: the summary, the plan as an indented tree, then the findings; at most MAX_TEXT characters. */
 export function renderAnalysis({ summary, findings, plan }: Analysis): string {
-  const lines: string[] = [summary, '', `Plan${plan.analyzed ? ' (analyzed' : ' (estimated'}${plan.execution_ms !== undefined ? `, ${plan.execution_ms} ms` : ''}):`];
-  for (const node of plan.nodes.slice(0, 40)) lines.push(`${'  '.repeat(node.depth + 1)}${node.depth ? '-> ' : ''}${nodeLine(plan.analyzed, node)}`);
+  const lines: string[] = [
+    summary,
+    '',
+    `Plan${plan.analyzed ? ' (analyzed' : ' (estimated'}${plan.execution_ms !== undefined ? `, ${plan.execution_ms} ms` : ''}):`,
+  ];
+  for (const node of plan.nodes.slice(0, 40))
+    lines.push(`${'  '.repeat(node.depth + 1)}${node.depth ? '-> ' : ''}${nodeLine(plan.analyzed, node)}`);
   if (plan.nodes.length > 40) lines.push('  ... (more nodes in structuredContent.plan)');
   if (findings.length) {
     lines.push('', 'Findings:');
     for (const f of findings) {
-      const evidence = Object.entries(f.evidence).filter(([, v]) => v !== null).map(([k, v]) => `${k}=${v}`).join(', ');
-      lines.push(`- [${f.severity}] ${f.code} at #${f.node_id} ${f.node}: ${f.message}`, `  evidence: ${evidence}`, `  fix: ${f.fix}`);
+      const evidence = Object.entries(f.evidence)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
+      lines.push(
+        `- [${f.severity}] ${f.code} at #${f.node_id} ${f.node}: ${f.message}`,
+        `  evidence: ${evidence}`,
+        `  fix: ${f.fix}`,
+      );
     }
   }
   const text = lines.join('\n');
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 60)}\n... (cut at ${MAX_TEXT} characters; structuredContent has it all)` : text;
+  return text.length > MAX_TEXT
+    ? `${text.slice(0, MAX_TEXT - 60)}\n... (cut at ${MAX_TEXT} characters; structuredContent has it all)`
+    : text;
 }

@@ -25,10 +25,16 @@ export function usingTemporary(node: PlanNode, ctx: Context): Finding | undefine
     severity: 'warning',
     message: `The engine builds a temporary table over about ${fmt(input)} rows${ctx.facts.groupKeys.length ? ` to group by ${ctx.facts.groupKeys.join(', ')}` : ' (GROUP BY, DISTINCT or a derived table)'}.`,
     ...ctx.base(node),
-    evidence: { input_rows: input, table: target ?? null, table_rows: scan ? ctx.rowsOf(scan) : null, group_keys: ctx.facts.groupKeys.join(', ') || null },
-    fix: target && cols.length
-      ? `An index whose columns match the GROUP BY / DISTINCT lets the engine read groups in order without a temporary table: ${PROPOSE} CREATE INDEX ON ${target} (${cols.join(', ')}); (after any equality filter columns).`
-      : 'Add an index whose columns match the GROUP BY / DISTINCT (after any equality filter columns), or filter the rows down before grouping.',
+    evidence: {
+      input_rows: input,
+      table: target ?? null,
+      table_rows: scan ? ctx.rowsOf(scan) : null,
+      group_keys: ctx.facts.groupKeys.join(', ') || null,
+    },
+    fix:
+      target && cols.length
+        ? `An index whose columns match the GROUP BY / DISTINCT lets the engine read groups in order without a temporary table: ${PROPOSE} CREATE INDEX ON ${target} (${cols.join(', ')}); (after any equality filter columns).`
+        : 'Add an index whose columns match the GROUP BY / DISTINCT (after any equality filter columns), or filter the rows down before grouping.',
   };
 }
 
@@ -78,13 +84,21 @@ export function selectStarWide(ctx: Context): Finding[] {
     const rows = table.row_estimate;
     const rowBytes = rows && table.size_bytes ? Math.round(table.size_bytes / rows) : null;
     if (table.columns.length < WIDE_COLUMNS && (rowBytes === null || rowBytes < WIDE_ROW_BYTES)) continue;
-    const first = table.columns.slice(0, 3).map((c) => c.name).join(', ');
+    const first = table.columns
+      .slice(0, 3)
+      .map((c) => c.name)
+      .join(', ');
     found.push({
       code: 'SELECT_STAR_WIDE',
       severity: 'info',
       message: `SELECT * reads all ${table.columns.length} columns of ${qualified(node)}${rowBytes !== null ? ` (about ${fmt(rowBytes)} bytes a row)` : ''}.`,
       ...ctx.base(node),
-      evidence: { table: qualified(node), columns: table.columns.length, avg_row_bytes: rowBytes, table_rows: rows ?? null },
+      evidence: {
+        table: qualified(node),
+        columns: table.columns.length,
+        avg_row_bytes: rowBytes,
+        table_rows: rows ?? null,
+      },
       fix: `Select only the columns needed (SELECT ${first}, ... FROM ${qualified(node)}): less to read, send and hold, and a covering index becomes possible.`,
     });
   }

@@ -25,13 +25,22 @@ export interface InSubquery {
   negated: boolean;
 }
 
-export const NO_FACTS: StatementFacts = { isSelect: false, hasLimit: false, selectStar: false, grouped: false, groupKeys: [] };
+export const NO_FACTS: StatementFacts = {
+  isSelect: false,
+  hasLimit: false,
+  selectStar: false,
+  grouped: false,
+  groupKeys: [],
+};
 
-const AGGREGATE = /\b(count|sum|avg|min|max|group_concat|string_agg|array_agg|json_agg|jsonb_agg|bool_and|bool_or|every|stddev|variance)\s*\(/i;
+const AGGREGATE =
+  /\b(count|sum|avg|min|max|group_concat|string_agg|array_agg|json_agg|jsonb_agg|bool_and|bool_or|every|stddev|variance)\s*\(/i;
 
 /** The text with comments removed and string literals and parenthesized parts blanked, same length. */
 export function topLevel(sql: string): string {
-  const noComments = sql.replace(/\/\*[\s\S]*?\*\//g, (m) => ' '.repeat(m.length)).replace(/--[^\n]*/g, (m) => ' '.repeat(m.length));
+  const noComments = sql
+    .replace(/\/\*[\s\S]*?\*\//g, (m) => ' '.repeat(m.length))
+    .replace(/--[^\n]*/g, (m) => ' '.repeat(m.length));
   const noStrings = noComments.replace(/'(?:[^']|'')*'/g, (m) => ' '.repeat(m.length));
   let depth = 0;
   let out = '';
@@ -54,16 +63,26 @@ export function statementFacts(sql: string): StatementFacts {
   const from = /\bfrom\b/i.exec(top.slice(afterSelect));
   const listEnd = from ? afterSelect + from.index : top.length;
   // the select list keeps its parentheses (aggregates) from the text without comments and strings
-  const plain = sql.replace(/\/\*[\s\S]*?\*\//g, (m) => ' '.repeat(m.length)).replace(/--[^\n]*/g, (m) => ' '.repeat(m.length));
+  const plain = sql
+    .replace(/\/\*[\s\S]*?\*\//g, (m) => ' '.repeat(m.length))
+    .replace(/--[^\n]*/g, (m) => ' '.repeat(m.length));
   const list = plain.slice(afterSelect, listEnd);
   const distinct = /^\s*distinct\b/i.test(list);
   const items = list.replace(/^\s*(distinct|all)\b/i, '');
   const selectStar = /^\s*(?:(?:[`"]?[A-Za-z_][\w$]*[`"]?\s*\.\s*)*\*)\s*(?:,|$)/.test(items);
   const groupBy = /\bgroup\s+by\b/i.exec(top);
-  const groupKeys = groupBy ? clauseAfter(plain, groupBy.index + groupBy[0].length, top) : distinct ? splitList(items) : [];
+  const groupKeys = groupBy
+    ? clauseAfter(plain, groupBy.index + groupBy[0].length, top)
+    : distinct
+      ? splitList(items)
+      : [];
   const noStrings = plain.replace(/'(?:[^']|'')*'/g, (m) => ' '.repeat(m.length));
   const ident = '(?:[`"]?[A-Za-z_][\\w$]*[`"]?\\.)?[`"]?[A-Za-z_][\\w$]*[`"]?';
-  const inSubqueries = [...noStrings.matchAll(new RegExp(`(${ident})\\s+(not\\s+)?in\\s*\\(\\s*select\\s+(?:distinct\\s+)?(${ident})\\s+from\\b`, 'gi'))].map((m) => ({ outer: m[1]!, inner: m[3]!, negated: Boolean(m[2]) }));
+  const inSubqueries = [
+    ...noStrings.matchAll(
+      new RegExp(`(${ident})\\s+(not\\s+)?in\\s*\\(\\s*select\\s+(?:distinct\\s+)?(${ident})\\s+from\\b`, 'gi'),
+    ),
+  ].map((m) => ({ outer: m[1]!, inner: m[3]!, negated: Boolean(m[2]) }));
   return {
     isSelect: true,
     hasLimit: /\b(limit|fetch\s+(first|next))\b/i.test(top),

@@ -15,7 +15,11 @@ function firstScan(node: PlanNode): PlanNode | undefined {
 }
 
 /** How many times the subquery runs, and the outer table that drives it. */
-function executions(node: PlanNode, parent: PlanNode | undefined, ctx: Context): { runs: number; outer?: PlanNode; how: string } | undefined {
+function executions(
+  node: PlanNode,
+  parent: PlanNode | undefined,
+  ctx: Context,
+): { runs: number; outer?: PlanNode; how: string } | undefined {
   if (ctx.plan.analyzed && node.loops !== undefined) {
     return { runs: node.loops, how: 'actual loops', ...(parent?.relation ? { outer: parent } : {}) };
   }
@@ -24,16 +28,29 @@ function executions(node: PlanNode, parent: PlanNode | undefined, ctx: Context):
     const name = node.correlated?.replace(/^hashed /, '') ?? '';
     const perRowRead = Boolean(parent.filter && name && parent.filter.includes(name));
     const tableRows = ctx.rowsOf(parent);
-    const runs = perRowRead ? (tableRows ?? rowsOut(parent, false)) : (rowsOut(parent, false) ?? tableRows ?? undefined);
-    return runs === undefined || runs === null ? undefined : { runs, outer: parent, how: perRowRead ? 'rows read by the outer scan' : 'rows the outer step returns (estimated)' };
+    const runs = perRowRead
+      ? (tableRows ?? rowsOut(parent, false))
+      : (rowsOut(parent, false) ?? tableRows ?? undefined);
+    return runs === undefined || runs === null
+      ? undefined
+      : {
+          runs,
+          outer: parent,
+          how: perRowRead ? 'rows read by the outer scan' : 'rows the outer step returns (estimated)',
+        };
   }
   let best: { runs: number; outer?: PlanNode; how: string } | undefined;
   for (const sibling of parent.children) {
     if (sibling === node || sibling.correlated || /SUBQUERY/.test(sibling.label)) continue;
     const scan = firstScan(sibling);
     if (!scan) continue;
-    const runs = rowsOut(sibling, false) ?? rowsOut(scan, false) ?? (scan.op === 'seq_scan' ? ctx.rowsOf(scan) : null) ?? scan.estExamined;
-    if (runs !== undefined && runs !== null && (!best || runs > best.runs)) best = { runs, outer: scan, how: 'rows of the outer table (estimated)' };
+    const runs =
+      rowsOut(sibling, false) ??
+      rowsOut(scan, false) ??
+      (scan.op === 'seq_scan' ? ctx.rowsOf(scan) : null) ??
+      scan.estExamined;
+    if (runs !== undefined && runs !== null && (!best || runs > best.runs))
+      best = { runs, outer: scan, how: 'rows of the outer table (estimated)' };
   }
   return best;
 }
@@ -64,7 +81,13 @@ export function correlatedSubquery(node: PlanNode, parent: PlanNode | undefined,
   // the correlation column: the first column of the inner table the inner condition names (inner side first)
   const cols = inner ? columnsIn(inner.filter, innerTable).slice(0, 1) : [];
   const innerRows = inner ? ctx.rowsOf(inner) : null;
-  const heavy = Boolean(inner && readsLargeTablePerRun(inner, cols, ctx)) && (found.runs >= HEAVY_MIN_RUNS || (found.runs >= HEAVY_FEW_RUNS && inner?.op === 'seq_scan' && innerRows !== null && found.runs * innerRows >= HEAVY_TOTAL_ROWS));
+  const heavy =
+    Boolean(inner && readsLargeTablePerRun(inner, cols, ctx)) &&
+    (found.runs >= HEAVY_MIN_RUNS ||
+      (found.runs >= HEAVY_FEW_RUNS &&
+        inner?.op === 'seq_scan' &&
+        innerRows !== null &&
+        found.runs * innerRows >= HEAVY_TOTAL_ROWS));
   if (found.runs < LARGE_TABLE_ROWS && !heavy) return undefined;
   const innerTarget = inner ? qualified(inner) : undefined;
   const fullInner = inner?.op === 'seq_scan';
@@ -72,8 +95,14 @@ export function correlatedSubquery(node: PlanNode, parent: PlanNode | undefined,
   // PostgreSQL materializes a SubPlan only when it does not depend on the outer row: an IN / NOT IN
   // (= ANY / <> ALL) subquery too big to hash in work_mem, searched again for every outer row
   if (node.label === 'Materialize') return unhashedIn(node, found, inner, outerTarget, ctx);
-  const indexed = Boolean(innerTable && cols.some((c) => innerTable.indexes.some((i) => i.valid && i.columns[0]?.toLowerCase() === c.toLowerCase())));
-  const indexFix = innerTarget && cols.length && !indexed ? `; and index the correlation column (${PROPOSE} CREATE INDEX ON ${innerTarget} (${cols.join(', ')});)` : '';
+  const indexed = Boolean(
+    innerTable &&
+    cols.some((c) => innerTable.indexes.some((i) => i.valid && i.columns[0]?.toLowerCase() === c.toLowerCase())),
+  );
+  const indexFix =
+    innerTarget && cols.length && !indexed
+      ? `; and index the correlation column (${PROPOSE} CREATE INDEX ON ${innerTarget} (${cols.join(', ')});)`
+      : '';
   return {
     code: 'CORRELATED_SUBQUERY',
     severity: fullInner ? 'critical' : 'warning',
@@ -89,14 +118,24 @@ export function correlatedSubquery(node: PlanNode, parent: PlanNode | undefined,
       inner_access: inner?.label ?? null,
       inner_table_rows: inner ? ctx.rowsOf(inner) : null,
       correlation: inner?.filter ?? null,
-      rows_per_execution: inner ? (rowsOut(inner, ctx.plan.analyzed) !== undefined && ctx.plan.analyzed ? inner.actualRows ?? null : inner.estRows ?? null) : null,
+      rows_per_execution: inner
+        ? rowsOut(inner, ctx.plan.analyzed) !== undefined && ctx.plan.analyzed
+          ? (inner.actualRows ?? null)
+          : (inner.estRows ?? null)
+        : null,
     },
     fix: `Rewrite the subquery as a JOIN (aggregate once with GROUP BY ${cols[0] ?? '<correlation column>'} and join on it), a LATERAL join (PostgreSQL) or EXISTS for a yes/no test, so it is not re-run per outer row${indexFix}${indexed ? '; the correlation column is indexed, so the per-row lookups are cheap but still run once per outer row' : ''}.`,
   };
 }
 
 /** The finding for an uncorrelated IN / NOT IN SubPlan PostgreSQL could not hash: each outer row searches its materialized result. */
-function unhashedIn(node: PlanNode, found: { runs: number; outer?: PlanNode; how: string }, inner: PlanNode | undefined, outerTarget: string | undefined, ctx: Context): Finding {
+function unhashedIn(
+  node: PlanNode,
+  found: { runs: number; outer?: PlanNode; how: string },
+  inner: PlanNode | undefined,
+  outerTarget: string | undefined,
+  ctx: Context,
+): Finding {
   const innerTarget = inner ? qualified(inner) : undefined;
   const subRows = node.estRows ?? inner?.estRows;
   const tests = ctx.facts.inSubqueries ?? [];
@@ -105,12 +144,14 @@ function unhashedIn(node: PlanNode, found: { runs: number; outer?: PlanNode; how
   const innerCol = test?.inner.replace(/[`"]/g, '');
   const innerBare = innerCol?.split('.').pop();
   const innerTable = inner ? ctx.tableOf(inner) : undefined;
-  const indexed = Boolean(innerBare && innerTable?.indexes.some((i) => i.valid && i.columns[0]?.toLowerCase() === innerBare.toLowerCase()));
+  const indexed = Boolean(
+    innerBare && innerTable?.indexes.some((i) => i.valid && i.columns[0]?.toLowerCase() === innerBare.toLowerCase()),
+  );
   const rewriteText = test
     ? test.negated
       ? `Rewrite ${written} as NOT EXISTS (SELECT 1 FROM ... WHERE ${innerCol} = ${test.outer}): an anti join that reads the subquery's table once (NOT IN also returns no rows at all once the subquery yields a NULL; NOT EXISTS ignores NULLs)`
       : `Rewrite ${written} as EXISTS (SELECT 1 FROM ... WHERE ${innerCol} = ${test.outer}) or a join: a semi join that reads the subquery's table once`
-    : 'Rewrite the IN / NOT IN subquery as EXISTS / NOT EXISTS (a semi or anti join that reads the subquery\'s table once)';
+    : "Rewrite the IN / NOT IN subquery as EXISTS / NOT EXISTS (a semi or anti join that reads the subquery's table once)";
   return {
     code: 'CORRELATED_SUBQUERY',
     severity: 'critical',

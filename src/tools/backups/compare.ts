@@ -27,8 +27,14 @@ export function compareCounts(expected: readonly TableCount[], restored: readonl
 }
 
 export function describeDiffs(diffs: readonly TableDiff[], max = 5): string {
-  const parts = diffs.slice(0, max).map((d) =>
-    d.expected === null ? `${d.table} is not in the manifest` : d.restored === null ? `${d.table} is missing after the restore` : `${d.table} has ${d.restored} rows, the manifest ${d.expected}`,
-  );
+  const parts = diffs
+    .slice(0, max)
+    .map((d) =>
+      d.expected === null
+        ? `${d.table} is not in the manifest`
+        : d.restored === null
+          ? `${d.table} is missing after the restore`
+          : `${d.table} has ${d.restored} rows, the manifest ${d.expected}`,
+    );
   return parts.join('; ') + (diffs.length > max ? `; and ${diffs.length - max} more` : '');
 }

@@ -8,7 +8,7 @@ export const createBackupTool = defineTool({
   name: 'create_backup',
   title: 'Make a backup',
   description:
-    'Back up the source into its backups.dir with the engine\'s own tool: pg_dump --format=custom (PostgreSQL; rows counted in the very snapshot pg_dump dumps), mariadb-dump/mysqldump --single-transaction (MySQL/MariaDB; the DSN\'s database), or SQLite\'s online backup API. ' +
+    "Back up the source into its backups.dir with the engine's own tool: pg_dump --format=custom (PostgreSQL; rows counted in the very snapshot pg_dump dumps), mariadb-dump/mysqldump --single-transaction (MySQL/MariaDB; the DSN's database), or SQLite's online backup API. " +
     'Beside the file goes <file>.manifest.json: time, source, server version, size, sha256 and the row count of every table, which verify_backup checks against. ' +
     'The database is only read (so it runs on a read-only source too); it writes files on the machine running dba-mcp, never to the database. ' +
     'Sends progress notifications (tables dumped) when the request carries a progressToken. A missing client program (pg_dump, mariadb-dump) is an error that says how to install it.',
@@ -37,9 +37,20 @@ export const createBackupTool = defineTool({
     const created = await createBackup(setup, await ctx.engine.serverInfo());
     const m = created.manifest;
     return {
-      file: m.file, path: created.path, manifest_path: created.manifestPath, created_at: m.created_at, duration_ms: m.duration_ms,
-      size_bytes: m.size_bytes, sha256: m.sha256, server_version: m.server_version, format: m.format, tool: m.tool, counts_from: m.counts_from,
-      table_count: m.tables.length, row_count_total: created.rows, tables: m.tables.slice(0, MAX_TABLES_SHOWN),
+      file: m.file,
+      path: created.path,
+      manifest_path: created.manifestPath,
+      created_at: m.created_at,
+      duration_ms: m.duration_ms,
+      size_bytes: m.size_bytes,
+      sha256: m.sha256,
+      server_version: m.server_version,
+      format: m.format,
+      tool: m.tool,
+      counts_from: m.counts_from,
+      table_count: m.tables.length,
+      row_count_total: created.rows,
+      tables: m.tables.slice(0, MAX_TABLES_SHOWN),
     };
   },
   render: (out) =>

@@ -19,7 +19,8 @@ export interface Created {
 function freshName(dir: string, sourceId: string, ext: string): string {
   const base = newBackupName(sourceId, ext);
   let name = base;
-  for (let n = 2; fs.existsSync(path.join(dir, name)) || fs.existsSync(path.join(dir, `${name}.partial`)); n++) name = base.replace(ext, `-${n}${ext}`);
+  for (let n = 2; fs.existsSync(path.join(dir, name)) || fs.existsSync(path.join(dir, `${name}.partial`)); n++)
+    name = base.replace(ext, `-${n}${ext}`);
   return name;
 }
 

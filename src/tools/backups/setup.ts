@@ -21,7 +21,12 @@ export function stateDirOf(ctx: SourceContext): string {
 
 export function backupOpsOf(ctx: SourceContext): BackupOps {
   const ops = ctx.engine.backups;
-  if (!ops) throw new ToolError('UNSUPPORTED_BY_ENGINE', `${ctx.engine.name} has no backup support in dba-mcp`, 'Backups are supported on PostgreSQL, MySQL/MariaDB and SQLite.');
+  if (!ops)
+    throw new ToolError(
+      'UNSUPPORTED_BY_ENGINE',
+      `${ctx.engine.name} has no backup support in dba-mcp`,
+      'Backups are supported on PostgreSQL, MySQL/MariaDB and SQLite.',
+    );
   return ops;
 }
 
@@ -44,14 +49,23 @@ export function backupSetupOf(ctx: SourceContext): BackupSetup | undefined {
 export function requireBackupSetup(ctx: SourceContext): BackupSetup {
   const setup = backupSetupOf(ctx);
   if (!setup) {
-    throw new ToolError('NOT_CONFIGURED', `source "${ctx.source.id}" has no backup dir configured`, `Add to the source in the config file: backups: { dir: /var/backups/${ctx.source.id}, max_age_hours: 24 } (a relative dir is under the state dir).`);
+    throw new ToolError(
+      'NOT_CONFIGURED',
+      `source "${ctx.source.id}" has no backup dir configured`,
+      `Add to the source in the config file: backups: { dir: /var/backups/${ctx.source.id}, max_age_hours: 24 } (a relative dir is under the state dir).`,
+    );
   }
   return setup;
 }
 
 /** The backup dir, which must exist (create_backup makes it). */
 export function existingDir(dir: string): void {
-  if (!fs.existsSync(dir)) throw new ToolError('INVALID_ARGUMENT', `the backup dir ${dir} does not exist`, 'create_backup makes it; or fix backups.dir in the config.');
+  if (!fs.existsSync(dir))
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      `the backup dir ${dir} does not exist`,
+      'create_backup makes it; or fix backups.dir in the config.',
+    );
 }
 
 /** backups.scratch_dsn, parsed; a DSN no engine reads is the caller's configuration to fix. */
@@ -59,7 +73,12 @@ function scratchOf(dsn: string): ParsedDsn {
   try {
     return parseDsn(dsn);
   } catch (err) {
-    if (err instanceof DsnError) throw new ToolError('INVALID_ARGUMENT', `backups.scratch_dsn: ${err.message}`, 'Fix backups.scratch_dsn in the config: a postgres://, mysql:// or mariadb:// DSN of a server where the login may create scratch databases.');
+    if (err instanceof DsnError)
+      throw new ToolError(
+        'INVALID_ARGUMENT',
+        `backups.scratch_dsn: ${err.message}`,
+        'Fix backups.scratch_dsn in the config: a postgres://, mysql:// or mariadb:// DSN of a server where the login may create scratch databases.',
+      );
     throw err;
   }
 }

@@ -26,7 +26,16 @@ export interface Verification {
 
 type Outcome = Omit<Verification, 'backup' | 'proofPath'>;
 
-const failed = (reason: string, notes: string[] = []): Outcome => ({ ok: false, reason, restoreMs: null, target: null, restored: [], matched: 0, diffs: [], notes });
+const failed = (reason: string, notes: string[] = []): Outcome => ({
+  ok: false,
+  reason,
+  restoreMs: null,
+  target: null,
+  restored: [],
+  matched: 0,
+  diffs: [],
+  notes,
+});
 
 async function restoreAndCompare(setup: BackupSetup, backup: BackupFile): Promise<Outcome> {
   const notes: string[] = [];
@@ -34,7 +43,11 @@ async function restoreAndCompare(setup: BackupSetup, backup: BackupFile): Promis
     const mismatch = await checkAgainstManifest(backup.path, backup.manifest);
     if (mismatch) return failed(`${mismatch.reason}; not restored: it is not the backup the manifest describes`);
   } else {
-    notes.push(backup.manifest_error ? `the manifest could not be read (${backup.manifest_error}): row counts not compared` : 'no manifest beside this backup (not made by create_backup): row counts not compared');
+    notes.push(
+      backup.manifest_error
+        ? `the manifest could not be read (${backup.manifest_error}): row counts not compared`
+        : 'no manifest beside this backup (not made by create_backup): row counts not compared',
+    );
   }
   let restored;
   try {
@@ -45,11 +58,25 @@ async function restoreAndCompare(setup: BackupSetup, backup: BackupFile): Promis
   }
   const base = { restoreMs: restored.restoreMs, target: restored.target, restored: restored.tables, notes };
   if (!backup.manifest) {
-    if (restored.tables.length === 0) return { ...base, ok: false, reason: 'the restore produced no tables, and there is no manifest to say that is right', matched: 0, diffs: [] };
+    if (restored.tables.length === 0)
+      return {
+        ...base,
+        ok: false,
+        reason: 'the restore produced no tables, and there is no manifest to say that is right',
+        matched: 0,
+        diffs: [],
+      };
     return { ...base, ok: true, reason: null, matched: 0, diffs: [] };
   }
   const { matched, diffs } = compareCounts(backup.manifest.tables, restored.tables);
-  if (diffs.length) return { ...base, ok: false, reason: `the restore differs from the manifest: ${describeDiffs(diffs)}`, matched, diffs };
+  if (diffs.length)
+    return {
+      ...base,
+      ok: false,
+      reason: `the restore differs from the manifest: ${describeDiffs(diffs)}`,
+      matched,
+      diffs,
+    };
   return { ...base, ok: true, reason: null, matched, diffs };
 }
 

@@ -42,32 +42,57 @@ export const requestChange = defineTool({
   scope: 'source',
   access: 'write',
   input: {
-    sql: z.string().min(1).max(100_000).describe('Exactly one write or DDL statement in the source\'s dialect.'),
+    sql: z.string().min(1).max(100_000).describe("Exactly one write or DDL statement in the source's dialect."),
     reason: OneLine(1_000).optional().describe('Why the change is needed, shown to the person who approves it.'),
   },
   output: ChangeViewSchema,
   statement: (args) => ({ sql: args.sql as string }),
   async run({ sql, reason }, ctx, checked) {
     const classification = checked.statement?.classification; // the statement guard's, which allowed one write or DDL
-    if (!classification) throw new ToolError('INTERNAL', 'request_change ran without a statement verdict', 'This is a bug in dba-mcp.');
+    if (!classification)
+      throw new ToolError('INTERNAL', 'request_change ran without a statement verdict', 'This is a bug in dba-mcp.');
     // A rollback undoes the rows, not what such a function does (signal a session, read a file, reach another server): not rehearsed.
     const unsafe = classification.deniedFunctions;
     const dry = unsafe.length
-      ? { rowsAffected: null, dryRun: 'not-possible' as const, note: `not rehearsed: it calls ${unsafe.join(', ')}, whose effects a rollback does not undo` }
-      : await ctx.engine.executeChange(sql, { timeoutMs: ctx.limits.statement_timeout_ms, dryRun: true, classification });
+      ? {
+          rowsAffected: null,
+          dryRun: 'not-possible' as const,
+          note: `not rehearsed: it calls ${unsafe.join(', ')}, whose effects a rollback does not undo`,
+        }
+      : await ctx.engine.executeChange(sql, {
+          timeoutMs: ctx.limits.statement_timeout_ms,
+          dryRun: true,
+          classification,
+        });
     const change = ctx.approvals.create({
       source: ctx.source.id,
       engine: ctx.engine.name,
       sql,
       ...(reason ? { reason } : {}),
-      classification: { class: classification.class, statement_type: classification.statementType, tables: classification.tables.map(tableName) },
-      dry_run: { outcome: dry.dryRun === 'not-possible' ? 'not-possible' : 'rolled-back', rows_affected: dry.rowsAffected, ...(dry.note ? { note: dry.note } : {}) },
-      requested_by: { ...(ctx.client ? { client: ctx.client } : {}), ...(ctx.sessionId ? { session_id: ctx.sessionId } : {}), request_id: ctx.requestId },
+      classification: {
+        class: classification.class,
+        statement_type: classification.statementType,
+        tables: classification.tables.map(tableName),
+      },
+      dry_run: {
+        outcome: dry.dryRun === 'not-possible' ? 'not-possible' : 'rolled-back',
+        rows_affected: dry.rowsAffected,
+        ...(dry.note ? { note: dry.note } : {}),
+      },
+      requested_by: {
+        ...(ctx.client ? { client: ctx.client } : {}),
+        ...(ctx.sessionId ? { session_id: ctx.sessionId } : {}),
+        request_id: ctx.requestId,
+      },
     });
     ctx.approval = { id: change.id, decision: 'requested' };
     if (!ctx.elicit) return viewOf(change, ctx.approvals);
 
-    const question = { message: approvalMessage(change, ctx), title: 'Run this change?', meaning: 'approve runs the SQL above once; reject discards it' };
+    const question = {
+      message: approvalMessage(change, ctx),
+      title: 'Run this change?',
+      meaning: 'approve runs the SQL above once; reject discards it',
+    };
     return viewOf(await decideAtClient(change, ctx, question, { waitMs: OUTCOME_WAIT_MS }), ctx.approvals);
   },
   render: renderChange,

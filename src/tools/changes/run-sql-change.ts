@@ -7,7 +7,18 @@ import { judgeClassification } from '../../guards/statement.js';
 export async function runSqlChange(change: StoredChange, { source, engine }: RunTarget): Promise<ChangeOutcome> {
   const classification = await engine.classify(change.sql);
   const verdict = judgeClassification(classification, 'change');
-  if (verdict.decision === 'deny') return { rows_affected: null, error: { code: verdict.code ?? 'STATEMENT_NOT_ALLOWED', message: verdict.reason ?? 'refused by the statement guard' } };
-  const result = await engine.executeChange(change.sql, { timeoutMs: source.limits.statement_timeout_ms, dryRun: false, classification });
+  if (verdict.decision === 'deny')
+    return {
+      rows_affected: null,
+      error: {
+        code: verdict.code ?? 'STATEMENT_NOT_ALLOWED',
+        message: verdict.reason ?? 'refused by the statement guard',
+      },
+    };
+  const result = await engine.executeChange(change.sql, {
+    timeoutMs: source.limits.statement_timeout_ms,
+    dryRun: false,
+    classification,
+  });
   return { rows_affected: result.rowsAffected };
 }

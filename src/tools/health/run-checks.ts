@@ -12,11 +12,18 @@ export interface HealthReport {
 }
 
 /** The check ids to run: all, or the asked ones (unknown ids are refused with the valid list). */
-export function selectChecks(available: ReadonlyMap<string, HealthCheck>, asked: readonly string[] | undefined): string[] {
+export function selectChecks(
+  available: ReadonlyMap<string, HealthCheck>,
+  asked: readonly string[] | undefined,
+): string[] {
   if (!asked || asked.length === 0) return [...available.keys()];
   const unknown = asked.filter((id) => !available.has(id));
   if (unknown.length) {
-    throw new ToolError('INVALID_ARGUMENT', `unknown check${unknown.length > 1 ? 's' : ''} for this engine: ${unknown.join(', ')}`, `Valid checks here: ${[...available.keys()].join(', ')}. Leave checks out to run them all.`);
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      `unknown check${unknown.length > 1 ? 's' : ''} for this engine: ${unknown.join(', ')}`,
+      `Valid checks here: ${[...available.keys()].join(', ')}. Leave checks out to run them all.`,
+    );
   }
   return [...new Set(asked)];
 }
@@ -31,12 +38,19 @@ async function runOne(id: string, check: HealthCheck, opts: HealthCheckOptions):
     if (opts.signal?.aborted) throw err;
     if (isToolError(err) && UNREACHABLE.has(err.code)) throw err;
     const reason = isToolError(err) ? `${err.code}: ${err.message}` : (err as Error).message;
-    const fix = isToolError(err) && err.code === 'PERMISSION_DENIED' ? 'Grant the login the monitoring role or privileges this check reads (check_security shows the DDL of a least-privilege login that can).' : null;
+    const fix =
+      isToolError(err) && err.code === 'PERMISSION_DENIED'
+        ? 'Grant the login the monitoring role or privileges this check reads (check_security shows the DDL of a least-privilege login that can).'
+        : null;
     return { id, status: 'skipped', message: `could not run: ${reason}`, evidence: {}, fix };
   }
 }
 
-export async function runHealthChecks(available: ReadonlyMap<string, HealthCheck>, ids: readonly string[], opts: HealthCheckOptions): Promise<HealthReport> {
+export async function runHealthChecks(
+  available: ReadonlyMap<string, HealthCheck>,
+  ids: readonly string[],
+  opts: HealthCheckOptions,
+): Promise<HealthReport> {
   const checks = await Promise.all(ids.map((id) => runOne(id, available.get(id)!, opts)));
   return { status: worst(checks.map((c) => c.status)), checks };
 }

@@ -14,16 +14,27 @@ const refuse = (code: string, message: string): ChangeOutcome => ({ rows_affecte
 export async function runSessionAction(change: StoredChange, { engine, source }: RunTarget): Promise<ChangeOutcome> {
   const action = change.payload?.action as SessionActionKind | undefined;
   const pid = change.payload?.pid;
-  if ((action !== 'cancel' && action !== 'terminate') || typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid < 1) {
+  if (
+    (action !== 'cancel' && action !== 'terminate') ||
+    typeof pid !== 'number' ||
+    !Number.isSafeInteger(pid) ||
+    pid < 1
+  ) {
     return refuse('INVALID_ARGUMENT', 'the stored session action has no valid action and pid; it was not run');
   }
   const sessions = engine.health?.sessions;
   if (!sessions) return refuse('UNSUPPORTED_BY_ENGINE', `${engine.name} has no server sessions; nothing was run`);
-  if (sessions.statement(action, pid) !== change.sql) return refuse('STATEMENT_NOT_ALLOWED', 'the stored SQL is not the statement for this action and pid; it was not run');
+  if (sessions.statement(action, pid) !== change.sql)
+    return refuse(
+      'STATEMENT_NOT_ALLOWED',
+      'the stored SQL is not the statement for this action and pid; it was not run',
+    );
   const sessionStart = typeof change.payload?.session_start === 'string' ? change.payload.session_start : undefined;
   const result = await sessions.run(action, pid, sessionStart);
   const report = hideDeniedQueries({ action, pid, ...result }, source.deny_tables); // the session's statement, before and after, is stored and shown by get_change
-  if (!result.found) return { rows_affected: null, error: { code: 'SESSION_NOT_FOUND', message: result.message }, report };
-  if (!result.done) return { rows_affected: null, error: { code: 'SESSION_ACTION_REFUSED', message: result.message }, report };
+  if (!result.found)
+    return { rows_affected: null, error: { code: 'SESSION_NOT_FOUND', message: result.message }, report };
+  if (!result.done)
+    return { rows_affected: null, error: { code: 'SESSION_ACTION_REFUSED', message: result.message }, report };
   return { rows_affected: null, report };
 }

@@ -1,4 +1,9 @@
-import { renderSessionAction, requestSessionAction, SessionActionInput, SessionActionOutput } from './session-request.js';
+import {
+  renderSessionAction,
+  requestSessionAction,
+  SessionActionInput,
+  SessionActionOutput,
+} from './session-request.js';
 import { defineTool } from '../define-tool.js';
 
 export const terminateSession = defineTool({

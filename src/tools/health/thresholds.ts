@@ -13,6 +13,11 @@ export function thresholdsOf(source: ResolvedSource): HealthThresholds {
 
 /** The engine's health slot, or UNSUPPORTED_BY_ENGINE. */
 export function healthOf(engine: EngineAdapter, tool: string): HealthOps {
-  if (!engine.health) throw new ToolError('UNSUPPORTED_BY_ENGINE', `${tool} is not available for ${engine.name}`, 'list_sources shows each source\'s engine; check_health covers PostgreSQL, MySQL/MariaDB and SQLite.');
+  if (!engine.health)
+    throw new ToolError(
+      'UNSUPPORTED_BY_ENGINE',
+      `${tool} is not available for ${engine.name}`,
+      "list_sources shows each source's engine; check_health covers PostgreSQL, MySQL/MariaDB and SQLite.",
+    );
   return engine.health;
 }

@@ -12,9 +12,19 @@ import type { SourceContext } from '../define-tool.js';
 export async function admit(sql: string, ctx: SourceContext): Promise<ToolError | undefined> {
   const c = await ctx.engine.classify(sql);
   const verdict = judgeClassification(c, 'explain');
-  if (verdict.decision === 'deny') return new ToolError(verdict.code ?? 'STATEMENT_NOT_ALLOWED', verdict.reason ?? 'denied by the statement guard', verdict.hint ?? 'Pass one SELECT, UPDATE or DELETE per query.');
+  if (verdict.decision === 'deny')
+    return new ToolError(
+      verdict.code ?? 'STATEMENT_NOT_ALLOWED',
+      verdict.reason ?? 'denied by the statement guard',
+      verdict.hint ?? 'Pass one SELECT, UPDATE or DELETE per query.',
+    );
   const policy = tablePolicy(ctx.source.deny_tables);
   const denied = c.tables.find((t) => policy.denies(t));
-  if (denied) return new ToolError('TABLE_DENIED', `the query reads ${denied.schema ? `${denied.schema}.` : ''}${denied.name}, which this source hides`, 'Leave queries over denied tables out.');
+  if (denied)
+    return new ToolError(
+      'TABLE_DENIED',
+      `the query reads ${denied.schema ? `${denied.schema}.` : ''}${denied.name}, which this source hides`,
+      'Leave queries over denied tables out.',
+    );
   return undefined;
 }

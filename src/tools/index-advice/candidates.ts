@@ -6,7 +6,14 @@
  * query; partial indexes for a rare constant (status = 'pending', shipped_at IS NULL); BRIN for a
  * range over a large table stored in the order of the column (correlation near 1).
  */
-import type { ColumnFacts, IndexCandidate, KeyTerm, Predicate, TableAccess, TableStats } from '../../engines/contract/index-advisor.js';
+import type {
+  ColumnFacts,
+  IndexCandidate,
+  KeyTerm,
+  Predicate,
+  TableAccess,
+  TableStats,
+} from '../../engines/contract/index-advisor.js';
 import type { TableRef } from '../../engines/contract/engine.js';
 import { candidateSignature, termKey, termText } from './keys.js';
 
@@ -34,7 +41,8 @@ export interface CandidateContext {
   partialWhere(p: Predicate): string | null;
 }
 
-const facts = (ctx: CandidateContext, t: KeyTerm): ColumnFacts | undefined => (t.column ? ctx.stats.columns.get(t.column) : undefined);
+const facts = (ctx: CandidateContext, t: KeyTerm): ColumnFacts | undefined =>
+  t.column ? ctx.stats.columns.get(t.column) : undefined;
 
 /** Estimated fraction of rows an equality on this term keeps (smaller is more selective). */
 export function eqSelectivity(ctx: CandidateContext, p: Predicate): number {
@@ -60,10 +68,14 @@ function uniqueTerms(terms: KeyTerm[]): KeyTerm[] {
 
 export function candidatesFor(access: TableAccess, ctx: CandidateContext, limit: boolean): IndexCandidate[] {
   const usable = (t: KeyTerm) => t.column !== undefined || ctx.supports.expression;
-  const eqPreds = access.predicates.filter((p) => (p.op === 'eq' || p.op === 'in' || p.op === 'is_null') && usable(p.term));
+  const eqPreds = access.predicates.filter(
+    (p) => (p.op === 'eq' || p.op === 'in' || p.op === 'is_null') && usable(p.term),
+  );
   eqPreds.sort((a, b) => eqSelectivity(ctx, a) - eqSelectivity(ctx, b));
   const eq = uniqueTerms(eqPreds.map((p) => p.term)).slice(0, MAX_KEYS);
-  const ranges = uniqueTerms(access.predicates.filter((p) => (p.op === 'range' || p.op === 'prefix') && usable(p.term)).map((p) => p.term));
+  const ranges = uniqueTerms(
+    access.predicates.filter((p) => (p.op === 'range' || p.op === 'prefix') && usable(p.term)).map((p) => p.term),
+  );
   const prefixKeys = new Set(access.predicates.filter((p) => p.op === 'prefix').map((p) => termKey(p.term)));
   const order = access.orderBy.map((s) => s.term).filter(usable);
   const group = access.groupBy.filter(usable);
@@ -72,7 +84,16 @@ export function candidatesFor(access: TableAccess, ctx: CandidateContext, limit:
     const k = uniqueTerms(keys).slice(0, MAX_KEYS);
     if (k.length === 0) return;
     const opclass = k.map((t) => (prefixKeys.has(termKey(t)) ? ctx.prefixOpclass : null));
-    const c: IndexCandidate = { table: ctx.table, keys: k, include: [], where: null, method: 'btree', kind: k.some((t) => t.expression) ? 'expression' : kind, ...(opclass.some(Boolean) ? { opclass } : {}), ...extra };
+    const c: IndexCandidate = {
+      table: ctx.table,
+      keys: k,
+      include: [],
+      where: null,
+      method: 'btree',
+      kind: k.some((t) => t.expression) ? 'expression' : kind,
+      ...(opclass.some(Boolean) ? { opclass } : {}),
+      ...extra,
+    };
     out.set(candidateSignature(c), c);
   };
   for (const t of eq) add([t], 'equality');
@@ -108,16 +129,30 @@ function addOrBranches(out: Map<string, IndexCandidate>, access: TableAccess, ct
     // named by the columns only: the name reaches the report, and literal values may be sensitive
     const name = group.map((b) => b.map((p) => termText(p.term)).join(' AND ')).join(' OR ');
     group.forEach((branch, i) => {
-      const alone: TableAccess = { ...access, predicates: [...access.predicates, ...branch], joinColumns: [], orderBy: [], groupBy: [], orBranches: undefined };
+      const alone: TableAccess = {
+        ...access,
+        predicates: [...access.predicates, ...branch],
+        joinColumns: [],
+        orderBy: [],
+        groupBy: [],
+        orBranches: undefined,
+      };
       for (const c of candidatesFor(alone, ctx, false)) {
         // a bitmap scan reads no INCLUDE columns
-        if (c.kind !== 'covering' && !out.has(candidateSignature(c))) out.set(candidateSignature(c), { ...c, orBranch: { group: name, branch: i } });
+        if (c.kind !== 'covering' && !out.has(candidateSignature(c)))
+          out.set(candidateSignature(c), { ...c, orBranch: { group: name, branch: i } });
       }
     });
   }
 }
 
-function addCovering(out: Map<string, IndexCandidate>, access: TableAccess, ctx: CandidateContext, eqPreds: Predicate[], ranges: KeyTerm[]): void {
+function addCovering(
+  out: Map<string, IndexCandidate>,
+  access: TableAccess,
+  ctx: CandidateContext,
+  eqPreds: Predicate[],
+  ranges: KeyTerm[],
+): void {
   if (!ctx.supports.include || !access.referenced) return;
   const selectivity = eqPreds.reduce((acc, p) => acc * eqSelectivity(ctx, p), ranges.length ? 0.1 : 1);
   if (selectivity > COVERING_MAX_SELECTIVITY) return;
@@ -131,7 +166,14 @@ function addCovering(out: Map<string, IndexCandidate>, access: TableAccess, ctx:
   out.set(candidateSignature(c), c);
 }
 
-function addPartial(out: Map<string, IndexCandidate>, access: TableAccess, ctx: CandidateContext, eqPreds: Predicate[], ranges: KeyTerm[], order: KeyTerm[]): void {
+function addPartial(
+  out: Map<string, IndexCandidate>,
+  access: TableAccess,
+  ctx: CandidateContext,
+  eqPreds: Predicate[],
+  ranges: KeyTerm[],
+  order: KeyTerm[],
+): void {
   if (!ctx.supports.partial) return;
   for (const p of eqPreds) {
     if (p.op === 'in' || p.term.expression) continue;
@@ -141,7 +183,11 @@ function addPartial(out: Map<string, IndexCandidate>, access: TableAccess, ctx: 
     if (p.op !== 'is_null' && (distinct == null || distinct > PARTIAL_MAX_DISTINCT)) continue;
     const where = ctx.partialWhere(p);
     if (!where) continue;
-    const rest = uniqueTerms([...order, ...ranges, ...access.predicates.filter((q) => q !== p && q.op === 'eq').map((q) => q.term)]).filter((t) => termKey(t) !== termKey(p.term));
+    const rest = uniqueTerms([
+      ...order,
+      ...ranges,
+      ...access.predicates.filter((q) => q !== p && q.op === 'eq').map((q) => q.term),
+    ]).filter((t) => termKey(t) !== termKey(p.term));
     const keys = rest.length ? rest.slice(0, 2) : [p.term];
     const c: IndexCandidate = { table: ctx.table, keys, include: [], where, method: 'btree', kind: 'partial' };
     out.set(candidateSignature(c), c);

@@ -27,12 +27,26 @@ export async function dropCandidates(ops: IndexAdvisorOps, tables: readonly Tabl
     for (const o of indexOverlaps(t.indexes)) {
       reported.add(o.index);
       reported.add(o.covered_by); // the index that stays: never also suggested for dropping
-      out.push({ table, index: o.index, kind: o.kind, covered_by: o.covered_by, size_bytes: size(o.index), reason: o.reason });
+      out.push({
+        table,
+        index: o.index,
+        kind: o.kind,
+        covered_by: o.covered_by,
+        size_bytes: size(o.index),
+        reason: o.reason,
+      });
     }
     if (!usage?.available) continue;
     for (const u of usage.indexes) {
       if (u.scans !== 0 || u.primary || u.unique || reported.has(u.index)) continue;
-      out.push({ table, index: u.index, kind: 'unused', covered_by: null, size_bytes: u.size_bytes, reason: `${u.index} has not been scanned${usage.stats_since ? ` since ${usage.stats_since}` : ' since the statistics were reset'}; check replicas and rare jobs before dropping it` });
+      out.push({
+        table,
+        index: u.index,
+        kind: 'unused',
+        covered_by: null,
+        size_bytes: u.size_bytes,
+        reason: `${u.index} has not been scanned${usage.stats_since ? ` since ${usage.stats_since}` : ' since the statistics were reset'}; check replicas and rare jobs before dropping it`,
+      });
     }
   }
   return out;

@@ -3,7 +3,14 @@
  * or the rows-read model (heuristic), optionally checked by a what-if planner that has no costs
  * (SQLite: the plan must use the hypothetical index for it to count).
  */
-import type { HypotheticalIndex, IndexCandidate, PlannedQuery, QueryShape, TableAccess, WhatIfSession } from '../../engines/contract/index-advisor.js';
+import type {
+  HypotheticalIndex,
+  IndexCandidate,
+  PlannedQuery,
+  QueryShape,
+  TableAccess,
+  WhatIfSession,
+} from '../../engines/contract/index-advisor.js';
 import { fromCandidate, modelCost, type ModelIndex, type ModelTable } from './heuristic.js';
 import type { Evaluator, Trial, Workload } from './select.js';
 
@@ -60,7 +67,13 @@ export class PlannerEvaluator implements Evaluator {
       for (const h of hypos) await this.session.remove(h);
     }
     const sizes = hypos.map((h) => h.sizeBytes);
-    return { costs, usedBy, sizeBytes: sizes.some((x) => x == null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0), sizes, usedByEach };
+    return {
+      costs,
+      usedBy,
+      sizeBytes: sizes.some((x) => x == null) ? null : sizes.reduce<number>((a, b) => a + (b ?? 0), 0),
+      sizes,
+      usedByEach,
+    };
   }
 
   async commit(c: IndexCandidate): Promise<void> {

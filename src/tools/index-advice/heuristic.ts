@@ -22,8 +22,16 @@ export interface ModelIndex {
   where: string | null;
 }
 
-export const fromInfo = (ix: IndexInfo): ModelIndex => ({ keys: ix.columns.map(normKey), method: (ix.method ?? 'btree').toLowerCase(), where: ix.predicate ? normKey(ix.predicate) : null });
-export const fromCandidate = (c: IndexCandidate): ModelIndex => ({ keys: c.keys.map(termKey), method: c.method, where: c.where ? normKey(c.where) : null });
+export const fromInfo = (ix: IndexInfo): ModelIndex => ({
+  keys: ix.columns.map(normKey),
+  method: (ix.method ?? 'btree').toLowerCase(),
+  where: ix.predicate ? normKey(ix.predicate) : null,
+});
+export const fromCandidate = (c: IndexCandidate): ModelIndex => ({
+  keys: c.keys.map(termKey),
+  method: c.method,
+  where: c.where ? normKey(c.where) : null,
+});
 
 export interface ModelTable {
   rows: number;
@@ -34,7 +42,11 @@ export interface ModelTable {
 /** Rows the access reads through one index (Infinity when the index does not serve it). */
 function throughIndex(access: TableAccess, t: ModelTable, ix: ModelIndex, limit: boolean, outerRows: number): number {
   if (ix.method !== 'btree') return Infinity;
-  if (ix.where && !access.predicates.some((p) => normKey(p.text).includes(ix.where!) || ix.where!.includes(termKey(p.term)))) return Infinity;
+  if (
+    ix.where &&
+    !access.predicates.some((p) => normKey(p.text).includes(ix.where!) || ix.where!.includes(termKey(p.term)))
+  )
+    return Infinity;
   const preds = new Map<string, Predicate[]>();
   for (const p of access.predicates) preds.set(termKey(p.term), [...(preds.get(termKey(p.term)) ?? []), p]);
   let sel = 1;
@@ -61,8 +73,16 @@ function throughIndex(access: TableAccess, t: ModelTable, ix: ModelIndex, limit:
   }
   const orderKeys = access.orderBy.map((s) => termKey(s.term));
   const ordered = orderKeys.length > 0 && orderKeys.every((k, i) => ix.keys[matched + i] === k || ix.keys[i] === k);
-  if (ordered && limit) return RANDOM_ACCESS * Math.min(matched ? t.rows * sel : t.rows, LIMIT_ROWS / Math.max(0.001, residual(access, t, ix)));
-  if (ix.where && matched === 0) return RANDOM_ACCESS * t.rows * Math.min(...access.predicates.map((p) => (p.op === 'eq' || p.op === 'is_null' ? eqSelectivity(t.ctx, p) : 1)));
+  if (ordered && limit)
+    return (
+      RANDOM_ACCESS * Math.min(matched ? t.rows * sel : t.rows, LIMIT_ROWS / Math.max(0.001, residual(access, t, ix)))
+    );
+  if (ix.where && matched === 0)
+    return (
+      RANDOM_ACCESS *
+      t.rows *
+      Math.min(...access.predicates.map((p) => (p.op === 'eq' || p.op === 'is_null' ? eqSelectivity(t.ctx, p) : 1)))
+    );
   return matched ? RANDOM_ACCESS * Math.max(1, t.rows * sel) : Infinity;
 }
 
@@ -71,7 +91,12 @@ function residual(access: TableAccess, t: ModelTable, ix: ModelIndex): number {
   let sel = 1;
   for (const p of access.predicates) {
     if (ix.keys.includes(termKey(p.term))) continue;
-    sel *= p.op === 'eq' || p.op === 'in' || p.op === 'is_null' ? eqSelectivity(t.ctx, p) : p.op === 'range' || p.op === 'prefix' ? RANGE_SELECTIVITY : 1;
+    sel *=
+      p.op === 'eq' || p.op === 'in' || p.op === 'is_null'
+        ? eqSelectivity(t.ctx, p)
+        : p.op === 'range' || p.op === 'prefix'
+          ? RANGE_SELECTIVITY
+          : 1;
   }
   return sel;
 }
@@ -82,13 +107,26 @@ function filteredRows(access: TableAccess, t: ModelTable): number {
 }
 
 /** The model's cost of a query: rows read over all its table accesses, given each table's indexes plus `extra`. */
-export function modelCost(shape: QueryShape, tables: ReadonlyMap<string, ModelTable>, extra: ReadonlyMap<string, ModelIndex[]>, keyOf: (a: TableAccess) => string): { cost: number; byIndex: Map<ModelIndex, number> } {
+export function modelCost(
+  shape: QueryShape,
+  tables: ReadonlyMap<string, ModelTable>,
+  extra: ReadonlyMap<string, ModelIndex[]>,
+  keyOf: (a: TableAccess) => string,
+): { cost: number; byIndex: Map<ModelIndex, number> } {
   let cost = 0;
   const byIndex = new Map<ModelIndex, number>();
   for (const a of shape.accesses) {
     const t = tables.get(keyOf(a));
     if (!t) continue;
-    const outer = Math.min(...shape.accesses.filter((o) => o !== a).map((o) => { const ot = tables.get(keyOf(o)); return ot ? filteredRows(o, ot) : Infinity; }), Infinity);
+    const outer = Math.min(
+      ...shape.accesses
+        .filter((o) => o !== a)
+        .map((o) => {
+          const ot = tables.get(keyOf(o));
+          return ot ? filteredRows(o, ot) : Infinity;
+        }),
+      Infinity,
+    );
     let best = t.rows;
     let bestIx: ModelIndex | undefined;
     for (const ix of [...t.indexes, ...(extra.get(keyOf(a)) ?? [])]) {

@@ -15,7 +15,14 @@ export const termText = (t: KeyTerm): string => t.column ?? t.expression ?? '';
 export const termKey = (t: KeyTerm): string => normKey(termText(t));
 
 export function candidateSignature(c: IndexCandidate): string {
-  return [c.table.schema, c.table.name, c.method, c.keys.map((k, i) => `${termKey(k)}:${c.opclass?.[i] ?? ''}`).join(','), c.include.map(normKey).sort().join(','), normKey(c.where ?? '')].join('|');
+  return [
+    c.table.schema,
+    c.table.name,
+    c.method,
+    c.keys.map((k, i) => `${termKey(k)}:${c.opclass?.[i] ?? ''}`).join(','),
+    c.include.map(normKey).sort().join(','),
+    normKey(c.where ?? ''),
+  ].join('|');
 }
 
 /**

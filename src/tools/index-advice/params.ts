@@ -38,7 +38,8 @@ export function chooseParams(shape: QueryShape, stats: ReadonlyMap<string, Table
         const column = p.term.column ?? (p.term.columns.length === 1 ? p.term.columns[0] : undefined);
         if (!('param' in v) || out.has(v.param) || !column) return;
         const value = pick(s?.columns.get(column), p.op, p.text, i);
-        if (value !== undefined) out.set(v.param, { value, table: { schema: a.table.schema, name: a.table.name }, column });
+        if (value !== undefined)
+          out.set(v.param, { value, table: { schema: a.table.schema, name: a.table.name }, column });
       });
     }
   }
@@ -49,7 +50,7 @@ export function chooseParams(shape: QueryShape, stats: ReadonlyMap<string, Table
 export function substitute(sql: string, style: 'dollar' | 'question', literal: (n: number) => string): string {
   let out = '';
   let n = 0;
-  for (let i = 0; i < sql.length; ) {
+  for (let i = 0; i < sql.length;) {
     const ch = sql[i]!;
     if (ch === "'" || ch === '"' || ch === '`') {
       const end = closing(sql, i, ch);
@@ -85,7 +86,13 @@ function closing(sql: string, start: number, quote: string): number {
 }
 
 /** A query ready to plan, or the placeholders no statistic could fill. */
-export function planned(sql: string, choices: ReadonlyMap<number, ParamChoice>, style: 'dollar' | 'question', literal: (v: string) => string, count: number): PlannedQuery | { missing: number[] } {
+export function planned(
+  sql: string,
+  choices: ReadonlyMap<number, ParamChoice>,
+  style: 'dollar' | 'question',
+  literal: (v: string) => string,
+  count: number,
+): PlannedQuery | { missing: number[] } {
   if (count === 0) return { sql, params: [] };
   const missing: number[] = [];
   const text = substitute(sql, style, (n) => {
@@ -100,12 +107,14 @@ export function planned(sql: string, choices: ReadonlyMap<number, ParamChoice>, 
 }
 
 function isLimitParam(sql: string, style: 'dollar' | 'question', n: number): boolean {
-  if (style === 'dollar') return new RegExp(`\\b(limit|offset|fetch\\s+first|fetch\\s+next)\\s+\\$${n}\\b`, 'i').test(sql);
+  if (style === 'dollar')
+    return new RegExp(`\\b(limit|offset|fetch\\s+first|fetch\\s+next)\\s+\\$${n}\\b`, 'i').test(sql);
   let seen = 0;
   const re = /\?/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(sql))) {
-    if (++seen === n) return /\b(limit|offset)\s*$/i.test(sql.slice(0, m.index)) || /\blimit\s+\?\s*,\s*$/i.test(sql.slice(0, m.index));
+    if (++seen === n)
+      return /\b(limit|offset)\s*$/i.test(sql.slice(0, m.index)) || /\blimit\s+\?\s*,\s*$/i.test(sql.slice(0, m.index));
   }
   return false;
 }

@@ -5,7 +5,12 @@
  * both: no statistics for a hypothetical expression, and BRIN's gain shows in run time more than
  * in planner cost).
  */
-import type { IndexAdvisorOps, IndexCandidate, PlannedQuery, VerifiedBy } from '../../engines/contract/index-advisor.js';
+import type {
+  IndexAdvisorOps,
+  IndexCandidate,
+  PlannedQuery,
+  VerifiedBy,
+} from '../../engines/contract/index-advisor.js';
 import type { CandidateContext } from './candidates.js';
 import { candidateSignature, termText } from './keys.js';
 import { indexName } from './names.js';
@@ -37,16 +42,35 @@ const tkey = (t: { schema: string; name: string }) => `${t.schema}.${t.name}`;
 const round = (x: number) => Math.round(x * 100) / 100;
 const ratio = (before: number, after: number) => (before > 0 ? Math.round((1 - after / before) * 1000) / 1000 : null);
 
-export function proposal(ops: IndexAdvisorOps, c: IndexCandidate, before: number, after: number, size: number | null, helped: number[], method: VerifiedBy, planner: boolean, contexts: ReadonlyMap<string, CandidateContext>): Proposal {
+export function proposal(
+  ops: IndexAdvisorOps,
+  c: IndexCandidate,
+  before: number,
+  after: number,
+  size: number | null,
+  helped: number[],
+  method: VerifiedBy,
+  planner: boolean,
+  contexts: ReadonlyMap<string, CandidateContext>,
+): Proposal {
   const name = indexName(c);
   const weak = planner && (c.kind === 'expression' || c.method === 'brin');
   const hasStats = c.keys.every((k) => !k.column || contexts.get(tkey(c.table))?.stats.columns.has(k.column));
-  const confidence: Proposal['confidence'] = method === 'hypopg' ? (weak ? 'low' : 'high') : method === 'whatif' ? 'medium' : hasStats ? 'medium' : 'low';
+  const confidence: Proposal['confidence'] =
+    method === 'hypopg' ? (weak ? 'low' : 'high') : method === 'whatif' ? 'medium' : hasStats ? 'medium' : 'low';
   const cols = c.keys.map((k, i) => ops.keySql(k, c.opclass?.[i]));
-  const why = [`${kindText(c)} for quer${helped.length > 1 ? 'ies' : 'y'} ${helped.join(', ')}: estimated cost ${round(before)} -> ${round(after)}${planner ? ' (planner)' : ' (rows read, estimated)'}.`];
+  const why = [
+    `${kindText(c)} for quer${helped.length > 1 ? 'ies' : 'y'} ${helped.join(', ')}: estimated cost ${round(before)} -> ${round(after)}${planner ? ' (planner)' : ' (rows read, estimated)'}.`,
+  ];
   const stats = contexts.get(tkey(c.table))?.stats;
-  if (stats?.writes) why.push(`Write cost: ${tkey(c.table)} took ${Math.round(stats.writes).toLocaleString('en-US')} row inserts/updates/deletes since its statistics were reset${stats.rows ? ` (${Math.round(stats.rows).toLocaleString('en-US')} rows now)` : ''}; each one also maintains this index.`);
-  if (weak) why.push(`HypoPG has no statistics for a hypothetical ${c.method === 'brin' ? 'BRIN' : 'expression'} index, so this estimate is rough (low confidence).`);
+  if (stats?.writes)
+    why.push(
+      `Write cost: ${tkey(c.table)} took ${Math.round(stats.writes).toLocaleString('en-US')} row inserts/updates/deletes since its statistics were reset${stats.rows ? ` (${Math.round(stats.rows).toLocaleString('en-US')} rows now)` : ''}; each one also maintains this index.`,
+    );
+  if (weak)
+    why.push(
+      `HypoPG has no statistics for a hypothetical ${c.method === 'brin' ? 'BRIN' : 'expression'} index, so this estimate is rough (low confidence).`,
+    );
   return {
     table: tkey(c.table),
     columns: cols,
@@ -90,7 +114,13 @@ function kindText(c: IndexCandidate): string {
 type RealOptions = { timeoutMs: number; maxTableBytes: number; analyze: boolean };
 
 /** Builds the proposal's index for real (rolled back) and takes its figures; true when it pays off. */
-export async function confirmWithRealIndex(ops: IndexAdvisorOps, p: Proposal, c: IndexCandidate, queries: PlannedQuery[], opts: RealOptions): Promise<boolean> {
+export async function confirmWithRealIndex(
+  ops: IndexAdvisorOps,
+  p: Proposal,
+  c: IndexCandidate,
+  queries: PlannedQuery[],
+  opts: RealOptions,
+): Promise<boolean> {
   const check = await ops.realCheck!(c, queries, opts);
   if ('skipped' in check) {
     p.rationale += ` Not confirmed with a real index: ${check.skipped}.`;
@@ -99,9 +129,18 @@ export async function confirmWithRealIndex(ops: IndexAdvisorOps, p: Proposal, c:
   const costGain = check.costBefore > 0 ? 1 - check.costAfter / check.costBefore : 0;
   const timeGain = check.msBefore && check.msAfter !== null ? 1 - check.msAfter / check.msBefore : 0;
   const pays = check.used && Math.max(costGain, timeGain) >= MIN_REAL_GAIN;
-  Object.assign(p, { verified_by: 'real-rollback', cost_before: round(check.costBefore), cost_after: round(check.costAfter), size_bytes: check.sizeBytes, improvement: ratio(check.costBefore, check.costAfter) });
+  Object.assign(p, {
+    verified_by: 'real-rollback',
+    cost_before: round(check.costBefore),
+    cost_after: round(check.costAfter),
+    size_bytes: check.sizeBytes,
+    improvement: ratio(check.costBefore, check.costAfter),
+  });
   p.confidence = pays ? 'high' : 'low';
-  const timing = check.msBefore !== null && check.msAfter !== null ? ` Measured run time ${round(check.msBefore)} ms -> ${round(check.msAfter)} ms.` : '';
+  const timing =
+    check.msBefore !== null && check.msAfter !== null
+      ? ` Measured run time ${round(check.msBefore)} ms -> ${round(check.msAfter)} ms.`
+      : '';
   p.rationale += check.used
     ? ` Built for real in a rolled-back transaction (with ANALYZE): planner cost ${round(check.costBefore)} -> ${round(check.costAfter)}.${timing}`
     : ' The real index, built in a rolled-back transaction, was NOT used by the plan: treat this as doubtful.';
@@ -127,7 +166,10 @@ export async function nearMisses(
       checks++;
       const p = proposal(ops, c, 0, 0, null, [m.n], 'real-rollback', true, contexts);
       p.rationale = `${kindOf(c)} for query ${m.n}: HypoPG's estimate fell short of the 50% rule, so the index was built for real.`;
-      if ((await confirmWithRealIndex(ops, p, c, [m.planned], { ...opts, analyze: m.isRead })) && (p.size_bytes ?? 0) <= room.bytes) {
+      if (
+        (await confirmWithRealIndex(ops, p, c, [m.planned], { ...opts, analyze: m.isRead })) &&
+        (p.size_bytes ?? 0) <= room.bytes
+      ) {
         out.push(p);
         room.bytes -= p.size_bytes ?? 0;
       }

@@ -13,7 +13,11 @@ const ProposalSchema = z.object({
   where: z.string().nullable().describe('Partial-index predicate'),
   method: z.string().describe('btree or brin'),
   kind: z.string().describe('equality, range, join, sort, group, covering, expression, partial, brin'),
-  ddl: z.string().describe('Safe on a busy table (CREATE INDEX CONCURRENTLY; ALGORITHM=INPLACE, LOCK=NONE); can go to plan_migration'),
+  ddl: z
+    .string()
+    .describe(
+      'Safe on a busy table (CREATE INDEX CONCURRENTLY; ALGORITHM=INPLACE, LOCK=NONE); can go to plan_migration',
+    ),
   cost_before: z.number().nullable(),
   cost_after: z.number().nullable(),
   improvement: z.number().nullable().describe('1 - after/before over the queries helped'),
@@ -31,37 +35,78 @@ export const proposeIndex = defineTool({
     'Index advice for one query (sql), a list (queries) or the heaviest statements (workload: "top", from pg_stat_statements or performance_schema digests). ' +
     'Candidates come from the parsed query: equality columns first, then range; join keys; ORDER BY / GROUP BY with LIMIT; covering (INCLUDE); expression indexes (lower(email), JSON paths, casts); partial indexes for rare constants; BRIN for large tables stored in column order. ' +
     'Each is verified where the engine allows: PostgreSQL plans with HypoPG hypothetical indexes (expression/BRIN confirmed by a real index in a rolled-back transaction on read-write sources), SQLite plans on an in-memory copy of the schema, MySQL/MariaDB is a labelled heuristic from statistics. ' +
-    'Greedy selection keeps an index only if it cuts a query\'s cost by at least 50%. Never proposes an existing index or a prefix of one; reports duplicate, redundant and unused indexes as drop_candidates. Nothing is created: the ddl goes to plan_migration / request_change.',
+    "Greedy selection keeps an index only if it cuts a query's cost by at least 50%. Never proposes an existing index or a prefix of one; reports duplicate, redundant and unused indexes as drop_candidates. Nothing is created: the ddl goes to plan_migration / request_change.",
   scope: 'source',
   access: 'read',
   input: {
-    sql: z.string().min(1).max(100_000).optional().describe('One query (SELECT, UPDATE or DELETE) in the source\'s dialect.'),
-    queries: z.array(z.string().min(1).max(100_000)).min(1).max(50).optional().describe('Several queries, advised together (shared indexes win).'),
-    workload: z.enum(['top']).optional().describe('"top": the heaviest statements by total time from pg_stat_statements / performance_schema.'),
+    sql: z
+      .string()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe("One query (SELECT, UPDATE or DELETE) in the source's dialect."),
+    queries: z
+      .array(z.string().min(1).max(100_000))
+      .min(1)
+      .max(50)
+      .optional()
+      .describe('Several queries, advised together (shared indexes win).'),
+    workload: z
+      .enum(['top'])
+      .optional()
+      .describe('"top": the heaviest statements by total time from pg_stat_statements / performance_schema.'),
     workload_limit: z.number().int().min(1).max(100).default(20).describe('With workload: how many statements.'),
     max_indexes: z.number().int().min(1).max(20).default(5),
     max_size_mb: z.number().positive().max(1_000_000).optional().describe('Total size budget of the proposed indexes.'),
   },
   output: {
     summary: z.string(),
-    verification: z.object({ method: z.enum(['hypopg', 'real-rollback', 'whatif', 'heuristic']), notes: z.array(z.string()) }),
-    queries: z.array(z.object({ n: z.number().int(), sql: z.string(), planned_sql: z.string().optional().describe('With placeholders filled from column statistics (values of sensitive columns shown as [masked])'), cost: z.number().nullable() })),
+    verification: z.object({
+      method: z.enum(['hypopg', 'real-rollback', 'whatif', 'heuristic']),
+      notes: z.array(z.string()),
+    }),
+    queries: z.array(
+      z.object({
+        n: z.number().int(),
+        sql: z.string(),
+        planned_sql: z
+          .string()
+          .optional()
+          .describe('With placeholders filled from column statistics (values of sensitive columns shown as [masked])'),
+        cost: z.number().nullable(),
+      }),
+    ),
     proposals: z.array(ProposalSchema),
     no_change: z.array(z.object({ query: z.number().int(), sql: z.string(), reason: z.string() })),
-    drop_candidates: z.array(z.object({ table: z.string(), index: z.string(), kind: z.enum(['duplicate', 'redundant_prefix', 'unused']), covered_by: z.string().nullable(), size_bytes: z.number().nullable(), reason: z.string() })),
+    drop_candidates: z.array(
+      z.object({
+        table: z.string(),
+        index: z.string(),
+        kind: z.enum(['duplicate', 'redundant_prefix', 'unused']),
+        covered_by: z.string().nullable(),
+        size_bytes: z.number().nullable(),
+        reason: z.string(),
+      }),
+    ),
   },
   statement: (args) => (typeof args.sql === 'string' ? { sql: args.sql, intent: 'explain' } : undefined),
   async run(args, ctx) {
     const ops = assertEngine(ctx.engine.indexAdvisor, ctx.engine.name);
     const given = [args.sql, args.queries, args.workload].filter((v) => v !== undefined).length;
-    if (given !== 1) throw new ToolError('INVALID_ARGUMENT', 'pass exactly one of sql, queries or workload', 'sql: one query; queries: a list; workload: "top" for the heaviest statements.');
+    if (given !== 1)
+      throw new ToolError(
+        'INVALID_ARGUMENT',
+        'pass exactly one of sql, queries or workload',
+        'sql: one query; queries: a list; workload: "top" for the heaviest statements.',
+      );
     const { input, skipped } = await gather(args, ctx, ops.workload.bind(ops));
     const advice = await advise(ctx.engine, ops, input, {
       maxIndexes: args.max_indexes,
       maxSizeBytes: args.max_size_mb !== undefined ? args.max_size_mb * 1024 * 1024 : Number.POSITIVE_INFINITY,
       timeoutMs: ctx.limits.statement_timeout_ms,
       signal: ctx.signal,
-      sensitive: (table, column) => isSensitive(ctx.source.masking, { schema: table.schema, table: table.name, column }),
+      sensitive: (table, column) =>
+        isSensitive(ctx.source.masking, { schema: table.schema, table: table.name, column }),
     });
     const no_change = [...advice.no_change, ...skipped];
     const summary = `${advice.proposals.length} index${advice.proposals.length === 1 ? '' : 'es'} proposed for ${input.length} quer${input.length === 1 ? 'y' : 'ies'} (verified by ${advice.verification.method}); ${no_change.length} need none; ${advice.drop_candidates.length} existing index${advice.drop_candidates.length === 1 ? '' : 'es'} to consider dropping.`;
@@ -71,7 +116,12 @@ export const proposeIndex = defineTool({
 });
 
 async function gather(
-  args: { sql?: string | undefined; queries?: string[] | undefined; workload?: 'top' | undefined; workload_limit: number },
+  args: {
+    sql?: string | undefined;
+    queries?: string[] | undefined;
+    workload?: 'top' | undefined;
+    workload_limit: number;
+  },
   ctx: SourceContext,
   workload: (limit: number) => Promise<{ sql: string; calls: number; totalMs: number }[]>,
 ): Promise<{ input: AdviceQuery[]; skipped: { query: number; sql: string; reason: string }[] }> {
@@ -84,7 +134,12 @@ async function gather(
     return { input: args.queries.map((sql) => ({ sql, weight: 1 })), skipped: [] };
   }
   const top = await workload(args.workload_limit);
-  if (top.length === 0) throw new ToolError('INVALID_ARGUMENT', 'the workload statistics hold no statements to advise on yet', 'Let the application run, or pass the queries with sql / queries.');
+  if (top.length === 0)
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      'the workload statistics hold no statements to advise on yet',
+      'Let the application run, or pass the queries with sql / queries.',
+    );
   const input: AdviceQuery[] = [];
   const skipped: { query: number; sql: string; reason: string }[] = [];
   for (const w of top) {
@@ -92,6 +147,14 @@ async function gather(
     if (refused) skipped.push({ query: 0, sql: w.sql.slice(0, 300), reason: `skipped: ${refused.message}` });
     else input.push({ sql: w.sql, weight: Math.max(1, w.totalMs) });
   }
-  if (input.length === 0) throw new ToolError('INVALID_ARGUMENT', 'no statement of the workload can be advised on', skipped.map((s) => s.reason).join('; ').slice(0, 500));
+  if (input.length === 0)
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      'no statement of the workload can be advised on',
+      skipped
+        .map((s) => s.reason)
+        .join('; ')
+        .slice(0, 500),
+    );
   return { input, skipped };
 }

@@ -15,7 +15,14 @@ export const SAMPLE_MARK = 'dba_mcp_sample';
 const LOW_CARDINALITY = 1000;
 const MOST_COMMON = 10;
 
-export async function sampleColumns(engine: EngineAdapter, ops: IndexAdvisorOps, d: TableDetail, stats: TableStats, columns: readonly string[], timeoutMs: number): Promise<void> {
+export async function sampleColumns(
+  engine: EngineAdapter,
+  ops: IndexAdvisorOps,
+  d: TableDetail,
+  stats: TableStats,
+  columns: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
   const rows = stats.rows ?? d.row_estimate;
   if (rows !== null && rows > SAMPLE_MAX_ROWS) return;
   const table = ops.tableSql(d);
@@ -33,17 +40,36 @@ export async function sampleColumns(engine: EngineAdapter, ops: IndexAdvisorOps,
       const distinct = Number(row[1 + 2 * i] ?? 0);
       const nulls = Number(row[2 + 2 * i] ?? 0);
       const had = stats.columns.get(c);
-      const mcv = distinct > 0 && distinct <= LOW_CARDINALITY ? await frequencies(engine, table, cols[i]!, total, timeoutMs) : [];
-      stats.columns.set(c, { distinct, nullFraction: total ? nulls / total : null, correlation: had?.correlation ?? null, mcv: had?.mcv.length ? had.mcv : mcv, bounds: had?.bounds ?? [] });
+      const mcv =
+        distinct > 0 && distinct <= LOW_CARDINALITY ? await frequencies(engine, table, cols[i]!, total, timeoutMs) : [];
+      stats.columns.set(c, {
+        distinct,
+        nullFraction: total ? nulls / total : null,
+        correlation: had?.correlation ?? null,
+        mcv: had?.mcv.length ? had.mcv : mcv,
+        bounds: had?.bounds ?? [],
+      });
     }
   } catch {
     // statistics are best effort: without them the model uses defaults
   }
 }
 
-async function frequencies(engine: EngineAdapter, table: string, col: string, total: number, timeoutMs: number): Promise<{ value: string; freq: number }[]> {
-  const res = await engine.runRead({ sql: `SELECT ${col}, COUNT(*) AS ${SAMPLE_MARK} FROM ${table} GROUP BY ${col} ORDER BY 2 DESC`, maxRows: MOST_COMMON, timeoutMs });
-  return res.rows.filter((r) => r[0] !== null).map((r) => ({ value: String(r[0]), freq: total ? Number(r[1]) / total : 0 }));
+async function frequencies(
+  engine: EngineAdapter,
+  table: string,
+  col: string,
+  total: number,
+  timeoutMs: number,
+): Promise<{ value: string; freq: number }[]> {
+  const res = await engine.runRead({
+    sql: `SELECT ${col}, COUNT(*) AS ${SAMPLE_MARK} FROM ${table} GROUP BY ${col} ORDER BY 2 DESC`,
+    maxRows: MOST_COMMON,
+    timeoutMs,
+  });
+  return res.rows
+    .filter((r) => r[0] !== null)
+    .map((r) => ({ value: String(r[0]), freq: total ? Number(r[1]) / total : 0 }));
 }
 
 /** At most this many rows are read for sample values, and this many kept per column. */
@@ -57,13 +83,29 @@ const VALUE_CHARS = 64;
  * histogram-like bounds: a normalized statement's placeholders need realistic literals to be
  * planned. Best effort: a failed read leaves the columns as they were.
  */
-export async function sampleValues(engine: EngineAdapter, ops: IndexAdvisorOps, d: TableDetail, stats: TableStats, columns: readonly string[], timeoutMs: number): Promise<void> {
-  const wanted = columns.filter((c) => { const f = stats.columns.get(c); return !f?.mcv.length && !f?.bounds.length; });
+export async function sampleValues(
+  engine: EngineAdapter,
+  ops: IndexAdvisorOps,
+  d: TableDetail,
+  stats: TableStats,
+  columns: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
+  const wanted = columns.filter((c) => {
+    const f = stats.columns.get(c);
+    return !f?.mcv.length && !f?.bounds.length;
+  });
   if (wanted.length === 0) return;
   let rows: unknown[][];
   try {
     const cols = wanted.map((c) => ops.keySql({ column: c, columns: [c] }));
-    rows = (await engine.runRead({ sql: `SELECT ${cols.join(', ')}, 1 AS ${SAMPLE_MARK} FROM ${ops.tableSql(d)} LIMIT ${VALUE_ROWS}`, maxRows: VALUE_ROWS, timeoutMs })).rows;
+    rows = (
+      await engine.runRead({
+        sql: `SELECT ${cols.join(', ')}, 1 AS ${SAMPLE_MARK} FROM ${ops.tableSql(d)} LIMIT ${VALUE_ROWS}`,
+        maxRows: VALUE_ROWS,
+        timeoutMs,
+      })
+    ).rows;
   } catch {
     return;
   }
@@ -71,15 +113,30 @@ export async function sampleValues(engine: EngineAdapter, ops: IndexAdvisorOps, 
     const bounds = boundsOf(rows.map((r) => r[i]));
     if (bounds.length === 0) return;
     const had = stats.columns.get(c);
-    stats.columns.set(c, { distinct: had?.distinct ?? null, nullFraction: had?.nullFraction ?? null, correlation: had?.correlation ?? null, mcv: had?.mcv ?? [], bounds });
+    stats.columns.set(c, {
+      distinct: had?.distinct ?? null,
+      nullFraction: had?.nullFraction ?? null,
+      correlation: had?.correlation ?? null,
+      mcv: had?.mcv ?? [],
+      bounds,
+    });
   });
 }
 
 /** Distinct values, sorted (numbers as numbers), thinned to VALUE_BOUNDS evenly spaced ones. */
 function boundsOf(cells: readonly unknown[]): string[] {
-  const values = [...new Set(cells.filter((v): v is string | number => typeof v === 'string' || typeof v === 'number').map((v) => String(v).slice(0, VALUE_CHARS)))];
+  const values = [
+    ...new Set(
+      cells
+        .filter((v): v is string | number => typeof v === 'string' || typeof v === 'number')
+        .map((v) => String(v).slice(0, VALUE_CHARS)),
+    ),
+  ];
   const numeric = values.every((v) => v !== '' && Number.isFinite(Number(v)));
   values.sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (values.length <= VALUE_BOUNDS) return values;
-  return Array.from({ length: VALUE_BOUNDS }, (_, k) => values[Math.round((k * (values.length - 1)) / (VALUE_BOUNDS - 1))]!);
+  return Array.from(
+    { length: VALUE_BOUNDS },
+    (_, k) => values[Math.round((k * (values.length - 1)) / (VALUE_BOUNDS - 1))]!,
+  );
 }

@@ -77,7 +77,12 @@ const PART_MIN_GAIN = 0.05;
 /** compound: at most this many parts are tried together for one query. */
 const MAX_PARTS = 6;
 
-export async function greedySelect(queries: readonly Workload[], candidates: readonly IndexCandidate[], ev: Evaluator, opts: SelectOptions): Promise<Selection> {
+export async function greedySelect(
+  queries: readonly Workload[],
+  candidates: readonly IndexCandidate[],
+  ev: Evaluator,
+  opts: SelectOptions,
+): Promise<Selection> {
   const base = await ev.baseline(queries);
   const current = new Map(base);
   const chosen: Chosen[] = [];
@@ -106,8 +111,10 @@ export async function greedySelect(queries: readonly Workload[], candidates: rea
         const now = current.get(q.id) ?? 0;
         const after = trial.costs.get(q.id) ?? now;
         const gain = now > 0 ? (now - after) / now : 0;
-        if (round === 0 && trial.usedBy.has(q.id) && gain > (bestFirst.get(q.id)?.improvement ?? -Infinity)) bestFirst.set(q.id, { improvement: gain, candidate: c });
-        if (trial.usedBy.has(q.id) && gain >= PART_MIN_GAIN && gain < opts.minImprovement) parts.set(q.id, [...(parts.get(q.id) ?? []), { c, gain }]);
+        if (round === 0 && trial.usedBy.has(q.id) && gain > (bestFirst.get(q.id)?.improvement ?? -Infinity))
+          bestFirst.set(q.id, { improvement: gain, candidate: c });
+        if (trial.usedBy.has(q.id) && gain >= PART_MIN_GAIN && gain < opts.minImprovement)
+          parts.set(q.id, [...(parts.get(q.id) ?? []), { c, gain }]);
         if (trial.usedBy.has(q.id) && gain >= opts.minImprovement) {
           helped.push(q.id);
           benefit += (now - after) * q.weight;
@@ -119,8 +126,12 @@ export async function greedySelect(queries: readonly Workload[], candidates: rea
         continue;
       }
       // near-equal: the same queries end about as cheap (within 5%); then the smaller index wins
-      const remaining = helped.reduce((acc, id) => acc + (trial.costs.get(id) ?? 0) * (affected.find((q) => q.id === id)?.weight ?? 1), 0);
-      const sameQueries = best !== undefined && best.helped.length === helped.length && best.helped.every((id) => helped.includes(id));
+      const remaining = helped.reduce(
+        (acc, id) => acc + (trial.costs.get(id) ?? 0) * (affected.find((q) => q.id === id)?.weight ?? 1),
+        0,
+      );
+      const sameQueries =
+        best !== undefined && best.helped.length === helped.length && best.helped.every((id) => helped.includes(id));
       const near = sameQueries && remaining <= best!.remaining * 1.05 + 1 && best!.remaining <= remaining * 1.05 + 1;
       const better = !best || (near ? (trial.sizeBytes ?? 0) < (best.sizeBytes ?? 0) : benefit > best.benefit);
       if (better) best = { candidate: c, helped, benefit, sizeBytes: trial.sizeBytes, costs: trial.costs, remaining };
@@ -128,7 +139,9 @@ export async function greedySelect(queries: readonly Workload[], candidates: rea
     if (!best) {
       const roomIndexes = opts.maxIndexes - chosen.length;
       const roomBytes = opts.maxSizeBytes - totalSize;
-      const bundle = (await orBundle(remaining, eligible, current, ev, opts, roomIndexes, roomBytes)) ?? (await compound(parts, eligible, current, ev, opts, roomIndexes, roomBytes));
+      const bundle =
+        (await orBundle(remaining, eligible, current, ev, opts, roomIndexes, roomBytes)) ??
+        (await compound(parts, eligible, current, ev, opts, roomIndexes, roomBytes));
       if (!bundle) break;
       for (const { costs: _costs, ...c } of bundle) {
         await ev.commit(c.candidate);
@@ -146,7 +159,13 @@ export async function greedySelect(queries: readonly Workload[], candidates: rea
     chosen.push({ candidate: best.candidate, helped: best.helped, sizeBytes: best.sizeBytes, benefit: best.benefit });
     remaining = remaining.filter((c) => c !== best!.candidate);
   }
-  if (chosen.length >= opts.maxIndexes) for (const q of eligible) if (!chosen.some((c) => c.helped.includes(q.id)) && (bestFirst.get(q.id)?.improvement ?? 0) >= opts.minImprovement) overBudget.add(q.id);
+  if (chosen.length >= opts.maxIndexes)
+    for (const q of eligible)
+      if (
+        !chosen.some((c) => c.helped.includes(q.id)) &&
+        (bestFirst.get(q.id)?.improvement ?? 0) >= opts.minImprovement
+      )
+        overBudget.add(q.id);
   return { chosen, base, final: current, bestFirst, overBudget, timedOut };
 }
 
@@ -186,13 +205,25 @@ async function orBundle(
     const { helped, benefit } = setBenefit(trial, affected, current, opts.minImprovement);
     if (helped.length === 0 || benefit <= bestBenefit) continue;
     bestBenefit = benefit;
-    best = members.map((candidate, i) => ({ candidate, helped, benefit: benefit / members.length, sizeBytes: trial.sizes?.[i] ?? null, costs: trial.costs, with: members.filter((m) => m !== candidate) }));
+    best = members.map((candidate, i) => ({
+      candidate,
+      helped,
+      benefit: benefit / members.length,
+      sizeBytes: trial.sizes?.[i] ?? null,
+      costs: trial.costs,
+      with: members.filter((m) => m !== candidate),
+    }));
   }
   return best;
 }
 
 /** The queries a set of indexes helps (its plan uses the set and costs at least `minImprovement` less), and the weighted saving. */
-function setBenefit(trial: Trial, affected: readonly Workload[], current: ReadonlyMap<number, number>, minImprovement: number): { helped: number[]; benefit: number } {
+function setBenefit(
+  trial: Trial,
+  affected: readonly Workload[],
+  current: ReadonlyMap<number, number>,
+  minImprovement: number,
+): { helped: number[]; benefit: number } {
   const helped: number[] = [];
   let benefit = 0;
   for (const q of affected) {
@@ -226,7 +257,10 @@ async function compound(
   const weight = (q: Workload) => (current.get(q.id) ?? 0) * q.weight;
   const order = eligible.filter((q) => (parts.get(q.id)?.length ?? 0) >= 2).sort((x, y) => weight(y) - weight(x));
   for (const q of order) {
-    const members = [...parts.get(q.id)!].sort((x, y) => y.gain - x.gain).slice(0, MAX_PARTS).map((p) => p.c);
+    const members = [...parts.get(q.id)!]
+      .sort((x, y) => y.gain - x.gain)
+      .slice(0, MAX_PARTS)
+      .map((p) => p.c);
     const first = await ev.trialSet(members, [q]);
     const used = members.filter((_, i) => first.usedByEach?.[i]?.has(q.id));
     if (used.length < 2 || used.length > roomIndexes) continue;
@@ -236,7 +270,14 @@ async function compound(
     if ((trial.sizeBytes ?? 0) > roomBytes) continue;
     const { helped, benefit } = setBenefit(trial, affected, current, opts.minImprovement);
     if (!helped.includes(q.id)) continue;
-    return used.map((candidate, i) => ({ candidate, helped, benefit: benefit / used.length, sizeBytes: trial.sizes?.[i] ?? null, costs: trial.costs, with: used.filter((m) => m !== candidate) }));
+    return used.map((candidate, i) => ({
+      candidate,
+      helped,
+      benefit: benefit / used.length,
+      sizeBytes: trial.sizes?.[i] ?? null,
+      costs: trial.costs,
+      with: used.filter((m) => m !== candidate),
+    }));
   }
   return undefined;
 }

@@ -15,14 +15,38 @@ const OUTCOME_WAIT_MS = 10 * 60_000;
 
 function loadPlan(id: string, ctx: SourceContext): StoredPlan {
   const plan = readPlan(plansDir(ctx.approvals), id);
-  if (!plan) throw new ToolError('INVALID_ARGUMENT', `no plan ${id}`, 'Pass the plan_id plan_migration returned; plans live in the state directory of this server.');
-  if (plan.source !== ctx.source.id) throw new ToolError('INVALID_ARGUMENT', `plan ${id} is for source "${plan.source}", not "${ctx.source.id}"`, `Call apply_migration with source "${plan.source}".`);
+  if (!plan)
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      `no plan ${id}`,
+      'Pass the plan_id plan_migration returned; plans live in the state directory of this server.',
+    );
+  if (plan.source !== ctx.source.id)
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      `plan ${id} is for source "${plan.source}", not "${ctx.source.id}"`,
+      `Call apply_migration with source "${plan.source}".`,
+    );
   // an expiry that is not a date counts as expired (fail closed)
-  if (!(Date.parse(plan.expires_at) > Date.now())) throw new ToolError('INVALID_ARGUMENT', `plan ${id} expired at ${plan.expires_at}`, 'The schema may have changed since: plan the migration again.');
+  if (!(Date.parse(plan.expires_at) > Date.now()))
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      `plan ${id} expired at ${plan.expires_at}`,
+      'The schema may have changed since: plan the migration again.',
+    );
   if (stepsText(plan.steps) !== plan.steps_text || planHash(plan.source, plan.steps_text) !== plan.sha256) {
-    throw new ToolError('INVALID_ARGUMENT', `plan ${id} does not match its sha256: it was changed after it was made`, 'Plan the migration again.');
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      `plan ${id} does not match its sha256: it was changed after it was made`,
+      'Plan the migration again.',
+    );
   }
-  if (plan.output.apply && !plan.output.apply.allowed) throw new ToolError('STATEMENT_NOT_ALLOWED', `plan ${id} cannot be applied: ${plan.output.apply.reason}`, 'Remove that statement from the migration (run it outside dba-mcp) and plan again.');
+  if (plan.output.apply && !plan.output.apply.allowed)
+    throw new ToolError(
+      'STATEMENT_NOT_ALLOWED',
+      `plan ${id} cannot be applied: ${plan.output.apply.reason}`,
+      'Remove that statement from the migration (run it outside dba-mcp) and plan again.',
+    );
   return plan;
 }
 
@@ -32,8 +56,13 @@ function requireBackupProof(plan: StoredPlan, ctx: SourceContext): void {
   if (!plan.destructive || !backups) return;
   const proof = readProofs(path.dirname(ctx.approvals.dir), ctx.source.id).find((p) => p.ok);
   const ageHours = proof ? (Date.now() - Date.parse(proof.verified_at)) / 3_600_000 : Infinity;
-  if (!(ageHours <= backups.max_age_hours)) { // a verified_at that is not a date (NaN) is no proof
-    throw new ToolError('STATEMENT_NOT_ALLOWED', `plan ${plan.id} has irreversible steps and source "${ctx.source.id}" has no backup proven by a restore in the last ${backups.max_age_hours} h`, 'Take a backup and verify it (create_backup, verify_backup), then call apply_migration again.');
+  if (!(ageHours <= backups.max_age_hours)) {
+    // a verified_at that is not a date (NaN) is no proof
+    throw new ToolError(
+      'STATEMENT_NOT_ALLOWED',
+      `plan ${plan.id} has irreversible steps and source "${ctx.source.id}" has no backup proven by a restore in the last ${backups.max_age_hours} h`,
+      'Take a backup and verify it (create_backup, verify_backup), then call apply_migration again.',
+    );
   }
 }
 
@@ -52,8 +81,16 @@ function approvalMessage(change: StoredChange, plan: StoredPlan, ctx: SourceCont
 }
 
 function decideByElicitation(change: StoredChange, plan: StoredPlan, ctx: SourceContext): Promise<StoredChange> {
-  const question = { message: approvalMessage(change, plan, ctx), title: 'Apply this migration?', meaning: 'approve runs the steps above once; reject discards them' };
-  return decideAtClient(change, ctx, question, { waitMs: OUTCOME_WAIT_MS, whileRunning: () => onMigrationProgress(change.id, (done, total, message) => void ctx.progress?.(done, total, message)) });
+  const question = {
+    message: approvalMessage(change, plan, ctx),
+    title: 'Apply this migration?',
+    meaning: 'approve runs the steps above once; reject discards them',
+  };
+  return decideAtClient(change, ctx, question, {
+    waitMs: OUTCOME_WAIT_MS,
+    whileRunning: () =>
+      onMigrationProgress(change.id, (done, total, message) => void ctx.progress?.(done, total, message)),
+  });
 }
 
 export const applyMigration = defineTool({
@@ -81,8 +118,19 @@ export const applyMigration = defineTool({
       sql: plan.steps_text,
       reason: `migration "${plan.name}": ${plan.output.summary}`,
       classification: { class: 'ddl', statement_type: 'MIGRATION', tables },
-      dry_run: { outcome: dry.outcome === 'rolled-back' ? 'rolled-back' : 'not-possible', rows_affected: null, note: dry.outcome === 'rolled-back' ? `${plan.steps.length} step(s) ran and were rolled back` : (dry.reason ?? 'not run') },
-      requested_by: { ...(ctx.client ? { client: ctx.client } : {}), ...(ctx.sessionId ? { session_id: ctx.sessionId } : {}), request_id: ctx.requestId },
+      dry_run: {
+        outcome: dry.outcome === 'rolled-back' ? 'rolled-back' : 'not-possible',
+        rows_affected: null,
+        note:
+          dry.outcome === 'rolled-back'
+            ? `${plan.steps.length} step(s) ran and were rolled back`
+            : (dry.reason ?? 'not run'),
+      },
+      requested_by: {
+        ...(ctx.client ? { client: ctx.client } : {}),
+        ...(ctx.sessionId ? { session_id: ctx.sessionId } : {}),
+        request_id: ctx.requestId,
+      },
     });
     ctx.approval = { id: change.id, decision: 'requested' };
     const final = ctx.elicit ? await decideByElicitation(change, plan, ctx) : change;

@@ -7,21 +7,47 @@ import { defineTool } from '../define-tool.js';
 import { OneLine } from '../schemas.js';
 
 function renderPlan(p: PlanOutput): string {
-  const lines = [`plan ${p.plan_id} "${p.name}" on ${p.source} (${p.server.variant} ${p.server.version}): ${p.summary}`];
+  const lines = [
+    `plan ${p.plan_id} "${p.name}" on ${p.source} (${p.server.variant} ${p.server.version}): ${p.summary}`,
+  ];
   for (const s of p.statements) {
-    const lock = s.locks.map((l) => `${l.level}${l.table ? ` on ${l.table}` : ''} (blocks ${l.blocks})`).join('; ') || 'no lock';
-    const work = [s.rewrite && 'rewrite', s.scan && !s.rewrite && 'scan', s.index_rebuild && 'index build', s.online_ddl && `ALGORITHM=${s.online_ddl.algorithm} LOCK=${s.online_ddl.lock}`, s.sqlite_rebuild && '12-step rebuild'].filter(Boolean).join(', ');
+    const lock =
+      s.locks.map((l) => `${l.level}${l.table ? ` on ${l.table}` : ''} (blocks ${l.blocks})`).join('; ') || 'no lock';
+    const work = [
+      s.rewrite && 'rewrite',
+      s.scan && !s.rewrite && 'scan',
+      s.index_rebuild && 'index build',
+      s.online_ddl && `ALGORITHM=${s.online_ddl.algorithm} LOCK=${s.online_ddl.lock}`,
+      s.sqlite_rebuild && '12-step rebuild',
+    ]
+      .filter(Boolean)
+      .join(', ');
     lines.push(`#${s.index + 1} ${s.kind}: ${lock}${work ? `; ${work}` : ''}; ${formatSeconds(s.estimated_seconds)}`);
   }
   if (p.hazards.length) lines.push('', 'Hazards:');
-  for (const h of p.hazards) lines.push(`- [${h.severity}] ${h.code}${h.statement !== null ? ` (#${h.statement + 1})` : ''}: ${h.message}${h.safer ? `\n  safer: ${h.safer}` : ''}`);
+  for (const h of p.hazards)
+    lines.push(
+      `- [${h.severity}] ${h.code}${h.statement !== null ? ` (#${h.statement + 1})` : ''}: ${h.message}${h.safer ? `\n  safer: ${h.safer}` : ''}`,
+    );
   const checks = p.checks.filter((c) => c.violations !== 0);
   if (checks.length) lines.push('', 'Data checks:');
-  for (const c of checks) lines.push(`- ${c.code} on ${c.table}: ${c.error ? `could not run: ${c.error}` : `${c.violations} row(s): ${c.description}`}`);
+  for (const c of checks)
+    lines.push(
+      `- ${c.code} on ${c.table}: ${c.error ? `could not run: ${c.error}` : `${c.violations} row(s): ${c.description}`}`,
+    );
   lines.push('', `Dry run: ${p.dry_run.outcome}${p.dry_run.reason ? ` (${p.dry_run.reason})` : ''}`);
   if (!p.apply.allowed) lines.push(`Apply: refused (${p.apply.reason})`);
-  if (p.migration_tools.length) lines.push(`Migration tools: ${p.migration_tools.map((t) => `${t.tool} latest ${t.latest_version ?? '?'}`).join(', ')}`);
-  lines.push('', `Steps (sha256 ${p.sha256.slice(0, 16)}..., expires ${p.expires_at}):`, p.steps_text.trimEnd(), '', p.next_step);
+  if (p.migration_tools.length)
+    lines.push(
+      `Migration tools: ${p.migration_tools.map((t) => `${t.tool} latest ${t.latest_version ?? '?'}`).join(', ')}`,
+    );
+  lines.push(
+    '',
+    `Steps (sha256 ${p.sha256.slice(0, 16)}..., expires ${p.expires_at}):`,
+    p.steps_text.trimEnd(),
+    '',
+    p.next_step,
+  );
   return lines.join('\n');
 }
 
@@ -37,14 +63,34 @@ export const planMigrationTool = defineTool({
   scope: 'source',
   access: 'read',
   input: {
-    sql: z.string().min(1).max(200_000).describe('The migration, in the source\'s dialect; several statements separated by semicolons.'),
-    name: OneLine(200).min(1).optional().describe('A name for the migration, recorded in the history table (e.g. "2026_11_add_orders_status").'),
-    rewrite: z.boolean().default(true).describe('Replace unsafe statements by their safer steps (true) or keep the statements as written, only adding timeouts (false).'),
-    dry_run: z.boolean().default(true).describe('Run the steps in a transaction that is rolled back (PostgreSQL, SQLite; read-write sources only). It takes the same locks, bounded: lock_timeout 2 s, and a step still running after 5 s is stopped (reported, not a failure).'),
+    sql: z
+      .string()
+      .min(1)
+      .max(200_000)
+      .describe("The migration, in the source's dialect; several statements separated by semicolons."),
+    name: OneLine(200)
+      .min(1)
+      .optional()
+      .describe('A name for the migration, recorded in the history table (e.g. "2026_11_add_orders_status").'),
+    rewrite: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Replace unsafe statements by their safer steps (true) or keep the statements as written, only adding timeouts (false).',
+      ),
+    dry_run: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Run the steps in a transaction that is rolled back (PostgreSQL, SQLite; read-write sources only). It takes the same locks, bounded: lock_timeout 2 s, and a step still running after 5 s is stopped (reported, not a failure).',
+      ),
   },
   output: PlanOutputSchema,
   async run({ sql, name, rewrite, dry_run }, ctx) {
-    const plan = await planMigration({ sql, ...(name ? { name } : {}), rewrite, dryRun: dry_run }, { engine: ctx.engine, source: ctx.source, plansDir: plansDir(ctx.approvals), signal: ctx.signal });
+    const plan = await planMigration(
+      { sql, ...(name ? { name } : {}), rewrite, dryRun: dry_run },
+      { engine: ctx.engine, source: ctx.source, plansDir: plansDir(ctx.approvals), signal: ctx.signal },
+    );
     return plan.output;
   },
   render: renderPlan,

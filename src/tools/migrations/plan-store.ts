@@ -22,7 +22,12 @@ export function plansDir(approvals: ApprovalStore): string {
 }
 
 function fileOf(dir: string, id: string): string {
-  if (!ID.test(id)) throw new ToolError('INVALID_ARGUMENT', `"${id}" is not a plan id`, 'Pass the plan_id that plan_migration returned (10 letters and digits).');
+  if (!ID.test(id))
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      `"${id}" is not a plan id`,
+      'Pass the plan_id that plan_migration returned (10 letters and digits).',
+    );
   return path.join(dir, `${id}.json`);
 }
 

@@ -19,12 +19,24 @@ function requester(change: StoredChange): string {
 
 function reportOf(steps: RunnableStep[], done: StepOutcome[], table: string) {
   const failed = done.find((d) => !d.ok);
-  const applied = done.filter((d) => d.ok).map((d) => ({ n: d.n, purpose: steps[d.n - 1]!.purpose, ms: d.ms, rows_affected: d.rows_affected }));
+  const applied = done
+    .filter((d) => d.ok)
+    .map((d) => ({ n: d.n, purpose: steps[d.n - 1]!.purpose, ms: d.ms, rows_affected: d.rows_affected }));
   return {
     applied,
-    failed_step: failed ? { n: failed.n, purpose: steps[failed.n - 1]!.purpose, sql: steps[failed.n - 1]!.statements.join(';\n'), error: failed.error ?? null } : null,
+    failed_step: failed
+      ? {
+          n: failed.n,
+          purpose: steps[failed.n - 1]!.purpose,
+          sql: steps[failed.n - 1]!.statements.join(';\n'),
+          error: failed.error ?? null,
+        }
+      : null,
     not_run: steps.filter((s) => !done.some((d) => d.n === s.n)).map((s) => s.n),
-    rollback_of_applied: applied.map((a) => steps[a.n - 1]!).reverse().map((s) => ({ n: s.n, rollback: s.rollback, irreversible: s.irreversible ?? null })),
+    rollback_of_applied: applied
+      .map((a) => steps[a.n - 1]!)
+      .reverse()
+      .map((s) => ({ n: s.n, rollback: s.rollback, irreversible: s.irreversible ?? null })),
     history_table: table,
   };
 }
@@ -50,14 +62,36 @@ export async function runMigrationChange(change: StoredChange, { engine }: RunTa
   try {
     await ops.recordHistory(row);
   } catch (err) {
-    return refuse('HISTORY_UNAVAILABLE', `the history table ${ops.historyTable} could not be written (${(err as Error).message}); nothing was run`);
+    return refuse(
+      'HISTORY_UNAVAILABLE',
+      `the history table ${ops.historyTable} could not be written (${(err as Error).message}); nothing was run`,
+    );
   }
-  const done = await ops.apply(steps, (d) => reportMigrationProgress(change.id, d.n, steps.length, `step ${d.n}/${steps.length} ${d.ok ? 'applied' : 'failed'}: ${steps[d.n - 1]!.purpose}`));
+  const done = await ops.apply(steps, (d) =>
+    reportMigrationProgress(
+      change.id,
+      d.n,
+      steps.length,
+      `step ${d.n}/${steps.length} ${d.ok ? 'applied' : 'failed'}: ${steps[d.n - 1]!.purpose}`,
+    ),
+  );
   const failed = done.find((d) => !d.ok);
-  const outcome = failed ? `failed at step ${failed.n} of ${steps.length} (${done.length - 1} applied): ${failed.error?.message ?? 'error'}` : `applied ${steps.length} step(s)`;
+  const outcome = failed
+    ? `failed at step ${failed.n} of ${steps.length} (${done.length - 1} applied): ${failed.error?.message ?? 'error'}`
+    : `applied ${steps.length} step(s)`;
   await ops.recordHistory({ ...row, finished: new Date(), outcome }).catch(() => {});
-  const rows = done.reduce<number | null>((sum, d) => (d.rows_affected === null ? sum : (sum ?? 0) + d.rows_affected), null);
+  const rows = done.reduce<number | null>(
+    (sum, d) => (d.rows_affected === null ? sum : (sum ?? 0) + d.rows_affected),
+    null,
+  );
   const report = reportOf(steps, done, ops.historyTable);
   if (!failed) return { rows_affected: rows, report };
-  return { rows_affected: rows, error: { code: failed.error?.code ?? 'SQL_ERROR', message: `step ${failed.n} failed: ${failed.error?.message ?? 'error'}; steps ${done.length > 1 ? `1 to ${done.length - 1} were applied and committed` : 'before it: none'}` }, report };
+  return {
+    rows_affected: rows,
+    error: {
+      code: failed.error?.code ?? 'SQL_ERROR',
+      message: `step ${failed.n} failed: ${failed.error?.message ?? 'error'}; steps ${done.length > 1 ? `1 to ${done.length - 1} were applied and committed` : 'before it: none'}`,
+    },
+    report,
+  };
 }

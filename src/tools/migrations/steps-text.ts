@@ -15,5 +15,7 @@ function header(s: RunnableStep, total: number): string[] {
 }
 
 export function stepsText(steps: readonly RunnableStep[]): string {
-  return steps.map((s) => [...header(s, steps.length), ...s.statements.map((q) => `${q};`)].join('\n')).join('\n\n') + '\n';
+  return (
+    steps.map((s) => [...header(s, steps.length), ...s.statements.map((q) => `${q};`)].join('\n')).join('\n\n') + '\n'
+  );
 }

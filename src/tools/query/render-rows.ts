@@ -15,10 +15,15 @@ function cell(value: CellValue): string {
 
 const CUT_NOTES = {
   max_rows: ' (truncated at max_rows: more rows exist; narrow the query or raise max_rows)',
-  max_bytes: ' (truncated at limits.max_result_bytes: the rows were too large for the context; select fewer or narrower columns)',
+  max_bytes:
+    ' (truncated at limits.max_result_bytes: the rows were too large for the context; select fewer or narrower columns)',
 };
 
-export function renderRows(columns: readonly ColumnMeta[], rows: readonly CellValue[][], truncatedBy: keyof typeof CUT_NOTES | null): string {
+export function renderRows(
+  columns: readonly ColumnMeta[],
+  rows: readonly CellValue[][],
+  truncatedBy: keyof typeof CUT_NOTES | null,
+): string {
   const count = `${rows.length} row${rows.length === 1 ? '' : 's'}${truncatedBy ? CUT_NOTES[truncatedBy] : ''}`;
   const header = columns.map((c) => cell(c.name)).join('\t');
   const body = rows.map((row) => row.map(cell).join('\t')).join('\n');

@@ -19,18 +19,39 @@ export const runQuery = defineTool({
   scope: 'source',
   access: 'read',
   input: {
-    sql: z.string().min(1).max(100_000).describe('Exactly one SQL statement in the source\'s dialect. No trailing second statement.'),
-    params: z.array(CellSchema).max(100).optional().describe('Values for placeholders ($1, $2 on PostgreSQL; ? on MySQL and SQLite), in order.'),
-    max_rows: z.number().int().min(1).max(100_000).optional().describe('Rows to return at most; default and ceiling: the source\'s limits.max_rows (500 unless configured).'),
+    sql: z
+      .string()
+      .min(1)
+      .max(100_000)
+      .describe("Exactly one SQL statement in the source's dialect. No trailing second statement."),
+    params: z
+      .array(CellSchema)
+      .max(100)
+      .optional()
+      .describe('Values for placeholders ($1, $2 on PostgreSQL; ? on MySQL and SQLite), in order.'),
+    max_rows: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe("Rows to return at most; default and ceiling: the source's limits.max_rows (500 unless configured)."),
   },
   output: {
     columns: z.array(ColumnMetaSchema),
     rows: z.array(z.array(CellSchema)).describe('One array per row, values in column order'),
     row_count: z.number().int().describe('Rows returned (after the cap)'),
     truncated: z.boolean().describe('True when the statement had more rows than were returned'),
-    truncated_by: z.enum(['max_rows', 'max_bytes']).nullable().describe('Which limit cut the rows: max_rows, or max_bytes (the size cap for the context)'),
+    truncated_by: z
+      .enum(['max_rows', 'max_bytes'])
+      .nullable()
+      .describe('Which limit cut the rows: max_rows, or max_bytes (the size cap for the context)'),
     cells_cut: z.number().int().describe('Values longer than limits.max_cell_chars, cut with a marker'),
-    masked_columns: z.array(z.string()).describe('Columns whose values are replaced by [masked]: sensitive data (configure masking.unmask to show them)'),
+    masked_columns: z
+      .array(z.string())
+      .describe(
+        'Columns whose values are replaced by [masked]: sensitive data (configure masking.unmask to show them)',
+      ),
     duration_ms: z.number(),
   },
   statement: (args) => ({ sql: args.sql as string, params: args.params as CellValue[] | undefined }),
@@ -40,7 +61,14 @@ export const runQuery = defineTool({
     const started = performance.now();
     const sessionNeutral = checked.statement?.classification.sessionNeutral === true;
     const text = withCallComment(sql, { sessionId: ctx.sessionId, requestId: ctx.requestId, source: ctx.source.id });
-    const result = await ctx.engine.runRead({ sql: text, maxRows, timeoutMs: ctx.limits.statement_timeout_ms, signal: ctx.signal, sessionNeutral, ...(params ? { params } : {}) });
+    const result = await ctx.engine.runRead({
+      sql: text,
+      maxRows,
+      timeoutMs: ctx.limits.statement_timeout_ms,
+      signal: ctx.signal,
+      sessionNeutral,
+      ...(params ? { params } : {}),
+    });
     const duration_ms = Math.round((performance.now() - started) * 100) / 100;
     return { rows: new Rows(result), duration_ms }; // capped and masked by the pipeline's output policy
   },

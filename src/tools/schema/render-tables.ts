@@ -1,11 +1,37 @@
 /** describe_schema as compact text: one line per table, and for full detail a DDL-like block. */
 
-interface Column { name: string; type: string; nullable?: boolean; default?: string | null }
-interface Index { name: string; columns: string[]; include: string[]; unique: boolean; primary: boolean; method: string | null; predicate: string | null; valid: boolean }
-interface ForeignKey { columns: string[]; references: { schema: string; name: string; columns: string[] }; on_delete: string | null }
+interface Column {
+  name: string;
+  type: string;
+  nullable?: boolean;
+  default?: string | null;
+}
+interface Index {
+  name: string;
+  columns: string[];
+  include: string[];
+  unique: boolean;
+  primary: boolean;
+  method: string | null;
+  predicate: string | null;
+  valid: boolean;
+}
+interface ForeignKey {
+  columns: string[];
+  references: { schema: string; name: string; columns: string[] };
+  on_delete: string | null;
+}
 interface Table {
-  schema: string; name: string; kind: string; row_estimate?: number | null; size_bytes?: number | null; comment?: string | null;
-  columns?: Column[]; primary_key?: string[] | null; foreign_keys?: ForeignKey[]; indexes?: Index[];
+  schema: string;
+  name: string;
+  kind: string;
+  row_estimate?: number | null;
+  size_bytes?: number | null;
+  comment?: string | null;
+  columns?: Column[];
+  primary_key?: string[] | null;
+  foreign_keys?: ForeignKey[];
+  indexes?: Index[];
 }
 
 export function formatBytes(bytes: number): string {
@@ -45,7 +71,9 @@ function fullBlock(t: Table): string {
   const pkIndexed = (t.indexes ?? []).some((i) => i.primary);
   if (t.primary_key && !pkIndexed) lines.push(`  PRIMARY KEY (${t.primary_key.join(', ')})`);
   for (const fk of t.foreign_keys ?? []) {
-    lines.push(`  FOREIGN KEY (${fk.columns.join(', ')}) -> ${fk.references.schema}.${fk.references.name}(${fk.references.columns.join(', ')})${fk.on_delete && fk.on_delete !== 'NO ACTION' ? ` ON DELETE ${fk.on_delete}` : ''}`);
+    lines.push(
+      `  FOREIGN KEY (${fk.columns.join(', ')}) -> ${fk.references.schema}.${fk.references.name}(${fk.references.columns.join(', ')})${fk.on_delete && fk.on_delete !== 'NO ACTION' ? ` ON DELETE ${fk.on_delete}` : ''}`,
+    );
   }
   for (const ix of t.indexes ?? []) lines.push(indexLine(ix));
   return lines.join('\n');
@@ -57,7 +85,12 @@ function line(t: Table): string {
   return `${t.schema}.${t.name} (${t.kind})`;
 }
 
-export function renderTables(out: { tables: Table[]; total: number; next_cursor: string | null; schemas: string[] }): string {
+export function renderTables(out: {
+  tables: Table[];
+  total: number;
+  next_cursor: string | null;
+  schemas: string[];
+}): string {
   const shown = `${out.tables.length} of ${out.total} tables${out.next_cursor ? `; more: pass cursor "${out.next_cursor}"` : ''}`;
   return [`schemas: ${out.schemas.join(', ')}`, shown, ...out.tables.map(line)].join('\n');
 }

@@ -17,11 +17,24 @@ for (const engine of ENGINE_NAMES) {
     beforeAll(async () => {
       scratch = await SERVERS[engine].scratch();
       const s = scratch.schema;
-      const ddl = engine === 'sqlite'
-        ? [`CREATE TABLE tokens (t TEXT)`, `INSERT INTO tokens VALUES ('tok_live_secret')`, `CREATE TABLE orders (id INT)`, `INSERT INTO orders VALUES (1)`,
-            `CREATE VIEW v1 AS SELECT * FROM tokens`, `CREATE VIEW v2 AS SELECT t FROM v1`]
-        : [`CREATE TABLE ${s}.tokens (t TEXT)`, `INSERT INTO ${s}.tokens VALUES ('tok_live_secret')`, `CREATE TABLE ${s}.orders (id INT)`, `INSERT INTO ${s}.orders VALUES (1)`,
-            `CREATE VIEW ${s}.v1 AS SELECT * FROM ${s}.tokens`, `CREATE VIEW ${s}.v2 AS SELECT t FROM ${s}.v1`];
+      const ddl =
+        engine === 'sqlite'
+          ? [
+              `CREATE TABLE tokens (t TEXT)`,
+              `INSERT INTO tokens VALUES ('tok_live_secret')`,
+              `CREATE TABLE orders (id INT)`,
+              `INSERT INTO orders VALUES (1)`,
+              `CREATE VIEW v1 AS SELECT * FROM tokens`,
+              `CREATE VIEW v2 AS SELECT t FROM v1`,
+            ]
+          : [
+              `CREATE TABLE ${s}.tokens (t TEXT)`,
+              `INSERT INTO ${s}.tokens VALUES ('tok_live_secret')`,
+              `CREATE TABLE ${s}.orders (id INT)`,
+              `INSERT INTO ${s}.orders VALUES (1)`,
+              `CREATE VIEW ${s}.v1 AS SELECT * FROM ${s}.tokens`,
+              `CREATE VIEW ${s}.v2 AS SELECT t FROM ${s}.v1`,
+            ];
       for (const sql of ddl) await scratch.exec(sql);
       mcp = await connect([scratch.source({ deny_tables: ['*.tokens'] })]);
     });
@@ -32,19 +45,33 @@ for (const engine of ENGINE_NAMES) {
     });
 
     it('refuses the table itself, a view of it, and a view of that view', async () => {
-      for (const sql of [`SELECT * FROM ${q('tokens')}`, `SELECT * FROM ${q('v1')}`, `SELECT upper(t) FROM ${q('v2')}`, `SELECT 1 FROM ${q('orders')} WHERE EXISTS (SELECT 1 FROM ${q('tokens')})`]) {
+      for (const sql of [
+        `SELECT * FROM ${q('tokens')}`,
+        `SELECT * FROM ${q('v1')}`,
+        `SELECT upper(t) FROM ${q('v2')}`,
+        `SELECT 1 FROM ${q('orders')} WHERE EXISTS (SELECT 1 FROM ${q('tokens')})`,
+      ]) {
         const err = errorOf(await mcp.call('run_query', { sql }));
         expect(err?.code, sql).toBe('TABLE_DENIED');
       }
     });
 
-    if (engine === 'mysql') it('refuses SHOW forms that describe the table (MySQL/MariaDB)', async () => {
-      for (const sql of [`SHOW INDEX FROM ${q('tokens')}`, `SHOW KEYS FROM tokens FROM ${scratch.schema}`, `SHOW COLUMNS FROM ${q('tokens')}`, `SHOW CREATE TABLE ${q('tokens')}`, `SHOW CREATE TABLE /* c */ ${q('tokens')}`, `SHOW INDEX FROM nosuchdb.tokens FROM ${scratch.schema}`, `SHOW TABLES FROM ${scratch.schema} WHERE (SELECT COUNT(*) FROM ${q('tokens')}) > 0`]) {
-        const err = errorOf(await mcp.call('run_query', { sql }));
-        expect(err?.code, sql).toBe('TABLE_DENIED');
-      }
-      expect(errorOf(await mcp.call('run_query', { sql: `SHOW INDEX FROM ${q('orders')}` }))).toBeUndefined();
-    });
+    if (engine === 'mysql')
+      it('refuses SHOW forms that describe the table (MySQL/MariaDB)', async () => {
+        for (const sql of [
+          `SHOW INDEX FROM ${q('tokens')}`,
+          `SHOW KEYS FROM tokens FROM ${scratch.schema}`,
+          `SHOW COLUMNS FROM ${q('tokens')}`,
+          `SHOW CREATE TABLE ${q('tokens')}`,
+          `SHOW CREATE TABLE /* c */ ${q('tokens')}`,
+          `SHOW INDEX FROM nosuchdb.tokens FROM ${scratch.schema}`,
+          `SHOW TABLES FROM ${scratch.schema} WHERE (SELECT COUNT(*) FROM ${q('tokens')}) > 0`,
+        ]) {
+          const err = errorOf(await mcp.call('run_query', { sql }));
+          expect(err?.code, sql).toBe('TABLE_DENIED');
+        }
+        expect(errorOf(await mcp.call('run_query', { sql: `SHOW INDEX FROM ${q('orders')}` }))).toBeUndefined();
+      });
 
     it('lets other tables, and a CTE that only shares the name, through', async () => {
       expect(errorOf(await mcp.call('run_query', { sql: `SELECT id FROM ${q('orders')}` }))).toBeUndefined();
@@ -56,10 +83,19 @@ for (const engine of ENGINE_NAMES) {
     it('refuses a change to a denied table and lets a change to another table through to approval', async () => {
       const rw = await connect([scratch.source({ deny_tables: ['*.tokens'], mode: 'read-write' })]);
       try {
-        expect(errorOf(await rw.call('request_change', { sql: `DELETE FROM ${q('tokens')}` }))?.code).toBe('TABLE_DENIED');
-        expect(errorOf(await rw.call('request_change', { sql: `UPDATE ${q('orders')} SET id = 2 WHERE id IN (SELECT 1 FROM ${q('tokens')})` }))?.code).toBe('TABLE_DENIED');
+        expect(errorOf(await rw.call('request_change', { sql: `DELETE FROM ${q('tokens')}` }))?.code).toBe(
+          'TABLE_DENIED',
+        );
+        expect(
+          errorOf(
+            await rw.call('request_change', {
+              sql: `UPDATE ${q('orders')} SET id = 2 WHERE id IN (SELECT 1 FROM ${q('tokens')})`,
+            }),
+          )?.code,
+        ).toBe('TABLE_DENIED');
         const throughView = errorOf(await rw.call('request_change', { sql: `UPDATE ${q('v1')} SET t = 'x'` }));
-        if (engine === 'sqlite') expect(throughView).toBeDefined(); // a SQLite view cannot be updated without a trigger
+        if (engine === 'sqlite')
+          expect(throughView).toBeDefined(); // a SQLite view cannot be updated without a trigger
         else expect(throughView?.code).toBe('TABLE_DENIED');
         const allowed = await rw.call('request_change', { sql: `UPDATE ${q('orders')} SET id = 2 WHERE id = 1` });
         expect(errorOf(allowed)).toBeUndefined();
@@ -70,12 +106,15 @@ for (const engine of ENGINE_NAMES) {
     });
 
     it('hides the table from describe_schema and the resources', async () => {
-      const described = (await mcp.call('describe_schema', { detail: 'names', schema: scratch.schema })).structuredContent as { tables: { name: string }[] };
+      const described = (await mcp.call('describe_schema', { detail: 'names', schema: scratch.schema }))
+        .structuredContent as { tables: { name: string }[] };
       expect(described.tables.map((t) => t.name)).not.toContain('tokens');
       expect(described.tables.map((t) => t.name)).toContain('orders');
       const listed = await mcp.client.listResources();
       expect(listed.resources.map((r) => r.uri).filter((u) => u.endsWith('/tokens'))).toEqual([]);
-      await expect(mcp.client.readResource({ uri: `dba://scratch/tables/${scratch.schema}/tokens` })).rejects.toThrow(/not found/);
+      await expect(mcp.client.readResource({ uri: `dba://scratch/tables/${scratch.schema}/tokens` })).rejects.toThrow(
+        /not found/,
+      );
     });
   });
 }

@@ -25,7 +25,9 @@ for (const engine of ENGINE_NAMES) {
     beforeAll(async () => {
       scratch = await SERVERS[engine].scratch();
       table = engine === 'sqlite' ? 'customers' : `${scratch.schema}.customers`;
-      await scratch.exec(`CREATE TABLE ${table} (id INT PRIMARY KEY, full_name VARCHAR(50), email VARCHAR(50), phone VARCHAR(20))`);
+      await scratch.exec(
+        `CREATE TABLE ${table} (id INT PRIMARY KEY, full_name VARCHAR(50), email VARCHAR(50), phone VARCHAR(20))`,
+      );
       await scratch.exec(`INSERT INTO ${table} VALUES (1, 'Ann', 'ann@example.com', '+1 555'), (2, 'Bob', NULL, NULL)`);
       mcp = await connect([scratch.source()]);
     });
@@ -36,24 +38,37 @@ for (const engine of ENGINE_NAMES) {
     });
 
     it('masks sensitive columns however they are selected, and keeps NULL as NULL', async () => {
-      for (const sql of [`SELECT id, email FROM ${table} ORDER BY id`, `SELECT id, email AS e FROM ${table} ORDER BY id`, `SELECT id, lower(email) AS x FROM ${table} ORDER BY id`, `SELECT * FROM (SELECT id, upper(email) AS x FROM ${table}) s ORDER BY id`]) {
+      for (const sql of [
+        `SELECT id, email FROM ${table} ORDER BY id`,
+        `SELECT id, email AS e FROM ${table} ORDER BY id`,
+        `SELECT id, lower(email) AS x FROM ${table} ORDER BY id`,
+        `SELECT * FROM (SELECT id, upper(email) AS x FROM ${table}) s ORDER BY id`,
+      ]) {
         const out = await query(sql);
         // The email-derived column is always masked. (Out of a derived table, MariaDB cannot say where a
         // column comes from, so there every column of a query that touches a sensitive column is masked.)
-        expect(out.rows.map((r) => r[1]), sql).toEqual([MASK, null]);
+        expect(
+          out.rows.map((r) => r[1]),
+          sql,
+        ).toEqual([MASK, null]);
         expect(out.masked_columns, sql).toContain(out.columns[1]!.name);
       }
       expect((await query(`SELECT * FROM ${table} WHERE id = 1`)).rows).toEqual([[1, 'Ann', MASK, MASK]]);
     });
 
     it('leaves other columns and aggregates alone', async () => {
-      expect(await query(`SELECT full_name FROM ${table} ORDER BY id`)).toMatchObject({ rows: [['Ann'], ['Bob']], masked_columns: [] });
+      expect(await query(`SELECT full_name FROM ${table} ORDER BY id`)).toMatchObject({
+        rows: [['Ann'], ['Bob']],
+        masked_columns: [],
+      });
       expect(Number((await query(`SELECT count(*) AS n FROM ${table}`)).rows[0]![0])).toBe(2);
       expect((await query(`SELECT count(*) AS n FROM ${table}`)).masked_columns).toEqual([]);
     });
 
     it('masks configured columns and shows unmasked ones', async () => {
-      const custom = await connect([scratch.source({ masking: { columns: ['customers.full_name'], unmask: ['email'] } })]);
+      const custom = await connect([
+        scratch.source({ masking: { columns: ['customers.full_name'], unmask: ['email'] } }),
+      ]);
       const out = await query(`SELECT full_name, email, phone FROM ${table} WHERE id = 1`, custom);
       await custom.close();
       expect(out.rows).toEqual([[MASK, 'ann@example.com', MASK]]);

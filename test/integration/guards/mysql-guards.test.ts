@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVERS, skipUnlessReachable, type Scratch } from '../../helpers/databases.js';
 import { connect, errorOf, type Harness } from '../../helpers/mcp.js';
 
-const GUARD_CODES = ['READ_ONLY_VIOLATION', 'STATEMENT_NOT_ALLOWED', 'FUNCTION_NOT_ALLOWED', 'MULTIPLE_STATEMENTS', 'SQL_SYNTAX'];
+const GUARD_CODES = [
+  'READ_ONLY_VIOLATION',
+  'STATEMENT_NOT_ALLOWED',
+  'FUNCTION_NOT_ALLOWED',
+  'MULTIPLE_STATEMENTS',
+  'SQL_SYNTAX',
+];
 const OUTFILE = '/tmp/dba_mcp_outfile.txt';
 
 const attacks = (s: string) => [
@@ -99,7 +105,9 @@ describe.skipIf(skip)('guards on MariaDB (root login)', () => {
   let mcp: Harness;
   const state = async () => [
     await scratch.scalar(`SELECT CONCAT(COUNT(*), ':', SUM(total)) FROM ${scratch.schema}.orders`),
-    await scratch.scalar(`SELECT GROUP_CONCAT(table_name ORDER BY table_name) FROM information_schema.tables WHERE table_schema = '${scratch.schema}'`),
+    await scratch.scalar(
+      `SELECT GROUP_CONCAT(table_name ORDER BY table_name) FROM information_schema.tables WHERE table_schema = '${scratch.schema}'`,
+    ),
     fs.existsSync(OUTFILE),
   ];
   let before: unknown[];

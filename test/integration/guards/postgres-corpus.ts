@@ -108,7 +108,9 @@ export const LEGIT_READS = (s: string): { sql: string; params?: (string | number
   { sql: `-- DELETE FROM orders\nSELECT 1` },
   { sql: `WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT sum(n) FROM r` },
   { sql: `SELECT id, sum(total) OVER (PARTITION BY customer_id ORDER BY id) FROM ${s}.orders` },
-  { sql: `SELECT c.id, o.id FROM ${s}.customers c CROSS JOIN LATERAL (SELECT * FROM ${s}.orders WHERE customer_id = c.id ORDER BY id DESC LIMIT 1) o` },
+  {
+    sql: `SELECT c.id, o.id FROM ${s}.customers c CROSS JOIN LATERAL (SELECT * FROM ${s}.orders WHERE customer_id = c.id ORDER BY id DESC LIMIT 1) o`,
+  },
   { sql: `SELECT doc->>'a', jsonb_path_query(doc, '$.b[*]') FROM ${s}.docs` },
   { sql: `SELECT jsonb_build_object('a', 1) @> '{"a": 1}'` },
   { sql: `EXPLAIN SELECT * FROM ${s}.orders WHERE id = 1` },
@@ -149,7 +151,13 @@ export const LEGIT_READS = (s: string): { sql: string; params?: (string | number
   { sql: `SELECT GROUPING(customer_id), customer_id, count(*) FROM ${s}.orders GROUP BY ROLLUP (customer_id)` },
   { sql: `SELECT current_setting('server_version'), version(), current_user, current_database()` },
   { sql: `SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = '${s}.orders'::regclass` },
-  { sql: `SELECT CASE WHEN total > 10 THEN 'big' ELSE 'small' END, COALESCE(note, '-'), NULLIF(id, 3) FROM ${s}.orders` },
-  { sql: `SELECT id FROM ${s}.orders WHERE total BETWEEN 5 AND 10 AND id NOT BETWEEN 3 AND 4 AND id BETWEEN SYMMETRIC 20 AND 1` },
-  { sql: `SELECT id FROM ${s}.orders WHERE note SIMILAR TO 'note 1%' AND id IS DISTINCT FROM 7 AND id IN (1, 2, 3) AND note ILIKE 'NOTE%'` },
+  {
+    sql: `SELECT CASE WHEN total > 10 THEN 'big' ELSE 'small' END, COALESCE(note, '-'), NULLIF(id, 3) FROM ${s}.orders`,
+  },
+  {
+    sql: `SELECT id FROM ${s}.orders WHERE total BETWEEN 5 AND 10 AND id NOT BETWEEN 3 AND 4 AND id BETWEEN SYMMETRIC 20 AND 1`,
+  },
+  {
+    sql: `SELECT id FROM ${s}.orders WHERE note SIMILAR TO 'note 1%' AND id IS DISTINCT FROM 7 AND id IN (1, 2, 3) AND note ILIKE 'NOTE%'`,
+  },
 ];

@@ -9,7 +9,13 @@ import { SERVERS, skipUnlessReachable, type Scratch } from '../../helpers/databa
 import { connect, errorOf, type Harness } from '../../helpers/mcp.js';
 import { ATTACKS, LEGIT_READS, SETUP } from './postgres-corpus.js';
 
-const GUARD_CODES = ['READ_ONLY_VIOLATION', 'STATEMENT_NOT_ALLOWED', 'FUNCTION_NOT_ALLOWED', 'MULTIPLE_STATEMENTS', 'SQL_SYNTAX'];
+const GUARD_CODES = [
+  'READ_ONLY_VIOLATION',
+  'STATEMENT_NOT_ALLOWED',
+  'FUNCTION_NOT_ALLOWED',
+  'MULTIPLE_STATEMENTS',
+  'SQL_SYNTAX',
+];
 const FILES = ['/tmp/dba_mcp_pwned', '/tmp/dba_mcp_pwned2', '/tmp/dba_mcp_pwned3'];
 const skip = await skipUnlessReachable('postgres');
 
@@ -19,7 +25,9 @@ async function snapshot(scratch: Scratch): Promise<Record<string, unknown>> {
   return {
     orders: await q(`SELECT count(*) || ':' || sum(total) FROM ${s}.orders`),
     notes: await q(`SELECT count(*) FROM ${s}.notes`),
-    tables: await q(`SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = '${s}'::regnamespace`),
+    tables: await q(
+      `SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = '${s}'::regnamespace`,
+    ),
     seq: await q(`SELECT last_value || ':' || is_called FROM ${s}.seq`),
     slots: await q(`SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'dba_mcp_evil'`),
     advisory: await q(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'`),
@@ -81,10 +89,16 @@ describe.skipIf(skip)('guards on PostgreSQL (superuser login)', () => {
   });
 
   it('names the offending function and explains the denial', async () => {
-    const err = errorOf(await mcp.call('run_query', { sql: `SELECT id, ${scratch.schema}.purge_remote() FROM ${scratch.schema}.orders` }));
+    const err = errorOf(
+      await mcp.call('run_query', { sql: `SELECT id, ${scratch.schema}.purge_remote() FROM ${scratch.schema}.orders` }),
+    );
     expect(err?.code).toBe('FUNCTION_NOT_ALLOWED');
     expect(err?.message).toContain(`${scratch.schema}.purge_remote`);
-    const cte = errorOf(await mcp.call('run_query', { sql: `WITH d AS (DELETE FROM ${scratch.schema}.orders RETURNING 1) SELECT * FROM d` }));
+    const cte = errorOf(
+      await mcp.call('run_query', {
+        sql: `WITH d AS (DELETE FROM ${scratch.schema}.orders RETURNING 1) SELECT * FROM d`,
+      }),
+    );
     expect(cte?.code).toBe('READ_ONLY_VIOLATION');
     expect(cte?.message).toMatch(/data-modifying DELETE/);
     expect(cte?.hint).toMatch(/request_change/);

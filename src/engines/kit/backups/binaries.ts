@@ -68,5 +68,7 @@ export function requireBinary(spec: BinarySpec, env: NodeJS.ProcessEnv = process
 }
 
 export const PG_BINARY_ROOTS = ['/usr/lib/postgresql', '/usr/pgsql'];
-export const PG_INSTALL = 'the PostgreSQL client programs of the server\'s major version or newer (Debian/Ubuntu: apt-get install postgresql-client; RHEL: dnf install postgresql; macOS: brew install libpq)';
-export const MYSQL_INSTALL = 'the MariaDB or MySQL client programs (Debian/Ubuntu: apt-get install mariadb-client or mysql-client; RHEL: dnf install mariadb; macOS: brew install mariadb)';
+export const PG_INSTALL =
+  "the PostgreSQL client programs of the server's major version or newer (Debian/Ubuntu: apt-get install postgresql-client; RHEL: dnf install postgresql; macOS: brew install libpq)";
+export const MYSQL_INSTALL =
+  'the MariaDB or MySQL client programs (Debian/Ubuntu: apt-get install mariadb-client or mysql-client; RHEL: dnf install mariadb; macOS: brew install mariadb)';

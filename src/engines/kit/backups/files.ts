@@ -25,7 +25,10 @@ export function resolveBackupDir(dir: string, stateDir: string): string {
 
 /** `<source>-<UTC timestamp><ext>`, e.g. shop-20261124T231500Z.dump; sorts by time. */
 export function newBackupName(sourceId: string, ext: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${sourceId}-${stamp}${ext}`;
 }
 
@@ -46,7 +49,11 @@ function head(file: string, bytes = 256): Buffer {
  * The backups of `sourceId` in `dir`, newest first: files the engine recognizes, leaving out
  * those whose manifest names another source (a dir shared by several sources).
  */
-export function listBackups(dir: string, sourceId: string, isBackupFile: (head: Buffer, name: string) => boolean): BackupFile[] {
+export function listBackups(
+  dir: string,
+  sourceId: string,
+  isBackupFile: (head: Buffer, name: string) => boolean,
+): BackupFile[] {
   const found: BackupFile[] = [];
   for (const name of fs.readdirSync(dir)) {
     if (isManifestName(name) || PARTIAL.test(name)) continue;
@@ -83,14 +90,33 @@ function validDate(value: unknown): Date | undefined {
 export function pickBackup(backups: readonly BackupFile[], dir: string, name: string | undefined): BackupFile {
   if (name === undefined) {
     const newest = backups[0];
-    if (!newest) throw new ToolError('INVALID_ARGUMENT', `there is no backup in ${dir}`, 'Make one with create_backup, or check backups.dir in the config.');
+    if (!newest)
+      throw new ToolError(
+        'INVALID_ARGUMENT',
+        `there is no backup in ${dir}`,
+        'Make one with create_backup, or check backups.dir in the config.',
+      );
     return newest;
   }
   if (name !== path.basename(name) || name === '..' || name === '.') {
-    throw new ToolError('INVALID_ARGUMENT', `backup "${name}" is not a file name: give the name of a file in the backup dir`, 'check_backups lists the backups by name.');
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      `backup "${name}" is not a file name: give the name of a file in the backup dir`,
+      'check_backups lists the backups by name.',
+    );
   }
   const found = backups.find((b) => b.name === name);
-  if (!found) throw new ToolError('INVALID_ARGUMENT', `no backup named "${name}" in ${dir}`, `Backups there: ${backups.slice(0, 10).map((b) => b.name).join(', ') || 'none'}.`);
+  if (!found)
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      `no backup named "${name}" in ${dir}`,
+      `Backups there: ${
+        backups
+          .slice(0, 10)
+          .map((b) => b.name)
+          .join(', ') || 'none'
+      }.`,
+    );
   return found;
 }
 

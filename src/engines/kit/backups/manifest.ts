@@ -47,7 +47,9 @@ export function readManifest(file: string): Manifest | undefined | { error: stri
   }
   try {
     const parsed = ManifestSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : { error: `not a dba-mcp manifest: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+    return parsed.success
+      ? parsed.data
+      : { error: `not a dba-mcp manifest: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
   } catch (err) {
     return { error: `not JSON: ${(err as Error).message}` };
   }
@@ -81,15 +83,30 @@ export interface FileMismatch {
  * Whether the file is still what the manifest recorded; a reason when it is not. The size is
  * compared first; the sha256 only when the size matches and the file is at most `maxHashBytes`.
  */
-export async function checkAgainstManifest(file: string, manifest: Manifest, maxHashBytes = Infinity): Promise<FileMismatch | undefined> {
+export async function checkAgainstManifest(
+  file: string,
+  manifest: Manifest,
+  maxHashBytes = Infinity,
+): Promise<FileMismatch | undefined> {
   const size = fs.statSync(file).size;
-  const base = { size_bytes: size, expected_size_bytes: manifest.size_bytes, sha256: null, expected_sha256: manifest.sha256 };
-  if (size < manifest.size_bytes) return { ...base, reason: `the file is truncated: ${size} bytes, the manifest recorded ${manifest.size_bytes}` };
-  if (size > manifest.size_bytes) return { ...base, reason: `the file grew: ${size} bytes, the manifest recorded ${manifest.size_bytes}` };
+  const base = {
+    size_bytes: size,
+    expected_size_bytes: manifest.size_bytes,
+    sha256: null,
+    expected_sha256: manifest.sha256,
+  };
+  if (size < manifest.size_bytes)
+    return { ...base, reason: `the file is truncated: ${size} bytes, the manifest recorded ${manifest.size_bytes}` };
+  if (size > manifest.size_bytes)
+    return { ...base, reason: `the file grew: ${size} bytes, the manifest recorded ${manifest.size_bytes}` };
   if (size > maxHashBytes) return undefined;
   const sha = await sha256File(file);
   if (sha === manifest.sha256) return undefined;
-  return { ...base, sha256: sha, reason: `the file was changed: same size, but its sha256 ${sha.slice(0, 12)}... differs from the manifest's ${manifest.sha256.slice(0, 12)}...` };
+  return {
+    ...base,
+    sha256: sha,
+    reason: `the file was changed: same size, but its sha256 ${sha.slice(0, 12)}... differs from the manifest's ${manifest.sha256.slice(0, 12)}...`,
+  };
 }
 
 export function countsTotal(tables: readonly TableCount[]): number {

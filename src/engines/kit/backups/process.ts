@@ -32,11 +32,19 @@ function keepTail(text: string): string {
 
 export function runProgram(bin: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const cancelled = () => new ToolError('QUERY_CANCELLED', `the call was cancelled by the client; ${path.basename(bin)} was stopped`, 'Nothing was kept: a partial backup file or scratch database is removed. Call the tool again when you want it.');
+    const cancelled = () =>
+      new ToolError(
+        'QUERY_CANCELLED',
+        `the call was cancelled by the client; ${path.basename(bin)} was stopped`,
+        'Nothing was kept: a partial backup file or scratch database is removed. Call the tool again when you want it.',
+      );
     if (opts.signal?.aborted) return reject(cancelled());
     const out = opts.stdoutFile ? fs.openSync(opts.stdoutFile, 'wx', 0o600) : undefined;
     const input = opts.stdinFile ? fs.openSync(opts.stdinFile, 'r') : undefined;
-    const child = spawn(bin, [...args], { env: opts.env ?? process.env, stdio: [input ?? 'ignore', out ?? 'pipe', 'pipe'] });
+    const child = spawn(bin, [...args], {
+      env: opts.env ?? process.env,
+      stdio: [input ?? 'ignore', out ?? 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let partial = '';
@@ -76,9 +84,21 @@ export function stderrTail(text: string, lines = 6): string {
 export function programError(program: string, result: RunResult, redact: (s: string) => string = (s) => s): ToolError {
   const tail = redact(stderrTail(result.stderr) || `exit code ${result.code ?? result.signal}`);
   const message = `${program} failed: ${tail}`;
-  if (/password authentication|access denied for user|authentication failed/i.test(tail)) return new ToolError('AUTH_FAILED', message, 'Check the user and password in the DSN.');
-  if (/permission denied|access denied|insufficient privilege|command denied/i.test(tail)) return new ToolError('PERMISSION_DENIED', message, `The login lacks a privilege ${program} needs (see the README for the grants backups need).`);
-  if (/could not connect|connection refused|can't connect|server closed the connection|lost connection/i.test(tail)) return new ToolError('CONNECTION_FAILED', message, 'Is the server running and reachable? Check the DSN.');
-  if (/version mismatch|server version/i.test(tail)) return new ToolError('UNSUPPORTED_BY_ENGINE', message, `Install ${program} of the server's major version or newer.`);
+  if (/password authentication|access denied for user|authentication failed/i.test(tail))
+    return new ToolError('AUTH_FAILED', message, 'Check the user and password in the DSN.');
+  if (/permission denied|access denied|insufficient privilege|command denied/i.test(tail))
+    return new ToolError(
+      'PERMISSION_DENIED',
+      message,
+      `The login lacks a privilege ${program} needs (see the README for the grants backups need).`,
+    );
+  if (/could not connect|connection refused|can't connect|server closed the connection|lost connection/i.test(tail))
+    return new ToolError('CONNECTION_FAILED', message, 'Is the server running and reachable? Check the DSN.');
+  if (/version mismatch|server version/i.test(tail))
+    return new ToolError(
+      'UNSUPPORTED_BY_ENGINE',
+      message,
+      `Install ${program} of the server's major version or newer.`,
+    );
   return new ToolError('INTERNAL', message, `${program} stopped with an error; its message is above.`);
 }

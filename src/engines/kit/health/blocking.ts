@@ -28,7 +28,14 @@ export interface BlockedSession {
   waiting_s: number | null;
   wants: { locktype: string; mode: string; relation: string | null; transactionid: string | null };
   query: string | null;
-  blocked_by: { pid: number; user: string | null; state: string | null; holds: string | null; transaction_s: number | null; query: string | null }[];
+  blocked_by: {
+    pid: number;
+    user: string | null;
+    state: string | null;
+    holds: string | null;
+    transaction_s: number | null;
+    query: string | null;
+  }[];
 }
 
 export function chains(rows: readonly WaitRow[]): BlockedSession[] {
@@ -36,21 +43,45 @@ export function chains(rows: readonly WaitRow[]): BlockedSession[] {
   for (const r of rows) {
     let s = byPid.get(r.blocked_pid);
     if (!s) {
-      s = { pid: r.blocked_pid, user: r.blocked_user, waiting_s: secs(r.waiting_s), wants: { locktype: r.locktype, mode: r.wanted_mode, relation: r.relation, transactionid: r.transactionid }, query: queryText(r.blocked_query), blocked_by: [] };
+      s = {
+        pid: r.blocked_pid,
+        user: r.blocked_user,
+        waiting_s: secs(r.waiting_s),
+        wants: { locktype: r.locktype, mode: r.wanted_mode, relation: r.relation, transactionid: r.transactionid },
+        query: queryText(r.blocked_query),
+        blocked_by: [],
+      };
       byPid.set(r.blocked_pid, s);
     }
-    s.blocked_by.push({ pid: r.blocker_pid, user: r.blocker_user, state: r.blocker_state, holds: r.blocker_mode, transaction_s: secs(r.blocker_xact_s), query: queryText(r.blocker_query) });
+    s.blocked_by.push({
+      pid: r.blocker_pid,
+      user: r.blocker_user,
+      state: r.blocker_state,
+      holds: r.blocker_mode,
+      transaction_s: secs(r.blocker_xact_s),
+      query: queryText(r.blocker_query),
+    });
   }
   return [...byPid.values()];
 }
 
 /** `timeoutAdvice`: the engine's setting that bounds lock waits, e.g. PostgreSQL lock_timeout. */
-export function blockingResult(blocked: BlockedSession[], warnS: number, failS: number, timeoutAdvice: string): CheckResult {
+export function blockingResult(
+  blocked: BlockedSession[],
+  warnS: number,
+  failS: number,
+  timeoutAdvice: string,
+): CheckResult {
   if (blocked.length === 0) return ok('no session is waiting for a lock held by another');
   const longest = Math.max(...blocked.map((b) => b.waiting_s ?? 0));
   const waitingPids = new Set(blocked.map((b) => b.pid));
-  const roots = [...new Set(blocked.flatMap((b) => b.blocked_by.map((x) => x.pid)))].filter((pid) => !waitingPids.has(pid));
-  const lines = blocked.map((b) => `pid ${b.pid} waits ${b.waiting_s} s for ${b.wants.mode} on ${b.wants.relation ?? b.wants.locktype}${b.wants.transactionid ? ` (transaction ${b.wants.transactionid})` : ''}, blocked by ${b.blocked_by.map((x) => `pid ${x.pid}${x.holds ? ` (holds ${x.holds}, ${x.state})` : ` (${x.state})`}`).join(', ')}`);
+  const roots = [...new Set(blocked.flatMap((b) => b.blocked_by.map((x) => x.pid)))].filter(
+    (pid) => !waitingPids.has(pid),
+  );
+  const lines = blocked.map(
+    (b) =>
+      `pid ${b.pid} waits ${b.waiting_s} s for ${b.wants.mode} on ${b.wants.relation ?? b.wants.locktype}${b.wants.transactionid ? ` (transaction ${b.wants.transactionid})` : ''}, blocked by ${b.blocked_by.map((x) => `pid ${x.pid}${x.holds ? ` (holds ${x.holds}, ${x.state})` : ` (${x.state})`}`).join(', ')}`,
+  );
   const status = longest >= failS ? 'fail' : longest >= warnS ? 'warn' : 'ok';
   return {
     status,
@@ -59,4 +90,3 @@ export function blockingResult(blocked: BlockedSession[], warnS: number, failS: 
     fix: `Look at the root blocker${roots.length > 1 ? 's' : ''} (pid ${roots.join(', ')}): a transaction left open or a long statement. Ending it releases the locks: terminate_session {pid} (a person approves it). ${timeoutAdvice}`,
   };
 }
-

@@ -28,7 +28,9 @@ const MAX_NAMED = 10;
 const MAX_LISTED = 200;
 
 function names(items: readonly string[]): string {
-  return items.length > MAX_NAMED ? `${items.slice(0, MAX_NAMED).join(', ')}, ... (${items.length} in all)` : items.join(', ');
+  return items.length > MAX_NAMED
+    ? `${items.slice(0, MAX_NAMED).join(', ')}, ... (${items.length} in all)`
+    : items.join(', ');
 }
 
 const qualifiedName = (schema: string, table: string) => (schema ? `${schema}.${table}` : table);
@@ -48,10 +50,25 @@ export function overlapFinding(tables: readonly TableIndexes[], dropSql: DropInd
       drop: dropSql(t.schema, t.table, o.index),
     }));
   });
-  if (found.length === 0) return ok(`no duplicate or redundant indexes among ${plural(tables.reduce((n, t) => n + t.indexes.length, 0), 'index', 'indexes')}`);
+  if (found.length === 0)
+    return ok(
+      `no duplicate or redundant indexes among ${plural(
+        tables.reduce((n, t) => n + t.indexes.length, 0),
+        'index',
+        'indexes',
+      )}`,
+    );
   const dups = found.filter((f) => f.kind === 'duplicate').length;
   const message = `${plural(dups, 'duplicate index', 'duplicate indexes')} and ${plural(found.length - dups, 'redundant-prefix index', 'redundant-prefix indexes')}: ${names(found.map((f) => `${f.table}.${f.index} (covered by ${f.covered_by})`))}`;
-  return { status: 'warn', message, evidence: { total: found.length, indexes: found.slice(0, MAX_LISTED) }, fix: `Each costs writes and disk for nothing: drop it after checking no query hints it by name (a reviewed change through request_change): ${found.slice(0, MAX_NAMED).map((f) => f.drop).join(' ')}${found.length > MAX_NAMED ? ' ...' : ''}` };
+  return {
+    status: 'warn',
+    message,
+    evidence: { total: found.length, indexes: found.slice(0, MAX_LISTED) },
+    fix: `Each costs writes and disk for nothing: drop it after checking no query hints it by name (a reviewed change through request_change): ${found
+      .slice(0, MAX_NAMED)
+      .map((f) => f.drop)
+      .join(' ')}${found.length > MAX_NAMED ? ' ...' : ''}`,
+  };
 }
 
 export interface UnusedContext {
@@ -66,11 +83,28 @@ export interface UnusedContext {
 
 export const usageKey = (schema: string, table: string, index: string) => `${schema}.${table}.${index}`;
 
-export function unusedFinding({ usage, thresholds, definitions, constraintBacked, dropSql }: UnusedContext): CheckResult {
-  if (!usage.available) return skipped('index usage is not recorded here, so unused indexes cannot be told from used ones', usage.note);
-  const unused = usage.indexes.filter((i) => !i.unique && !i.primary && i.scans !== null && i.scans <= thresholds.unused_index_max_scans && !constraintBacked?.has(usageKey(i.schema, i.table, i.index)));
+export function unusedFinding({
+  usage,
+  thresholds,
+  definitions,
+  constraintBacked,
+  dropSql,
+}: UnusedContext): CheckResult {
+  if (!usage.available)
+    return skipped('index usage is not recorded here, so unused indexes cannot be told from used ones', usage.note);
+  const unused = usage.indexes.filter(
+    (i) =>
+      !i.unique &&
+      !i.primary &&
+      i.scans !== null &&
+      i.scans <= thresholds.unused_index_max_scans &&
+      !constraintBacked?.has(usageKey(i.schema, i.table, i.index)),
+  );
   const since = usage.stats_since ? ` since ${usage.stats_since}` : '';
-  if (unused.length === 0) return ok(`every non-unique index was used more than ${thresholds.unused_index_max_scans} times${since}`, { stats_since: usage.stats_since });
+  if (unused.length === 0)
+    return ok(`every non-unique index was used more than ${thresholds.unused_index_max_scans} times${since}`, {
+      stats_since: usage.stats_since,
+    });
   const evidence = unused.map((i) => ({
     table: qualifiedName(i.schema, i.table),
     index: i.index,
@@ -82,7 +116,15 @@ export function unusedFinding({ usage, thresholds, definitions, constraintBacked
   return {
     status: 'warn',
     message: `${plural(unused.length, 'index', 'indexes')} scanned at most ${thresholds.unused_index_max_scans} times${since}: ${names(evidence.map((e) => `${e.table}.${e.index}`))}`,
-    evidence: { stats_since: usage.stats_since, counters: usage.note, total: evidence.length, indexes: evidence.slice(0, MAX_LISTED) },
-    fix: `Confirm over a full business cycle (month-end jobs) and on every replica (each counts its own scans), then drop through a reviewed change: ${evidence.slice(0, MAX_NAMED).map((e) => e.drop).join(' ')}${evidence.length > MAX_NAMED ? ' ...' : ''}`,
+    evidence: {
+      stats_since: usage.stats_since,
+      counters: usage.note,
+      total: evidence.length,
+      indexes: evidence.slice(0, MAX_LISTED),
+    },
+    fix: `Confirm over a full business cycle (month-end jobs) and on every replica (each counts its own scans), then drop through a reviewed change: ${evidence
+      .slice(0, MAX_NAMED)
+      .map((e) => e.drop)
+      .join(' ')}${evidence.length > MAX_NAMED ? ' ...' : ''}`,
   };
 }

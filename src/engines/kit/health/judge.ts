@@ -65,9 +65,20 @@ export function needsVisibility(check: HealthCheck, seesAll: () => Promise<boole
     try {
       result = await check(opts);
     } catch (err) {
-      return { status: 'skipped', message: `could not run with this login's privileges: ${(err as Error).message}`, evidence: {}, fix: note };
+      return {
+        status: 'skipped',
+        message: `could not run with this login's privileges: ${(err as Error).message}`,
+        evidence: {},
+        fix: note,
+      };
     }
-    if (result.status === 'ok') return { ...result, status: 'skipped', message: `${result.message}, among the sessions this login can see`, fix: note };
+    if (result.status === 'ok')
+      return {
+        ...result,
+        status: 'skipped',
+        message: `${result.message}, among the sessions this login can see`,
+        fix: note,
+      };
     return { ...result, fix: `${result.fix ?? ''} (Note: ${note}.)`.trim() };
   };
 }

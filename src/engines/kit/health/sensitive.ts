@@ -4,7 +4,10 @@ import type { SensitiveColumn } from '../../contract/health.js';
 /** At most this many columns are listed; the count says how many there are. */
 export const MAX_SENSITIVE_LISTED = 500;
 
-export function sensitiveColumns(columns: readonly SensitiveColumn[], isSensitive: (column: SensitiveColumn) => boolean): SensitiveColumn[] {
+export function sensitiveColumns(
+  columns: readonly SensitiveColumn[],
+  isSensitive: (column: SensitiveColumn) => boolean,
+): SensitiveColumn[] {
   return columns.filter(isSensitive);
 }
 

@@ -16,7 +16,11 @@ export interface StepRunner {
   error(err: unknown, sql: string): ToolError;
 }
 
-export async function runSteps(steps: readonly RunnableStep[], runner: StepRunner, onStep: (s: StepOutcome) => void): Promise<StepOutcome[]> {
+export async function runSteps(
+  steps: readonly RunnableStep[],
+  runner: StepRunner,
+  onStep: (s: StepOutcome) => void,
+): Promise<StepOutcome[]> {
   const done: StepOutcome[] = [];
   for (const step of steps) {
     const started = performance.now();
@@ -33,7 +37,13 @@ export async function runSteps(steps: readonly RunnableStep[], runner: StepRunne
     } catch (err) {
       await runner.recover(step);
       const e = runner.error(err, current);
-      outcome = { n: step.n, ok: false, ms: Math.round(performance.now() - started), rows_affected: rows, error: { code: e.code, message: e.message } };
+      outcome = {
+        n: step.n,
+        ok: false,
+        ms: Math.round(performance.now() - started),
+        rows_affected: rows,
+        error: { code: e.code, message: e.message },
+      };
     }
     done.push(outcome);
     onStep(outcome);

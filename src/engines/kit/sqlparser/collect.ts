@@ -37,11 +37,13 @@ function visitNode(node: Obj, key: string | null, facts: Facts): void {
   }
   if (key === 'relation' && isObj(node.Table)) {
     const q = qualified(nameParts(node.Table.name));
-    if (node.Table.args) facts.functions.push({ ...q, name: q.name.toUpperCase(), args: 0 }); // a table-valued function
+    if (node.Table.args)
+      facts.functions.push({ ...q, name: q.name.toUpperCase(), args: 0 }); // a table-valued function
     else facts.tables.push(q);
   }
   if (isObj(node.ExplainTable)) facts.tables.push(qualified(nameParts(node.ExplainTable.table_name)));
-  if (key === 'cte_tables' && isObj(node.alias) && isObj(node.alias.name)) facts.ctes.add(String(node.alias.name.value).toLowerCase());
+  if (key === 'cte_tables' && isObj(node.alias) && isObj(node.alias.name))
+    facts.ctes.add(String(node.alias.name.value).toLowerCase());
   if (key === 'into') facts.problems.push('SELECT ... INTO');
   const column = columnOf(node, key);
   if (column) facts.columnRefs.add(column);
@@ -71,7 +73,13 @@ export function collect(root: unknown): Facts {
   const visit = (node: unknown, key: string | null): void => {
     if (Array.isArray(node)) {
       if (key === 'locks' && node.length) facts.problems.push('a locking read (FOR UPDATE / FOR SHARE)');
-      if (key === 'optimizer_hints' && node.some((h) => isObj(h) && typeof h.text === 'string' && SETTING_HINTS.test(h.text))) facts.problems.push('an optimizer hint that changes a session setting or resource group (SET_VAR, RESOURCE_GROUP)');
+      if (
+        key === 'optimizer_hints' &&
+        node.some((h) => isObj(h) && typeof h.text === 'string' && SETTING_HINTS.test(h.text))
+      )
+        facts.problems.push(
+          'an optimizer hint that changes a session setting or resource group (SET_VAR, RESOURCE_GROUP)',
+        );
       for (const n of node) visit(n, key);
       return;
     }

@@ -6,17 +6,32 @@
  */
 import { ToolError } from '../../../core/errors.js';
 import { parseSqlparser, type SqlparserDialect } from './parser.js';
-import type { KeyTerm, Predicate, PredicateOp, PredicateValue, QueryShape, TableAccess } from '../../contract/index-advisor.js';
+import type {
+  KeyTerm,
+  Predicate,
+  PredicateOp,
+  PredicateValue,
+  QueryShape,
+  TableAccess,
+} from '../../contract/index-advisor.js';
 import { resolveColumn, type Ref, type Scope } from '../query-scope.js';
 
 type Node = Record<string, unknown>;
-const obj = (v: unknown): Node | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : undefined);
+const obj = (v: unknown): Node | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : undefined;
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-const OPS: Record<string, PredicateOp> = { Eq: 'eq', Lt: 'range', Gt: 'range', LtEq: 'range', GtEq: 'range', NotEq: 'neq', Spaceship: 'eq' };
+const OPS: Record<string, PredicateOp> = {
+  Eq: 'eq',
+  Lt: 'range',
+  Gt: 'range',
+  LtEq: 'range',
+  GtEq: 'range',
+  NotEq: 'neq',
+  Spaceship: 'eq',
+};
 const FLIP: Record<string, string> = { Lt: 'Gt', Gt: 'Lt', LtEq: 'GtEq', GtEq: 'LtEq' };
 const SYMBOL: Record<string, string> = { Eq: '=', Lt: '<', Gt: '>', LtEq: '<=', GtEq: '>=', NotEq: '<>' };
-
 
 function identParts(n: Node): string[] | undefined {
   const id = obj(n.Identifier);
@@ -59,7 +74,12 @@ class ShapeBuilder {
     if (stmt.Query) return this.query(obj(stmt.Query)!, undefined, true);
     const update = obj(stmt.Update);
     const del = obj(stmt.Delete);
-    if (!update && !del) throw new ToolError('INVALID_ARGUMENT', 'propose_index reads SELECT, UPDATE and DELETE statements', 'Pass the query whose speed matters.');
+    if (!update && !del)
+      throw new ToolError(
+        'INVALID_ARGUMENT',
+        'propose_index reads SELECT, UPDATE and DELETE statements',
+        'Pass the query whose speed matters.',
+      );
     this.isRead = false;
     const scope: Scope = { byAlias: new Map() };
     if (update) this.fromItem(obj(update.table), scope);
@@ -104,7 +124,10 @@ class ShapeBuilder {
     this.sublinks(s.projection, scope);
   }
 
-  attach(terms: { access: TableAccess | undefined; term: KeyTerm | undefined; desc: boolean }[], set: (a: TableAccess, t: { term: KeyTerm; desc: boolean }[]) => void): void {
+  attach(
+    terms: { access: TableAccess | undefined; term: KeyTerm | undefined; desc: boolean }[],
+    set: (a: TableAccess, t: { term: KeyTerm; desc: boolean }[]) => void,
+  ): void {
     const first = terms[0]?.access;
     if (!first || terms.some((t) => t.access !== first || !t.term)) return;
     set(first, terms as { term: KeyTerm; desc: boolean }[]);
@@ -117,10 +140,17 @@ class ShapeBuilder {
       const name = nameOf(f!.name).join('.');
       const args = arr(obj(obj(f!.args)?.List)?.args);
       const expr = obj(obj(args[0])?.Unnamed)?.Expr;
-      return /^(min|max)$/i.test(name) && args.length === 1 && expr ? { ...this.term(expr, scope), desc: /^max$/i.test(name) } : undefined;
+      return /^(min|max)$/i.test(name) && args.length === 1 && expr
+        ? { ...this.term(expr, scope), desc: /^max$/i.test(name) }
+        : undefined;
     });
     const first = terms[0];
-    if (!first?.access || !first.term || terms.some((t) => !t || t.access !== first.access || t.term?.column !== first.term?.column)) return;
+    if (
+      !first?.access ||
+      !first.term ||
+      terms.some((t) => !t || t.access !== first.access || t.term?.column !== first.term?.column)
+    )
+      return;
     first.access.orderBy = [{ term: first.term, desc: first.desc }];
     if (top) this.limit = true;
   }
@@ -146,19 +176,33 @@ class ShapeBuilder {
       const schema = parts.length > 1 ? parts.at(-2)! : undefined;
       if (!schema && this.cteNames.has(name.toLowerCase())) return;
       const alias = String(obj(obj(table.alias)?.name)?.value ?? name);
-      const access: TableAccess = { table: { schema: schema ?? '', name, schemaGiven: schema !== undefined }, alias, predicates: [], joinColumns: [], orderBy: [], groupBy: [], referenced: [] };
+      const access: TableAccess = {
+        table: { schema: schema ?? '', name, schemaGiven: schema !== undefined },
+        alias,
+        predicates: [],
+        joinColumns: [],
+        orderBy: [],
+        groupBy: [],
+        referenced: [],
+      };
       this.accesses.push(access);
       scope.byAlias.set(alias.toLowerCase(), access);
       return;
     }
     const derived = obj(rel.Derived);
-    if (derived && obj(derived.subquery)) this.query(obj(derived.subquery)!, derived.lateral ? scope : scope.parent, false);
+    if (derived && obj(derived.subquery))
+      this.query(obj(derived.subquery)!, derived.lateral ? scope : scope.parent, false);
     const nested = obj(rel.NestedJoin);
     if (nested) this.fromItem(obj(nested.table_with_joins), scope);
   }
 
   resolve(parts: string[], scope: Scope): Ref {
-    return resolveColumn(parts.at(-1)!, parts.length >= 2 ? parts.at(-2)!.toLowerCase() : undefined, scope, this.hasColumn);
+    return resolveColumn(
+      parts.at(-1)!,
+      parts.length >= 2 ? parts.at(-2)!.toLowerCase() : undefined,
+      scope,
+      this.hasColumn,
+    );
   }
 
   term(node: unknown, scope: Scope): { access: TableAccess | undefined; term: KeyTerm | undefined } {
@@ -182,7 +226,8 @@ class ShapeBuilder {
     if (!n) return;
     const parts = identParts(n);
     if (parts) return void out.push(this.resolve(parts, scope));
-    for (const [k, v] of Object.entries(n)) if (k !== 'name' && k !== 'span' && v && typeof v === 'object') this.collectRefs(v, scope, out);
+    for (const [k, v] of Object.entries(n))
+      if (k !== 'name' && k !== 'span' && v && typeof v === 'object') this.collectRefs(v, scope, out);
   }
 
   /** The dialect's text of an indexable expression over one column: f(col, constants), CAST(col AS t), col->>'path'. */
@@ -195,7 +240,8 @@ class ShapeBuilder {
     const fn = obj(n.Function);
     if (fn) {
       const name = nameOf(fn.name).join('.');
-      if (/^(now|rand|random|uuid|current_\w+|curdate|sysdate|count|sum|avg|min|max|group_concat)$/i.test(name)) return undefined;
+      if (/^(now|rand|random|uuid|current_\w+|curdate|sysdate|count|sum|avg|min|max|group_concat)$/i.test(name))
+        return undefined;
       const args = arr(obj(obj(fn.args)?.List)?.args).map((a) => this.expression(obj(obj(obj(a)?.Unnamed)?.Expr)));
       return args.length && args.every((a) => a !== undefined) ? `${name}(${args.join(', ')})` : undefined;
     }
@@ -257,14 +303,28 @@ class ShapeBuilder {
     if (n.IsNull) return add(n.IsNull, { op: 'is_null', values: [], text: label(n.IsNull, 'IS NULL') });
     if (n.IsNotNull) return add(n.IsNotNull, { op: 'not_null', values: [], text: label(n.IsNotNull, 'IS NOT NULL') });
     const between = obj(n.Between);
-    if (between && !between.negated) return add(between.expr, { op: 'range', values: [this.value(between.low), this.value(between.high)], text: label(between.expr, 'BETWEEN ...') });
+    if (between && !between.negated)
+      return add(between.expr, {
+        op: 'range',
+        values: [this.value(between.low), this.value(between.high)],
+        text: label(between.expr, 'BETWEEN ...'),
+      });
     const list = obj(n.InList);
-    if (list && !list.negated) return add(list.expr, { op: 'in', values: arr(list.list).map((v) => this.value(v)), text: label(list.expr, 'IN (...)') });
+    if (list && !list.negated)
+      return add(list.expr, {
+        op: 'in',
+        values: arr(list.list).map((v) => this.value(v)),
+        text: label(list.expr, 'IN (...)'),
+      });
     const like = obj(n.Like) ?? obj(n.ILike);
     if (like && !like.negated) {
       const v = this.value(like.pattern);
       const prefix = Boolean(n.Like) && 'literal' in v && /^[^%_]+/.test(v.literal);
-      add(like.expr, { op: prefix ? 'prefix' : 'pattern', values: [v], text: label(like.expr, `LIKE ${'literal' in v ? `'${v.literal}'` : '?'}`) });
+      add(like.expr, {
+        op: prefix ? 'prefix' : 'pattern',
+        values: [v],
+        text: label(like.expr, `LIKE ${'literal' in v ? `'${v.literal}'` : '?'}`),
+      });
     }
   }
 
@@ -283,14 +343,24 @@ class ShapeBuilder {
       return;
     }
     if (joinOnly) return;
-    const flipped = left.access && left.term && this.isValueSide(bin.right, scope) ? undefined : right.access && right.term && this.isValueSide(bin.left, scope) ? true : null;
+    const flipped =
+      left.access && left.term && this.isValueSide(bin.right, scope)
+        ? undefined
+        : right.access && right.term && this.isValueSide(bin.left, scope)
+          ? true
+          : null;
     if (flipped === null) return;
     const side = flipped ? right : left;
     const valueNode = flipped ? bin.left : bin.right;
     const effective = flipped ? (FLIP[op] ?? op) : op;
     const value = this.value(valueNode);
     const shown = 'literal' in value ? `'${value.literal}'` : 'param' in value ? '?' : 'expression';
-    side.access!.predicates.push({ term: side.term!, op: OPS[effective] ?? 'neq', values: [value], text: `${this.describe(flipped ? bin.right : bin.left)} ${SYMBOL[effective] ?? '='} ${shown}` });
+    side.access!.predicates.push({
+      term: side.term!,
+      op: OPS[effective] ?? 'neq',
+      values: [value],
+      text: `${this.describe(flipped ? bin.right : bin.left)} ${SYMBOL[effective] ?? '='} ${shown}`,
+    });
   }
 
   sublinks(node: unknown, scope: Scope): void {
@@ -326,7 +396,9 @@ class ShapeBuilder {
         return;
       }
       if (n.QualifiedWildcard) {
-        const alias = JSON.stringify(n.QualifiedWildcard).match(/"value":"([^"]+)"/)?.[1]?.toLowerCase();
+        const alias = JSON.stringify(n.QualifiedWildcard)
+          .match(/"value":"([^"]+)"/)?.[1]
+          ?.toLowerCase();
         const a = alias ? scope.byAlias.get(alias) : undefined;
         if (a) a.referenced = null;
         return;
@@ -334,7 +406,8 @@ class ShapeBuilder {
       const parts = key === 'name' ? undefined : identParts(n);
       if (parts) {
         const ref = this.resolve(parts, scope);
-        if (ref.access?.referenced && !ref.access.referenced.includes(ref.column)) ref.access.referenced.push(ref.column);
+        if (ref.access?.referenced && !ref.access.referenced.includes(ref.column))
+          ref.access.referenced.push(ref.column);
         return;
       }
       for (const [k, x] of Object.entries(n)) if (k !== 'span') visit(x, k);
@@ -386,14 +459,28 @@ function unnest(n: Node | undefined): Node | undefined {
 }
 
 /** `quote` writes a column name in the dialect (MySQL backticks, SQLite double quotes) when it needs quoting. */
-export async function sqlparserQueryShape(sql: string, dialect: SqlparserDialect, quote: (name: string) => string, hasColumn?: (table: string, column: string) => boolean): Promise<QueryShape> {
+export async function sqlparserQueryShape(
+  sql: string,
+  dialect: SqlparserDialect,
+  quote: (name: string) => string,
+  hasColumn?: (table: string, column: string) => boolean,
+): Promise<QueryShape> {
   let statements: unknown[];
   try {
     statements = (await parseSqlparser(sql, dialect)).statements;
   } catch (err) {
-    throw new ToolError('SQL_SYNTAX', `the ${dialect === 'mysql' ? 'MySQL' : 'SQLite'} parser could not read the query: ${(err as Error).message}`, 'Pass one valid statement in the source\'s dialect.');
+    throw new ToolError(
+      'SQL_SYNTAX',
+      `the ${dialect === 'mysql' ? 'MySQL' : 'SQLite'} parser could not read the query: ${(err as Error).message}`,
+      "Pass one valid statement in the source's dialect.",
+    );
   }
-  if (statements.length !== 1) throw new ToolError('INVALID_ARGUMENT', `expected one statement, got ${statements.length}`, 'Pass each query on its own (queries: [...]).');
+  if (statements.length !== 1)
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      `expected one statement, got ${statements.length}`,
+      'Pass each query on its own (queries: [...]).',
+    );
   const b = new ShapeBuilder(numberPlaceholders(statements[0]), quote, hasColumn);
   b.statement(obj(statements[0]) ?? {});
   b.params = (sql.match(/\?/g) ?? []).length ? Math.max(b.params, countPlaceholders(statements[0])) : b.params;

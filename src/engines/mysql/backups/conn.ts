@@ -26,7 +26,12 @@ export function targetOf(source: EngineSource): MysqlTarget {
 /** The scratch server: backups.scratch_dsn (a mysql:// or mariadb:// DSN) or the source's own. */
 export function scratchTargetOf(source: EngineSource, parsed: ParsedDsn | undefined): MysqlTarget {
   if (!parsed) return targetOf(source);
-  if (parsed.engine !== 'mysql') throw new ToolError('INVALID_ARGUMENT', `backups.scratch_dsn must be a mysql:// or mariadb:// DSN for a MySQL/MariaDB source, not ${parsed.scheme}://`, 'Point scratch_dsn at a server where the login may create and drop dba_bk_% databases.');
+  if (parsed.engine !== 'mysql')
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      `backups.scratch_dsn must be a mysql:// or mariadb:// DSN for a MySQL/MariaDB source, not ${parsed.scheme}://`,
+      'Point scratch_dsn at a server where the login may create and drop dba_bk_% databases.',
+    );
   return targetOf({ ...source, parsed });
 }
 
@@ -36,7 +41,13 @@ export function clientArgs(t: MysqlTarget): { args: string[]; env: NodeJS.Proces
   delete env.MYSQL_PWD;
   delete env.MYSQL_HOST;
   if (t.password) env.MYSQL_PWD = t.password;
-  const args = ['--no-defaults', `--host=${t.host}`, `--port=${t.port}`, `--user=${t.user}`, '--default-character-set=utf8mb4'];
+  const args = [
+    '--no-defaults',
+    `--host=${t.host}`,
+    `--port=${t.port}`,
+    `--user=${t.user}`,
+    '--default-character-set=utf8mb4',
+  ];
   if (t.host === 'localhost') args.push('--protocol=socket');
   return { args, env };
 }
@@ -44,7 +55,14 @@ export function clientArgs(t: MysqlTarget): { args: string[]; env: NodeJS.Proces
 /** A mysql2 connection of its own to a target (no database selected). */
 export async function mysqlConnect(source: EngineSource, t: MysqlTarget, database?: string): Promise<mysql.Connection> {
   const base = connectionOptions(source);
-  const conn = await mysql.createConnection({ ...base, host: t.host, port: t.port, user: t.user, password: t.password, database });
+  const conn = await mysql.createConnection({
+    ...base,
+    host: t.host,
+    port: t.port,
+    user: t.user,
+    password: t.password,
+    database,
+  });
   (conn as unknown as { connection: NodeJS.EventEmitter }).connection.on('error', () => {});
   return conn;
 }

@@ -30,7 +30,13 @@ async function countInSnapshot(source: EngineSource, database: string, signal: A
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     return await mysqlTableCounts(conn, database);
   } catch (err) {
-    if (signal.aborted) throw new ToolError('QUERY_CANCELLED', 'the call was cancelled by the client; the row counts were stopped', 'Nothing was kept. Call the tool again when you want it.', { cause: err });
+    if (signal.aborted)
+      throw new ToolError(
+        'QUERY_CANCELLED',
+        'the call was cancelled by the client; the row counts were stopped',
+        'Nothing was kept. Call the tool again when you want it.',
+        { cause: err },
+      );
     if ((err as { errno?: number }).errno !== 1205) throw err;
     throw new ToolError(
       'QUERY_TIMEOUT',
@@ -47,7 +53,12 @@ async function countInSnapshot(source: EngineSource, database: string, signal: A
 
 export async function mysqlDump(source: EngineSource, file: string, env: BackupEnv): Promise<DumpResult> {
   const database = source.parsed.database;
-  if (!database) throw new ToolError('INVALID_ARGUMENT', 'the DSN names no database: create_backup dumps the one database the DSN names', 'Add the database to the DSN path: mysql://user@host:3306/shop.');
+  if (!database)
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      'the DSN names no database: create_backup dumps the one database the DSN names',
+      'Add the database to the DSN path: mysql://user@host:3306/shop.',
+    );
   const bin = dumpBin();
   const redact = redactorFor(source);
   let tables;
@@ -58,16 +69,36 @@ export async function mysqlDump(source: EngineSource, file: string, env: BackupE
   }
   const { args, env: childEnv } = clientArgs(targetOf(source));
   const progress = ticker(env.progress, tables.length);
-  const res = await runProgram(bin, [...args, '--single-transaction', '--no-create-db', '--no-tablespaces', '--hex-blob', '--triggers', '--verbose', `--result-file=${file}`, '--', database], {
-    env: childEnv,
-    signal: env.signal,
-    onStderrLine: (line) => {
-      const m = /Retrieving table structure for table (.+?)\.\.\./.exec(line);
-      if (m) progress.tick(`dump: ${m[1]}`);
+  const res = await runProgram(
+    bin,
+    [
+      ...args,
+      '--single-transaction',
+      '--no-create-db',
+      '--no-tablespaces',
+      '--hex-blob',
+      '--triggers',
+      '--verbose',
+      `--result-file=${file}`,
+      '--',
+      database,
+    ],
+    {
+      env: childEnv,
+      signal: env.signal,
+      onStderrLine: (line) => {
+        const m = /Retrieving table structure for table (.+?)\.\.\./.exec(line);
+        if (m) progress.tick(`dump: ${m[1]}`);
+      },
     },
-  });
+  );
   if (res.code !== 0) throw programError('mariadb-dump', res, redact);
   await progress.done(`dump: ${tables.length} tables dumped`);
   const version = (await runProgram(bin, ['--version'])).stdout.trim();
-  return { tool: version || bin, tables, countsFrom: 'a consistent-snapshot transaction opened just before the dump (writes in between would show as differences)' };
+  return {
+    tool: version || bin,
+    tables,
+    countsFrom:
+      'a consistent-snapshot transaction opened just before the dump (writes in between would show as differences)',
+  };
 }

@@ -14,7 +14,10 @@ const COMPLETED = /-- Dump completed(?: on (\d{4}-\d\d-\d\d +\d{1,2}:\d\d:\d\d))
 const LEAVES_SCHEMA = /^\s*(\/\*!\d*\s*)?(USE\s|(CREATE|DROP)\s+(DATABASE|SCHEMA)\b)/i;
 const NAME = '(?:`(?:[^`]|``)+`|[A-Za-z0-9_$]+)';
 /** A write target qualified by a schema: `db`.`t` after TABLE(S), INTO, VIEW, TRIGGER, UPDATE, DELETE FROM, or a trigger's ON. */
-const QUALIFIED_TARGET = new RegExp(`\\b(TABLES?|INTO|VIEW|TRIGGER|UPDATE|DELETE\\s+FROM|(BEFORE|AFTER)\\s+(INSERT|UPDATE|DELETE)\\s+ON)\\s+(IF\\s+(NOT\\s+)?EXISTS\\s+)?${NAME}\\s*\\.\\s*${NAME}`, 'i');
+const QUALIFIED_TARGET = new RegExp(
+  `\\b(TABLES?|INTO|VIEW|TRIGGER|UPDATE|DELETE\\s+FROM|(BEFORE|AFTER)\\s+(INSERT|UPDATE|DELETE)\\s+ON)\\s+(IF\\s+(NOT\\s+)?EXISTS\\s+)?${NAME}\\s*\\.\\s*${NAME}`,
+  'i',
+);
 
 export function isDumpHead(head: Buffer): boolean {
   return HEADER.test(head.toString('latin1'));
@@ -35,8 +38,17 @@ function tail(file: string, bytes = 256): string {
 /** The completion line, or why the dump is incomplete. */
 export function completion(file: string): { ok: boolean; message: string; evidence: Evidence } {
   const m = COMPLETED.exec(tail(file));
-  if (!m) return { ok: false, message: 'the dump has no "-- Dump completed" line at its end: it was cut short (or made with --skip-comments)', evidence: { completed_line: false } };
-  return { ok: true, message: `a complete dump (its last line says "Dump completed${m[1] ? ` on ${m[1]}` : ''}")`, evidence: { completed_line: true, completed_on: m[1] ?? null } };
+  if (!m)
+    return {
+      ok: false,
+      message: 'the dump has no "-- Dump completed" line at its end: it was cut short (or made with --skip-comments)',
+      evidence: { completed_line: false },
+    };
+  return {
+    ok: true,
+    message: `a complete dump (its last line says "Dump completed${m[1] ? ` on ${m[1]}` : ''}")`,
+    evidence: { completed_line: true, completed_on: m[1] ?? null },
+  };
 }
 
 /** Why a line would write outside the schema it is restored into, if it would. Row data (after VALUES) is not judged. */
@@ -49,7 +61,10 @@ export function escapeIn(line: string): string | undefined {
 
 /** The first line that would leave the scratch schema, and why; undefined when none does. */
 export async function schemaEscape(file: string): Promise<string | undefined> {
-  const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const lines = readline.createInterface({
+    input: fs.createReadStream(file, { encoding: 'utf8' }),
+    crlfDelay: Infinity,
+  });
   try {
     let n = 0;
     for await (const line of lines) {

@@ -3,7 +3,10 @@ import type mysql from 'mysql2/promise';
 import type { TableCount } from '../../contract/backups.js';
 
 export async function mysqlTableCounts(conn: mysql.Connection, database: string): Promise<TableCount[]> {
-  const [rows] = await conn.query(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY 1`, [database]);
+  const [rows] = await conn.query(
+    `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY 1`,
+    [database],
+  );
   const counts: TableCount[] = [];
   for (const { t } of rows as { t: string }[]) {
     const [res] = await conn.query(`SELECT count(*) AS n FROM ${conn.escapeId(database)}.${conn.escapeId(t)}`);

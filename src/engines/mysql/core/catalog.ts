@@ -21,7 +21,10 @@ export function schemaScope(column: string, schema: string | undefined): Scope {
 /** Exactly the named relations; `prefix` is the table alias with its dot, or ''. */
 export function refScope(refs: readonly TableRef[], prefix = ''): Scope {
   const pairs = refs.map(() => '(?, ?)').join(', ');
-  return { where: `(${prefix}TABLE_SCHEMA, ${prefix}TABLE_NAME) IN (${pairs})`, params: refs.flatMap((r) => [r.schema, r.name]) };
+  return {
+    where: `(${prefix}TABLE_SCHEMA, ${prefix}TABLE_NAME) IN (${pairs})`,
+    params: refs.flatMap((r) => [r.schema, r.name]),
+  };
 }
 
 export interface Keyed {

@@ -12,7 +12,11 @@ import { parseVersion, timeoutStatement } from './session.js';
 
 export const DDL_DRY_RUN_NOTE = 'MySQL DDL commits implicitly and cannot be rolled back, so it was not dry-run';
 
-export async function executeMysqlChange(source: EngineSource, sql: string, opts: ChangeOptions): Promise<ChangeResult> {
+export async function executeMysqlChange(
+  source: EngineSource,
+  sql: string,
+  opts: ChangeOptions,
+): Promise<ChangeResult> {
   const ddl = opts.classification.class === 'ddl';
   if (ddl && opts.dryRun) return { rowsAffected: null, dryRun: 'not-possible', note: DDL_DRY_RUN_NOTE };
   const errorContext = { where: endpointOf(source).where, redact: redactorFor(source), sql, timeoutMs: opts.timeoutMs };
@@ -34,7 +38,10 @@ export async function executeMysqlChange(source: EngineSource, sql: string, opts
       await conn.query(opts.dryRun ? 'ROLLBACK' : 'COMMIT');
       open = false;
     }
-    return { rowsAffected: header && typeof header.affectedRows === 'number' ? header.affectedRows : null, dryRun: opts.dryRun ? 'rolled-back' : null };
+    return {
+      rowsAffected: header && typeof header.affectedRows === 'number' ? header.affectedRows : null,
+      dryRun: opts.dryRun ? 'rolled-back' : null,
+    };
   } catch (err) {
     if (open) await conn?.query('ROLLBACK').catch(() => {});
     throw toMysqlToolError(err, errorContext);

@@ -12,7 +12,11 @@ function judge(call: FunctionCall): boolean {
 }
 
 /** With `behindViews`, the tables views stand for are added (for deny lists); a view that cannot be read makes the statement unknown. */
-export async function classify(sql: string, variant: string, behindViews?: (tables: TableName[]) => Promise<TableName[]>): Promise<Classification> {
+export async function classify(
+  sql: string,
+  variant: string,
+  behindViews?: (tables: TableName[]) => Promise<TableName[]>,
+): Promise<Classification> {
   const { calls, ...found } = await classifyMysql(sql, variant);
   if (found.class === 'unknown') return found;
   // a change through an updatable view reaches the tables behind it: deny_tables judges those too
@@ -23,7 +27,9 @@ export async function classify(sql: string, variant: string, behindViews?: (tabl
       return { ...found, class: 'unknown', reasons: [(err as Error).message] };
     }
   }
-  const denied = calls.filter((c) => !judge(c)).map((c) => (c.schema ? `${c.schema}.${c.name}` : `${c.name}${c.name in MYSQL_ARGC ? `/${c.args}` : ''}`));
+  const denied = calls
+    .filter((c) => !judge(c))
+    .map((c) => (c.schema ? `${c.schema}.${c.name}` : `${c.name}${c.name in MYSQL_ARGC ? `/${c.args}` : ''}`));
   // a change's functions are judged too (not to refuse it: a dry run must not run what a rollback does not undo)
   if (found.class !== 'read') return { ...found, deniedFunctions: [...new Set(denied)] };
   return { ...found, deniedFunctions: [...new Set(denied)], sessionNeutral: denied.length === 0 };

@@ -29,8 +29,14 @@ export interface Collection {
   finished: Promise<Finish>;
 }
 
-export function collectRows(conn: CoreConnection, sql: string, params: readonly CellValue[] | undefined, limit: number): Collection {
-  const options = params && params.length > 0 ? { sql, rowsAsArray: true, values: [...params] } : { sql, rowsAsArray: true };
+export function collectRows(
+  conn: CoreConnection,
+  sql: string,
+  params: readonly CellValue[] | undefined,
+  limit: number,
+): Collection {
+  const options =
+    params && params.length > 0 ? { sql, rowsAsArray: true, values: [...params] } : { sql, rowsAsArray: true };
   let state!: RowState;
   const finished = new Promise<Finish>((resolve) => {
     // A dropped connection is reported on the connection, not on a streaming query.

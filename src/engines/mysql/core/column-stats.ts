@@ -5,7 +5,11 @@
  */
 import type { ColumnStats, ReadQuery, QueryResult, TableRef } from '../../contract/engine.js';
 
-export async function mysqlColumnStats(read: (q: ReadQuery) => Promise<QueryResult>, table: TableRef, columns: readonly string[]): Promise<ColumnStats[]> {
+export async function mysqlColumnStats(
+  read: (q: ReadQuery) => Promise<QueryResult>,
+  table: TableRef,
+  columns: readonly string[],
+): Promise<ColumnStats[]> {
   if (columns.length === 0) return [];
   const marks = columns.map(() => '?').join(', ');
   const out = new Map<string, ColumnStats>();
@@ -17,7 +21,11 @@ export async function mysqlColumnStats(read: (q: ReadQuery) => Promise<QueryResu
   });
   for (const [col, card] of idx.rows) {
     const n = card === null ? null : Number(card);
-    out.set(String(col).toLowerCase(), { column: String(col), distinct: n !== null && Number.isFinite(n) ? n : null, null_fraction: null });
+    out.set(String(col).toLowerCase(), {
+      column: String(col),
+      distinct: n !== null && Number.isFinite(n) ? n : null,
+      null_fraction: null,
+    });
   }
   try {
     const cs = await read({
@@ -26,7 +34,12 @@ export async function mysqlColumnStats(read: (q: ReadQuery) => Promise<QueryResu
       maxRows: 1000,
       timeoutMs: 5000,
     });
-    const rows = await read({ sql: `SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`, params: [table.schema, table.name], maxRows: 1, timeoutMs: 5000 });
+    const rows = await read({
+      sql: `SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`,
+      params: [table.schema, table.name],
+      maxRows: 1,
+      timeoutMs: 5000,
+    });
     const total = Number(rows.rows[0]?.[0] ?? NaN);
     for (const [col, nulls, freq] of cs.rows) {
       const key = String(col).toLowerCase();
@@ -34,7 +47,11 @@ export async function mysqlColumnStats(read: (q: ReadQuery) => Promise<QueryResu
       const f = freq === null ? NaN : Number(freq);
       const fromFreq = Number.isFinite(total) && f > 0 ? Math.round((total * (1 - (nullFraction ?? 0))) / f) : null;
       const had = out.get(key);
-      out.set(key, { column: had?.column ?? String(col), distinct: had?.distinct ?? fromFreq, null_fraction: nullFraction });
+      out.set(key, {
+        column: had?.column ?? String(col),
+        distinct: had?.distinct ?? fromFreq,
+        null_fraction: nullFraction,
+      });
     }
   } catch {
     // MySQL has no mysql.column_stats, and the login may not read it: the index cardinality stands

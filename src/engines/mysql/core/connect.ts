@@ -44,7 +44,14 @@ export function connectionOptions(source: EngineSource): ConnectionOptions {
 
 export function poolOptions(source: EngineSource): PoolOptions {
   const size = source.limits.pool_size;
-  return { ...connectionOptions(source), connectionLimit: size, maxIdle: size, idleTimeout: 60_000, waitForConnections: true, queueLimit: 0 };
+  return {
+    ...connectionOptions(source),
+    connectionLimit: size,
+    maxIdle: size,
+    idleTimeout: 60_000,
+    waitForConnections: true,
+    queueLimit: 0,
+  };
 }
 
 /** A secret-free version of any text: the DSN password and the DSN itself are replaced. */

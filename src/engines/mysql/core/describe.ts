@@ -60,7 +60,13 @@ export function toForeignKeys(rows: readonly ForeignKeyRow[]): ForeignKeyInfo[] 
   for (const row of rows) {
     let fk = byName.get(row.constraint_name);
     if (!fk) {
-      fk = { name: row.constraint_name, columns: [], references: { schema: row.ref_schema, name: row.ref_table, columns: [] }, on_delete: row.on_delete, on_update: row.on_update };
+      fk = {
+        name: row.constraint_name,
+        columns: [],
+        references: { schema: row.ref_schema, name: row.ref_table, columns: [] },
+        on_delete: row.on_delete,
+        on_update: row.on_update,
+      };
       byName.set(row.constraint_name, fk);
     }
     fk.columns.push(row.column_name);
@@ -107,7 +113,16 @@ export function toIndexes(rows: readonly IndexRow[]): IndexInfo[] {
     if (!index) {
       const primary = row.index_name === 'PRIMARY';
       const method = row.index_type ? row.index_type.toLowerCase() : null;
-      index = { name: row.index_name, columns: [], include: [], unique: Number(row.non_unique) === 0, primary, method, predicate: null, valid: true };
+      index = {
+        name: row.index_name,
+        columns: [],
+        include: [],
+        unique: Number(row.non_unique) === 0,
+        primary,
+        method,
+        predicate: null,
+        valid: true,
+      };
       byName.set(row.index_name, index);
     }
     index.columns.push(partOf(row));

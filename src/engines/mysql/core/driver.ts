@@ -84,7 +84,10 @@ export class MysqlDriver {
   async #prepare(conn: PoolConnection): Promise<void> {
     coreOf(conn).on('error', (err: Error) => this.#warn(err, 'MySQL connection dropped'));
     this.#server ??= await detectServer(conn);
-    this.#sessions.set(coreOf(conn), await prepareSession(conn, this.#server.variant, this.source.limits.statement_timeout_ms));
+    this.#sessions.set(
+      coreOf(conn),
+      await prepareSession(conn, this.#server.variant, this.source.limits.statement_timeout_ms),
+    );
   }
 
   /**
@@ -154,7 +157,10 @@ export class MysqlDriver {
       else await conn.query('ROLLBACK');
       conn.release();
     } catch (err) {
-      this.#warn(err as Error, `${disposition === 'reset' ? 'session reset' : 'ROLLBACK'} failed; discarding the MySQL connection`);
+      this.#warn(
+        err as Error,
+        `${disposition === 'reset' ? 'session reset' : 'ROLLBACK'} failed; discarding the MySQL connection`,
+      );
       conn.destroy();
     }
   }
@@ -164,7 +170,10 @@ export class MysqlDriver {
     await conn.reset();
     // The reset keeps whatever database USE chose; go back to the DSN's.
     await conn.query(`USE ${conn.escapeId(this.source.parsed.database!)}`);
-    this.#sessions.set(coreOf(conn), await prepareSession(conn, this.#server!.variant, this.source.limits.statement_timeout_ms));
+    this.#sessions.set(
+      coreOf(conn),
+      await prepareSession(conn, this.#server!.variant, this.source.limits.statement_timeout_ms),
+    );
   }
 
   kill(threadId: number): Promise<void> {
@@ -202,5 +211,10 @@ function settlesWithin(finished: Promise<Finish>, ms: number): Promise<Finish | 
 }
 
 function cancelledByClient(cause?: unknown): ToolError {
-  return new ToolError('QUERY_CANCELLED', 'the query was cancelled by the client', 'The request was cancelled; the statement was stopped on the server.', { cause });
+  return new ToolError(
+    'QUERY_CANCELLED',
+    'the query was cancelled by the client',
+    'The request was cancelled; the statement was stopped on the server.',
+    { cause },
+  );
 }

@@ -4,8 +4,27 @@
  * a schema is asked for by name.
  */
 import type { TableDetail, TableFilter, TableRef, TableSummary } from '../../contract/engine.js';
-import { bySchemaAndName, groupBy, keyOf, refScope, schemaScope, summarySql, toSummary, type SummaryRow } from './catalog.js';
-import { columnsSql, foreignKeysSql, indexesSql, toColumn, toForeignKeys, toIndexes, type ColumnRow, type ForeignKeyRow, type IndexRow } from './describe.js';
+import {
+  bySchemaAndName,
+  groupBy,
+  keyOf,
+  refScope,
+  schemaScope,
+  summarySql,
+  toSummary,
+  type SummaryRow,
+} from './catalog.js';
+import {
+  columnsSql,
+  foreignKeysSql,
+  indexesSql,
+  toColumn,
+  toForeignKeys,
+  toIndexes,
+  type ColumnRow,
+  type ForeignKeyRow,
+  type IndexRow,
+} from './describe.js';
 import type { MysqlDriver } from './driver.js';
 
 export class MysqlIntrospector {
@@ -53,13 +72,15 @@ export class MysqlIntrospector {
       const key = keyOf(summary.table_schema, summary.table_name);
       const tableIndexes = toIndexes(indexesBy.get(key) ?? []);
       const primary = tableIndexes.find((i) => i.primary);
-      return [{
-        ...toSummary(summary),
-        columns: (columnsBy.get(key) ?? []).map((c) => toColumn(c, server)),
-        primary_key: primary ? primary.columns : null,
-        foreign_keys: toForeignKeys(fksBy.get(key) ?? []),
-        indexes: tableIndexes,
-      }];
+      return [
+        {
+          ...toSummary(summary),
+          columns: (columnsBy.get(key) ?? []).map((c) => toColumn(c, server)),
+          primary_key: primary ? primary.columns : null,
+          foreign_keys: toForeignKeys(fksBy.get(key) ?? []),
+          indexes: tableIndexes,
+        },
+      ];
     });
   }
 }

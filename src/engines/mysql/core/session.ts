@@ -44,7 +44,9 @@ export async function detectServer(conn: PoolConnection): Promise<DetectedServer
 
 export function timeoutStatement(variant: Variant, timeoutMs: number): string {
   const ms = Math.max(1, Math.round(timeoutMs));
-  return variant === 'mariadb' ? `SET SESSION max_statement_time = ${ms / 1000}` : `SET SESSION max_execution_time = ${ms}`;
+  return variant === 'mariadb'
+    ? `SET SESSION max_statement_time = ${ms / 1000}`
+    : `SET SESSION max_execution_time = ${ms}`;
 }
 
 /** Sets the statement time limit; a server without the variable (MySQL < 5.7.8) keeps none. */

@@ -32,7 +32,9 @@ export function inspectSql(sql: string): SqlShape {
 
 /** True when the statement cannot have changed session state (SET, USE, PREPARE, GET_LOCK, ...). */
 export function leavesSessionClean(shape: SqlShape): boolean {
-  return !shape.executableComment && !shape.sessionEffects && shape.statements <= 1 && SESSION_SAFE.has(shape.firstWord);
+  return (
+    !shape.executableComment && !shape.sessionEffects && shape.statements <= 1 && SESSION_SAFE.has(shape.firstWord)
+  );
 }
 
 class Scanner {
@@ -58,7 +60,8 @@ class Scanner {
     const c = sql[this.#i]!;
     const next = sql[this.#i + 1];
     if (c === "'" || c === '"' || c === '`') return this.#code(this.#skipQuoted(c));
-    if (c === '#' || (c === '-' && next === '-' && /[\s]|^$/.test(sql[this.#i + 2] ?? ''))) return this.#skipTo('\n', 1);
+    if (c === '#' || (c === '-' && next === '-' && /[\s]|^$/.test(sql[this.#i + 2] ?? '')))
+      return this.#skipTo('\n', 1);
     if (c === '/' && next === '*') return this.#openBlockComment();
     if (c === '*' && next === '/' && this.#inExec) return this.#closeExec();
     if (c === ';') return this.#endPiece();

@@ -97,6 +97,8 @@ export function toColumns(fields: readonly FieldPacket[]): ColumnMeta[] {
   return fields.map((field) => ({
     name: field.name,
     type: typeName(field),
-    ...(field.orgTable && field.orgName ? { origin: { ...(field.db ? { schema: field.db } : {}), table: field.orgTable, column: field.orgName } } : {}),
+    ...(field.orgTable && field.orgName
+      ? { origin: { ...(field.db ? { schema: field.db } : {}), table: field.orgTable, column: field.orgName } }
+      : {}),
   }));
 }

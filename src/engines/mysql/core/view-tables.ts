@@ -15,20 +15,34 @@ interface ViewRow {
   definition: string | null;
 }
 
-async function viewsAmong(driver: MysqlDriver, tables: readonly TableName[], signal: AbortSignal | undefined): Promise<ViewRow[]> {
+async function viewsAmong(
+  driver: MysqlDriver,
+  tables: readonly TableName[],
+  signal: AbortSignal | undefined,
+): Promise<ViewRow[]> {
   if (tables.length === 0) return [];
   const where = tables.map(() => '(TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?)').join(' OR ');
-  return driver.catalog<ViewRow>(`SELECT TABLE_SCHEMA AS \`schema\`, TABLE_NAME AS name, VIEW_DEFINITION AS definition FROM information_schema.VIEWS WHERE ${where}`, tables.flatMap((t) => [t.schema ?? null, t.name]), signal);
+  return driver.catalog<ViewRow>(
+    `SELECT TABLE_SCHEMA AS \`schema\`, TABLE_NAME AS name, VIEW_DEFINITION AS definition FROM information_schema.VIEWS WHERE ${where}`,
+    tables.flatMap((t) => [t.schema ?? null, t.name]),
+    signal,
+  );
 }
 
-export async function tablesBehindViews(driver: MysqlDriver, variant: string, tables: readonly TableName[], signal?: AbortSignal): Promise<TableName[]> {
+export async function tablesBehindViews(
+  driver: MysqlDriver,
+  variant: string,
+  tables: readonly TableName[],
+  signal?: AbortSignal,
+): Promise<TableName[]> {
   const found: TableName[] = [];
   let frontier = [...tables];
   for (let depth = 0; depth < MAX_DEPTH && frontier.length; depth++) {
     const next: TableName[] = [];
     for (const view of await viewsAmong(driver, frontier, signal)) {
       const inner = view.definition ? await classifyMysql(view.definition, variant) : undefined;
-      if (!inner || inner.statementType === 'unknown') throw new Error(`the definition of view ${view.schema}.${view.name} could not be read`);
+      if (!inner || inner.statementType === 'unknown')
+        throw new Error(`the definition of view ${view.schema}.${view.name} could not be read`);
       const qualified = inner.tables.map((t) => ({ schema: t.schema ?? view.schema, name: t.name }));
       found.push(...qualified);
       next.push(...qualified);

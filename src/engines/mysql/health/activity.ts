@@ -7,14 +7,30 @@ import { globalStatus, globalVariables } from './vars.js';
 
 export function connections(driver: MysqlDriver): HealthCheck {
   return async ({ thresholds: t }) => {
-    const [status, vars] = await Promise.all([globalStatus(driver, ['Threads_connected', 'Threads_running', 'Max_used_connections']), globalVariables(driver, ['max_connections'])]);
+    const [status, vars] = await Promise.all([
+      globalStatus(driver, ['Threads_connected', 'Threads_running', 'Max_used_connections']),
+      globalVariables(driver, ['max_connections']),
+    ]);
     const connected = Number(status.threads_connected ?? 0);
     const max = Number(vars.max_connections ?? 0);
     const used = pct(connected, max);
-    const evidence = { threads_connected: connected, threads_running: Number(status.threads_running ?? 0), max_used_connections: Number(status.max_used_connections ?? 0), max_connections: max, used_pct: used };
+    const evidence = {
+      threads_connected: connected,
+      threads_running: Number(status.threads_running ?? 0),
+      max_used_connections: Number(status.max_used_connections ?? 0),
+      max_connections: max,
+      used_pct: used,
+    };
     const status_ = level(used, t.connections_warn_pct, t.connections_fail_pct);
     const message = `${connected} of ${max} connections in use (${used}%), ${evidence.threads_running} running; peak ${evidence.max_used_connections}`;
-    return status_ === 'ok' ? ok(message, evidence) : { status: status_, message, evidence, fix: 'Lower the applications\' pool sizes or add a proxy (ProxySQL, MaxScale); close idle connections (wait_timeout). Raising max_connections costs memory per thread.' };
+    return status_ === 'ok'
+      ? ok(message, evidence)
+      : {
+          status: status_,
+          message,
+          evidence,
+          fix: "Lower the applications' pool sizes or add a proxy (ProxySQL, MaxScale); close idle connections (wait_timeout). Raising max_connections costs memory per thread.",
+        };
   };
 }
 
@@ -50,15 +66,32 @@ const TRX_SQL = `
 
 function trxEvidence(r: TrxRow) {
   return {
-    id: Number(r.id), trx_id: r.trx_id, state: r.trx_state, started: r.started, transaction_s: Number(r.trx_s), user: r.user, host: r.host, db: r.db,
-    command: r.command, command_s: r.command_s === null ? null : Number(r.command_s), rows_locked: Number(r.rows_locked), rows_modified: Number(r.rows_modified), tables_locked: Number(r.tables_locked), query: queryText(r.query),
+    id: Number(r.id),
+    trx_id: r.trx_id,
+    state: r.trx_state,
+    started: r.started,
+    transaction_s: Number(r.trx_s),
+    user: r.user,
+    host: r.host,
+    db: r.db,
+    command: r.command,
+    command_s: r.command_s === null ? null : Number(r.command_s),
+    rows_locked: Number(r.rows_locked),
+    rows_modified: Number(r.rows_modified),
+    tables_locked: Number(r.tables_locked),
+    query: queryText(r.query),
   };
 }
 
 export function longTransactions(driver: MysqlDriver): HealthCheck {
   return async ({ thresholds: t }) => {
-    const rows = (await driver.catalog<TrxRow>(TRX_SQL)).filter((r) => Number(r.trx_s) >= t.long_transaction_s).slice(0, 50);
-    if (rows.length === 0) return ok(`no InnoDB transaction open longer than ${t.long_transaction_s} s (a login without PROCESS sees only its own)`);
+    const rows = (await driver.catalog<TrxRow>(TRX_SQL))
+      .filter((r) => Number(r.trx_s) >= t.long_transaction_s)
+      .slice(0, 50);
+    if (rows.length === 0)
+      return ok(
+        `no InnoDB transaction open longer than ${t.long_transaction_s} s (a login without PROCESS sees only its own)`,
+      );
     const trx = rows.map(trxEvidence);
     return {
       status: 'warn',
@@ -75,8 +108,12 @@ export function idleInTransaction(driver: MysqlDriver): HealthCheck {
     const idle = rows
       .filter((r) => r.command === 'Sleep' && Number(r.command_s ?? 0) >= t.idle_in_transaction_s)
       .slice(0, 50)
-      .map((r) => ({ ...trxEvidence(r), blocking_ids: waits.filter((w) => w.blocker_pid === Number(r.id)).map((w) => w.blocked_pid) }));
-    if (idle.length === 0) return ok(`no session idle in an open transaction for more than ${t.idle_in_transaction_s} s`);
+      .map((r) => ({
+        ...trxEvidence(r),
+        blocking_ids: waits.filter((w) => w.blocker_pid === Number(r.id)).map((w) => w.blocked_pid),
+      }));
+    if (idle.length === 0)
+      return ok(`no session idle in an open transaction for more than ${t.idle_in_transaction_s} s`);
     const blocking = idle.some((x) => x.blocking_ids.length > 0);
     return {
       status: blocking ? 'fail' : 'warn',
@@ -89,11 +126,30 @@ export function idleInTransaction(driver: MysqlDriver): HealthCheck {
 
 export function longQueries(driver: MysqlDriver): HealthCheck {
   return async ({ thresholds: t }) => {
-    const rows = await driver.catalog<{ id: number | string; user: string; host: string; db: string | null; time: number | string; state: string | null; query: string | null }>(`
+    const rows = await driver.catalog<{
+      id: number | string;
+      user: string;
+      host: string;
+      db: string | null;
+      time: number | string;
+      state: string | null;
+      query: string | null;
+    }>(
+      `
       SELECT ID AS id, USER AS user, HOST AS host, DB AS db, TIME AS time, STATE AS state, INFO AS query FROM information_schema.PROCESSLIST
-      WHERE COMMAND = 'Query' AND ID <> CONNECTION_ID() AND TIME >= ? AND USER NOT IN ('system user', 'event_scheduler') ORDER BY TIME DESC LIMIT 50`, [t.long_query_s]);
+      WHERE COMMAND = 'Query' AND ID <> CONNECTION_ID() AND TIME >= ? AND USER NOT IN ('system user', 'event_scheduler') ORDER BY TIME DESC LIMIT 50`,
+      [t.long_query_s],
+    );
     if (rows.length === 0) return ok(`no statement running longer than ${t.long_query_s} s`);
-    const sessions = rows.map((r) => ({ id: Number(r.id), user: r.user, host: r.host, db: r.db, running_s: Number(r.time), state: r.state, query: queryText(r.query) }));
+    const sessions = rows.map((r) => ({
+      id: Number(r.id),
+      user: r.user,
+      host: r.host,
+      db: r.db,
+      running_s: Number(r.time),
+      state: r.state,
+      query: queryText(r.query),
+    }));
     return {
       status: 'warn',
       message: `${plural(sessions.length, 'statement')} running longer than ${t.long_query_s} s: ${sessions.map((s) => `id ${s.id} (${s.running_s} s)`).join(', ')}`,
@@ -130,10 +186,21 @@ async function waitRows(driver: MysqlDriver): Promise<WaitRow[]> {
   const server = await driver.server();
   const sql = server.variant === 'mysql' && server.major >= 8 ? PERFORMANCE_SCHEMA_WAITS : INFORMATION_SCHEMA_WAITS;
   const raw = await driver.catalog<Record<keyof WaitRow, string | number | null>>(sql);
-  return raw.map((r) => ({ ...(r as unknown as WaitRow), blocked_pid: Number(r.blocked_pid), blocker_pid: Number(r.blocker_pid), waiting_s: Number(r.waiting_s ?? 0), blocker_xact_s: secs(r.blocker_xact_s) }));
+  return raw.map((r) => ({
+    ...(r as unknown as WaitRow),
+    blocked_pid: Number(r.blocked_pid),
+    blocker_pid: Number(r.blocker_pid),
+    waiting_s: Number(r.waiting_s ?? 0),
+    blocker_xact_s: secs(r.blocker_xact_s),
+  }));
 }
 
 export function lockWaits(driver: MysqlDriver): HealthCheck {
   return async ({ thresholds: t }) =>
-    blockingResult(chains(await waitRows(driver)), t.lock_wait_warn_s, t.lock_wait_fail_s, 'innodb_lock_wait_timeout bounds row-lock waits and lock_wait_timeout metadata-lock waits (DDL); a waiting ALTER TABLE (metadata lock) shows in SHOW PROCESSLIST as "Waiting for table metadata lock".');
+    blockingResult(
+      chains(await waitRows(driver)),
+      t.lock_wait_warn_s,
+      t.lock_wait_fail_s,
+      'innodb_lock_wait_timeout bounds row-lock waits and lock_wait_timeout metadata-lock waits (DDL); a waiting ALTER TABLE (metadata lock) shows in SHOW PROCESSLIST as "Waiting for table metadata lock".',
+    );
 }

@@ -1,13 +1,19 @@
 /** MySQL/MariaDB index checks (duplicate / redundant, unused) and auto-increment counters near their type's limit. */
 import type { HealthCheck } from '../../contract/health.js';
 import { level, ok, plural } from '../../kit/health/judge.js';
-import { overlapFinding, unusedFinding, type DefinedIndex, type TableIndexes } from '../../kit/health/index-findings.js';
+import {
+  overlapFinding,
+  unusedFinding,
+  type DefinedIndex,
+  type TableIndexes,
+} from '../../kit/health/index-findings.js';
 import type { MysqlDriver } from '../core/driver.js';
 import { indexSizes } from './vars.js';
 import { mysqlIndexUsage, SYSTEM_SCHEMAS } from '../index-advisor/index-usage.js';
 
 const ident = (s: string) => `\`${s.replace(/`/g, '``')}\``;
-export const mysqlDropIndex = (schema: string, table: string, index: string) => `ALTER TABLE ${ident(schema)}.${ident(table)} DROP INDEX ${ident(index)}, ALGORITHM=INPLACE, LOCK=NONE;`;
+export const mysqlDropIndex = (schema: string, table: string, index: string) =>
+  `ALTER TABLE ${ident(schema)}.${ident(table)} DROP INDEX ${ident(index)}, ALGORITHM=INPLACE, LOCK=NONE;`;
 
 interface StatRow {
   schema: string;
@@ -29,18 +35,28 @@ const STATISTICS_SQL = `
 
 /** A key part as the engine prints it: name, (prefix length), DESC; a functional part (MySQL 8) gets a name of its own so it never matches another. */
 function keyPart(r: StatRow): string {
-  const base = r.column === null ? `(expression in ${r.index})` : r.sub_part !== null ? `${r.column}(${r.sub_part})` : r.column;
+  const base =
+    r.column === null ? `(expression in ${r.index})` : r.sub_part !== null ? `${r.column}(${r.sub_part})` : r.column;
   return r.collation === 'D' ? `${base} DESC` : base;
 }
 
 function definitionOf(index: DefinedIndex): string {
-  const kind = index.primary ? 'PRIMARY KEY' : index.unique ? `UNIQUE KEY ${ident(index.name)}` : index.method === 'FULLTEXT' || index.method === 'SPATIAL' ? `${index.method} KEY ${ident(index.name)}` : `KEY ${ident(index.name)}`;
+  const kind = index.primary
+    ? 'PRIMARY KEY'
+    : index.unique
+      ? `UNIQUE KEY ${ident(index.name)}`
+      : index.method === 'FULLTEXT' || index.method === 'SPATIAL'
+        ? `${index.method} KEY ${ident(index.name)}`
+        : `KEY ${ident(index.name)}`;
   return `${kind} (${index.columns.map((c) => c.replace(/^(\w+)/, (m) => ident(m))).join(', ')})${index.method && !['FULLTEXT', 'SPATIAL'].includes(index.method) ? ` USING ${index.method}` : ''}`;
 }
 
 /** The indexes of every table of `database` (the source's), or of every non-system database when it names none. */
 export async function mysqlTableIndexes(driver: MysqlDriver, database: string | null): Promise<TableIndexes[]> {
-  const [rows, sizes] = await Promise.all([driver.catalog<StatRow>(STATISTICS_SQL, [database, database]), indexSizes(driver)]);
+  const [rows, sizes] = await Promise.all([
+    driver.catalog<StatRow>(STATISTICS_SQL, [database, database]),
+    indexSizes(driver),
+  ]);
   const tables = new Map<string, TableIndexes>();
   const indexes = new Map<string, DefinedIndex>();
   for (const r of rows) {
@@ -50,7 +66,18 @@ export async function mysqlTableIndexes(driver: MysqlDriver, database: string | 
     const ikey = `${tkey}.${r.index}`;
     let index = indexes.get(ikey);
     if (!index) {
-      index = { name: r.index, columns: [], include: [], unique: Number(r.non_unique) === 0, primary: r.index === 'PRIMARY', method: r.type, predicate: null, valid: true, definition: '', size_bytes: sizes.get(ikey) ?? null };
+      index = {
+        name: r.index,
+        columns: [],
+        include: [],
+        unique: Number(r.non_unique) === 0,
+        primary: r.index === 'PRIMARY',
+        method: r.type,
+        predicate: null,
+        valid: true,
+        definition: '',
+        size_bytes: sizes.get(ikey) ?? null,
+      };
       indexes.set(ikey, index);
       table.indexes.push(index);
     }
@@ -66,8 +93,13 @@ export function duplicateIndexes(driver: MysqlDriver, database: string | null): 
 
 export function unusedIndexes(driver: MysqlDriver, database: string | null): HealthCheck {
   return async ({ thresholds }) => {
-    const [usage, tables] = await Promise.all([mysqlIndexUsage(driver, database ? { schema: database } : {}), mysqlTableIndexes(driver, database)]);
-    const definitions = new Map(tables.flatMap((t) => t.indexes.map((i) => [`${t.schema}.${t.table}.${i.name}`, i.definition] as const)));
+    const [usage, tables] = await Promise.all([
+      mysqlIndexUsage(driver, database ? { schema: database } : {}),
+      mysqlTableIndexes(driver, database),
+    ]);
+    const definitions = new Map(
+      tables.flatMap((t) => t.indexes.map((i) => [`${t.schema}.${t.table}.${i.name}`, i.definition] as const)),
+    );
     // An index that backs a foreign key cannot be dropped while the key exists: leave those out.
     const fkBacked = await foreignKeyIndexes(driver, tables);
     return unusedFinding({ usage, thresholds, definitions, constraintBacked: fkBacked, dropSql: mysqlDropIndex });
@@ -101,10 +133,20 @@ const LIMITS: Record<string, [signed: bigint, unsigned: bigint]> = {
 
 export function autoIncrement(driver: MysqlDriver, database: string | null): HealthCheck {
   return async ({ thresholds: t }) => {
-    const rows = await driver.catalog<{ schema: string; table: string; next: string | number; column: string; data_type: string; column_type: string }>(`
+    const rows = await driver.catalog<{
+      schema: string;
+      table: string;
+      next: string | number;
+      column: string;
+      data_type: string;
+      column_type: string;
+    }>(
+      `
       SELECT t.TABLE_SCHEMA AS \`schema\`, t.TABLE_NAME AS \`table\`, t.AUTO_INCREMENT AS next, c.COLUMN_NAME AS \`column\`, LOWER(c.DATA_TYPE) AS data_type, c.COLUMN_TYPE AS column_type
       FROM information_schema.TABLES t JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME AND c.EXTRA LIKE '%auto_increment%'
-      WHERE t.AUTO_INCREMENT IS NOT NULL AND t.TABLE_SCHEMA NOT IN ${SYSTEM_SCHEMAS} AND (? IS NULL OR t.TABLE_SCHEMA = ?)`, [database, database]);
+      WHERE t.AUTO_INCREMENT IS NOT NULL AND t.TABLE_SCHEMA NOT IN ${SYSTEM_SCHEMAS} AND (? IS NULL OR t.TABLE_SCHEMA = ?)`,
+      [database, database],
+    );
     const counters = rows
       .map((r) => {
         const limits = LIMITS[r.data_type];
@@ -112,13 +154,25 @@ export function autoIncrement(driver: MysqlDriver, database: string | null): Hea
         const max = /unsigned/i.test(r.column_type) ? limits[1] : limits[0];
         const used = BigInt(String(r.next)) - 1n;
         const usedPct = Math.round(Number((used * 10_000n) / max)) / 100;
-        return { table: `${r.schema}.${r.table}`, column: r.column, column_type: r.column_type, last_value: used.toString(), max_value: max.toString(), used_pct: usedPct };
+        return {
+          table: `${r.schema}.${r.table}`,
+          column: r.column,
+          column_type: r.column_type,
+          last_value: used.toString(),
+          max_value: max.toString(),
+          used_pct: usedPct,
+        };
       })
       .filter((c): c is NonNullable<typeof c> => c !== null)
       .sort((a, b) => b.used_pct - a.used_pct);
     const near = counters.filter((c) => c.used_pct >= t.sequence_warn_pct).slice(0, 20);
-    const note = 'AUTO_INCREMENT from information_schema.TABLES (MySQL 8 caches it for information_schema_stats_expiry seconds)';
-    if (near.length === 0) return ok(`no auto-increment counter past ${t.sequence_warn_pct}% of its column's limit (highest ${counters[0]?.used_pct ?? 0}%)`, { note });
+    const note =
+      'AUTO_INCREMENT from information_schema.TABLES (MySQL 8 caches it for information_schema_stats_expiry seconds)';
+    if (near.length === 0)
+      return ok(
+        `no auto-increment counter past ${t.sequence_warn_pct}% of its column's limit (highest ${counters[0]?.used_pct ?? 0}%)`,
+        { note },
+      );
     return {
       status: level(near[0]!.used_pct, t.sequence_warn_pct, t.sequence_fail_pct),
       message: `${plural(near.length, 'auto-increment counter')} near the column's limit: ${near.map((c) => `${c.table}.${c.column} ${c.column_type} at ${c.last_value} of ${c.max_value} (${c.used_pct}%)`).join(', ')}`,

@@ -17,7 +17,12 @@ import { needsVisibility } from '../../kit/health/judge.js';
 export function createHealth(driver: MysqlDriver, source: EngineSource, _deps: EngineDeps): HealthOps | undefined {
   // Schema-level checks look at the source's database; server-level ones at the whole server.
   const database = source.parsed.database ?? null;
-  const visible = (check: HealthCheck) => needsVisibility(check, () => seesAllSessions(driver), 'GRANT PROCESS ON *.* to the account to see every session (it also shows their statements)');
+  const visible = (check: HealthCheck) =>
+    needsVisibility(
+      check,
+      () => seesAllSessions(driver),
+      'GRANT PROCESS ON *.* to the account to see every session (it also shows their statements)',
+    );
   const checks = new Map<string, HealthCheck>([
     ['connections', connections(driver)],
     ['long_queries', visible(longQueries(driver))],

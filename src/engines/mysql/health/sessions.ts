@@ -31,14 +31,21 @@ async function serverStartOn(conn: Connection): Promise<string> {
   // clock and uptime in one statement; MariaDB keeps the status table in information_schema, MySQL 5.7+ in performance_schema
   for (const schema of ['information_schema', 'performance_schema']) {
     try {
-      const [[row]] = await conn.query<RowDataPacket[]>(`SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE AS started FROM ${schema}.global_status WHERE VARIABLE_NAME = 'UPTIME'`);
+      const [[row]] = await conn.query<RowDataPacket[]>(
+        `SELECT UNIX_TIMESTAMP() - VARIABLE_VALUE AS started FROM ${schema}.global_status WHERE VARIABLE_NAME = 'UPTIME'`,
+      );
       started = Number(row?.started ?? NaN);
       break;
     } catch (err) {
       if ((err as { errno?: number }).errno !== 1109 && (err as { errno?: number }).errno !== 1146) throw err; // unknown table: try the other place
     }
   }
-  if (!Number.isFinite(started)) throw new ToolError('UNSUPPORTED_BY_ENGINE', 'the server does not report its uptime, so a connection id cannot be told from one reused after a restart', 'Grant read access to the global status (information_schema.GLOBAL_STATUS on MariaDB, performance_schema.global_status on MySQL) to the login dba-mcp uses.');
+  if (!Number.isFinite(started))
+    throw new ToolError(
+      'UNSUPPORTED_BY_ENGINE',
+      'the server does not report its uptime, so a connection id cannot be told from one reused after a restart',
+      'Grant read access to the global status (information_schema.GLOBAL_STATUS on MariaDB, performance_schema.global_status on MySQL) to the login dba-mcp uses.',
+    );
   return `up since ${new Date(Math.round(started) * 1000).toISOString().replace('.000Z', 'Z')}`;
 }
 
@@ -54,7 +61,15 @@ async function describeOn(conn: Connection, pid: number): Promise<SessionInfo | 
   const [rows] = await conn.query<RowDataPacket[]>(DESCRIBE_SQL, [pid]);
   const r = rows[0];
   if (!r) return null;
-  return { pid: Number(r.pid), user: r.user ?? null, database: r.database ?? null, state: stateOf(String(r.command), Number(r.in_trx) === 1), query: queryText(r.query), running_s: r.time === null ? null : Number(r.time), started_at: null };
+  return {
+    pid: Number(r.pid),
+    user: r.user ?? null,
+    database: r.database ?? null,
+    state: stateOf(String(r.command), Number(r.in_trx) === 1),
+    query: queryText(r.query),
+    running_s: r.time === null ? null : Number(r.time),
+    started_at: null,
+  };
 }
 
 /** The session with the server's start, as the person is shown it and the approval stores it. */
@@ -76,21 +91,42 @@ export function mysqlSessions(source: EngineSource, where: string): SessionActio
       await conn?.end().catch(() => conn?.destroy());
     }
   };
-  const statement = (action: SessionActionKind, pid: number) => `${action === 'cancel' ? 'KILL QUERY' : 'KILL'} ${Math.trunc(pid)}`;
+  const statement = (action: SessionActionKind, pid: number) =>
+    `${action === 'cancel' ? 'KILL QUERY' : 'KILL'} ${Math.trunc(pid)}`;
   return {
     statement,
     describe: (pid) => withConnection((c) => describeWithStart(c, pid)),
     run: (action, pid, sessionStart) =>
       withConnection(async (conn) => {
         const before = await describeWithStart(conn, pid);
-        if (!before) return { found: false, done: false, before: null, gone_after: null, message: `no session ${pid}: it had ended before the action ran; nothing was done` };
+        if (!before)
+          return {
+            found: false,
+            done: false,
+            before: null,
+            gone_after: null,
+            message: `no session ${pid}: it had ended before the action ran; nothing was done`,
+          };
         if (sessionStart && !sameServerRun(before.session_start, sessionStart)) {
-          return { found: false, done: false, before, gone_after: null, message: `the server restarted after the person approved (${before.session_start}, not ${sessionStart}): connection id ${pid} now belongs to another session; nothing was done` };
+          return {
+            found: false,
+            done: false,
+            before,
+            gone_after: null,
+            message: `the server restarted after the person approved (${before.session_start}, not ${sessionStart}): connection id ${pid} now belongs to another session; nothing was done`,
+          };
         }
         try {
           await conn.query(statement(action, pid)); // exactly the statement the person approved
         } catch (err) {
-          if ((err as { errno?: number }).errno === 1094) return { found: true, done: false, before, gone_after: null, message: actionMessage(action, pid, false, null) }; // unknown thread id: ended meanwhile
+          if ((err as { errno?: number }).errno === 1094)
+            return {
+              found: true,
+              done: false,
+              before,
+              gone_after: null,
+              message: actionMessage(action, pid, false, null),
+            }; // unknown thread id: ended meanwhile
           throw err;
         }
         const gone = await settledAfter(action, before, () => describeOn(conn, pid));

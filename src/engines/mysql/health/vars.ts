@@ -3,8 +3,15 @@ import type { MysqlDriver } from '../core/driver.js';
 
 type VarRow = { Variable_name: string; Value: string };
 
-async function show(driver: MysqlDriver, kind: 'STATUS' | 'VARIABLES', names: readonly string[]): Promise<Record<string, string>> {
-  const rows = await driver.catalog<VarRow>(`SHOW GLOBAL ${kind} WHERE Variable_name IN (${names.map(() => '?').join(', ')})`, names);
+async function show(
+  driver: MysqlDriver,
+  kind: 'STATUS' | 'VARIABLES',
+  names: readonly string[],
+): Promise<Record<string, string>> {
+  const rows = await driver.catalog<VarRow>(
+    `SHOW GLOBAL ${kind} WHERE Variable_name IN (${names.map(() => '?').join(', ')})`,
+    names,
+  );
   return Object.fromEntries(rows.map((r) => [r.Variable_name.toLowerCase(), r.Value]));
 }
 
@@ -26,5 +33,7 @@ export async function indexSizes(driver: MysqlDriver): Promise<Map<string, numbe
 /** Whether the account may see every session (PROCESS, or SUPER on old servers), from its own grants. */
 export async function seesAllSessions(driver: MysqlDriver): Promise<boolean> {
   const grants = await driver.catalog<Record<string, string>>('SHOW GRANTS');
-  return grants.some((row) => Object.values(row).some((g) => /^GRANT (ALL PRIVILEGES|.*\b(PROCESS|SUPER)\b).* ON \*\.\* TO/i.test(g)));
+  return grants.some((row) =>
+    Object.values(row).some((g) => /^GRANT (ALL PRIVILEGES|.*\b(PROCESS|SUPER)\b).* ON \*\.\* TO/i.test(g)),
+  );
 }

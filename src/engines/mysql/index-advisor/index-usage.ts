@@ -37,8 +37,16 @@ interface CounterSource {
 /** Which per-index counters this server keeps, and their rows; null when none. */
 async function counters(driver: MysqlDriver): Promise<CounterSource | null> {
   const flags = await globalVariables(driver, ['performance_schema', 'userstat']);
-  if (String(flags.performance_schema).toUpperCase() === 'ON') return { name: 'performance_schema.table_io_waits_summary_by_index_usage', rows: await driver.catalog<Counter>(PERFORMANCE_SCHEMA_SQL) };
-  if (String(flags.userstat ?? '').toUpperCase() === 'ON') return { name: 'information_schema.INDEX_STATISTICS (userstat)', rows: await driver.catalog<Counter>(USERSTAT_SQL) };
+  if (String(flags.performance_schema).toUpperCase() === 'ON')
+    return {
+      name: 'performance_schema.table_io_waits_summary_by_index_usage',
+      rows: await driver.catalog<Counter>(PERFORMANCE_SCHEMA_SQL),
+    };
+  if (String(flags.userstat ?? '').toUpperCase() === 'ON')
+    return {
+      name: 'information_schema.INDEX_STATISTICS (userstat)',
+      rows: await driver.catalog<Counter>(USERSTAT_SQL),
+    };
   return null;
 }
 
@@ -50,7 +58,12 @@ export async function mysqlIndexUsage(driver: MysqlDriver, filter: IndexUsageFil
   const schema = filter.schema ?? null;
   const table = filter.table ?? null;
   const [indexes, source, status, sizes] = await Promise.all([
-    driver.catalog<{ schema: string; table: string; index: string; unique: number | string }>(INDEXES_SQL, [schema, schema, table, table]),
+    driver.catalog<{ schema: string; table: string; index: string; unique: number | string }>(INDEXES_SQL, [
+      schema,
+      schema,
+      table,
+      table,
+    ]),
     counters(driver),
     globalStatus(driver, ['Uptime']),
     indexSizes(driver),
@@ -66,5 +79,10 @@ export async function mysqlIndexUsage(driver: MysqlDriver, filter: IndexUsageFil
     unique: Number(i.unique) === 1,
     primary: i.index === 'PRIMARY',
   }));
-  return { available: source !== null, note: source ? `from ${source.name}, counting since the server started` : INDEX_USAGE_DISABLED_NOTE, stats_since: since, indexes: out };
+  return {
+    available: source !== null,
+    note: source ? `from ${source.name}, counting since the server started` : INDEX_USAGE_DISABLED_NOTE,
+    stats_since: since,
+    indexes: out,
+  };
 }

@@ -5,7 +5,14 @@
  * labelled as such. DDL is ALTER TABLE ... ADD INDEX ..., ALGORITHM=INPLACE, LOCK=NONE (online).
  */
 import { ToolError } from '../../../core/errors.js';
-import type { ColumnFacts, IndexAdvisorOps, IndexCandidate, KeyTerm, TableStats, WorkloadEntry } from '../../contract/index-advisor.js';
+import type {
+  ColumnFacts,
+  IndexAdvisorOps,
+  IndexCandidate,
+  KeyTerm,
+  TableStats,
+  WorkloadEntry,
+} from '../../contract/index-advisor.js';
 import type { EngineDeps, TableRef, EngineSource } from '../../contract/engine.js';
 import type { MysqlDriver } from '../core/driver.js';
 import { runRead } from '../core/read.js';
@@ -26,7 +33,11 @@ const DIGEST_HINT =
 
 /** What workload: "top" answers when the server collects no statement digests. */
 export function performanceSchemaOff(): ToolError {
-  return new ToolError('UNSUPPORTED_BY_ENGINE', 'performance_schema is off on this server, so there are no statement digests to read', DIGEST_HINT);
+  return new ToolError(
+    'UNSUPPORTED_BY_ENGINE',
+    'performance_schema is off on this server, so there are no statement digests to read',
+    DIGEST_HINT,
+  );
 }
 
 /**
@@ -49,7 +60,8 @@ export function digestSql(digest: string): string {
  * alias survives in the digest), which would otherwise come back as workload of their own.
  */
 async function workload(driver: MysqlDriver, limit: number): Promise<WorkloadEntry[]> {
-  const read = (sql: string, params: (string | number)[] = []) => runRead(driver, { sql, params, maxRows: 1000, timeoutMs: 10_000 });
+  const read = (sql: string, params: (string | number)[] = []) =>
+    runRead(driver, { sql, params, maxRows: 1000, timeoutMs: 10_000 });
   const on = await read('SELECT @@performance_schema');
   if (Number(on.rows[0]?.[0] ?? 0) !== 1) throw performanceSchemaOff();
   try {
@@ -62,7 +74,12 @@ async function workload(driver: MysqlDriver, limit: number): Promise<WorkloadEnt
     );
     return res.rows.map((r) => ({ sql: digestSql(String(r[0])), calls: Number(r[1]), totalMs: Number(r[2]) }));
   } catch (err) {
-    throw new ToolError('UNSUPPORTED_BY_ENGINE', `the statement digests could not be read: ${(err as Error).message}`, DIGEST_HINT, { cause: err });
+    throw new ToolError(
+      'UNSUPPORTED_BY_ENGINE',
+      `the statement digests could not be read: ${(err as Error).message}`,
+      DIGEST_HINT,
+      { cause: err },
+    );
   }
 }
 
@@ -82,24 +99,40 @@ class ColumnFactsMap extends Map<string, ColumnFacts> {
 
 async function tableStats(driver: MysqlDriver, table: TableRef, columns: readonly string[]): Promise<TableStats> {
   const read = (q: Parameters<typeof runRead>[1]) => runRead(driver, q);
-  const rows = await read({ sql: 'SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', params: [table.schema, table.name], maxRows: 1, timeoutMs: 10_000 });
+  const rows = await read({
+    sql: 'SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+    params: [table.schema, table.name],
+    maxRows: 1,
+    timeoutMs: 10_000,
+  });
   const total = rows.rows[0]?.[0];
   const out = new ColumnFactsMap();
-  for (const s of await mysqlColumnStats(read, table, columns)) out.set(s.column, { distinct: s.distinct, nullFraction: s.null_fraction, correlation: null, mcv: [], bounds: [] });
+  for (const s of await mysqlColumnStats(read, table, columns))
+    out.set(s.column, { distinct: s.distinct, nullFraction: s.null_fraction, correlation: null, mcv: [], bounds: [] });
   return { rows: total === null || total === undefined ? null : Number(total), columns: out };
 }
 
-export function createIndexAdvisor(driver: MysqlDriver, _source: EngineSource, _deps: EngineDeps): IndexAdvisorOps | undefined {
+export function createIndexAdvisor(
+  driver: MysqlDriver,
+  _source: EngineSource,
+  _deps: EngineDeps,
+): IndexAdvisorOps | undefined {
   const body = (c: IndexCandidate) => `(${c.keys.map((k) => keySql(k)).join(', ')})`;
   return {
     shape: (sql, hasColumn) => sqlparserQueryShape(sql, 'mysql', quote, hasColumn),
     tableStats: (table, columns) => tableStats(driver, table, columns),
     async openSession() {
-      return { ok: false, notes: ['MySQL and MariaDB have no hypothetical indexes: proposals are heuristic, from table and column statistics (row counts, index cardinality, measured distinct values). Test one on a replica or a copy before relying on it.'] };
+      return {
+        ok: false,
+        notes: [
+          'MySQL and MariaDB have no hypothetical indexes: proposals are heuristic, from table and column statistics (row counts, index cardinality, measured distinct values). Test one on a replica or a copy before relying on it.',
+        ],
+      };
     },
     workload: (limit) => workload(driver, limit),
     indexUsage: (filter) => mysqlIndexUsage(driver, filter),
-    ddl: (c, name) => `ALTER TABLE ${tableSql(c.table)} ADD INDEX ${quote(name)} ${body(c)}, ALGORITHM=INPLACE, LOCK=NONE;`,
+    ddl: (c, name) =>
+      `ALTER TABLE ${tableSql(c.table)} ADD INDEX ${quote(name)} ${body(c)}, ALGORITHM=INPLACE, LOCK=NONE;`,
     keySql,
     prefixOpclass: async () => null,
     tableSql,

@@ -62,9 +62,20 @@ export function tableLoader(driver: MysqlDriver): (ref: TableRef) => Promise<MyT
 }
 
 async function load(driver: MysqlDriver, ref: TableRef): Promise<MyTable | undefined> {
-  const [t] = await driver.catalog<{ rows: number | null }>(`SELECT TABLE_ROWS AS \`rows\` FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`, [ref.schema, ref.name]);
+  const [t] = await driver.catalog<{ rows: number | null }>(
+    `SELECT TABLE_ROWS AS \`rows\` FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`,
+    [ref.schema, ref.name],
+  );
   if (!t) return undefined;
-  const cols = await driver.catalog<{ name: string; column_type: string; data_type: string; nullable: string; dflt: string | null; charset: string | null; extra: string }>(
+  const cols = await driver.catalog<{
+    name: string;
+    column_type: string;
+    data_type: string;
+    nullable: string;
+    dflt: string | null;
+    charset: string | null;
+    extra: string;
+  }>(
     `SELECT COLUMN_NAME AS name, COLUMN_TYPE AS column_type, DATA_TYPE AS data_type, IS_NULLABLE AS nullable, COLUMN_DEFAULT AS dflt, CHARACTER_SET_NAME AS charset, EXTRA AS extra
      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
     [ref.schema, ref.name],
@@ -72,7 +83,20 @@ async function load(driver: MysqlDriver, ref: TableRef): Promise<MyTable | undef
   return {
     ref,
     rows: t.rows === null ? null : Number(t.rows),
-    columns: new Map(cols.map((c) => [c.name.toLowerCase(), { name: c.name, column_type: String(c.column_type), data_type: String(c.data_type), nullable: c.nullable === 'YES', default: c.dflt, charset: c.charset, extra: String(c.extra ?? '') }])),
+    columns: new Map(
+      cols.map((c) => [
+        c.name.toLowerCase(),
+        {
+          name: c.name,
+          column_type: String(c.column_type),
+          data_type: String(c.data_type),
+          nullable: c.nullable === 'YES',
+          default: c.dflt,
+          charset: c.charset,
+          extra: String(c.extra ?? ''),
+        },
+      ]),
+    ),
   };
 }
 
@@ -103,7 +127,13 @@ export function parseType(text: string): MyType {
   const m = /^([a-z]+)\s*(?:\((.*)\))?\s*(.*)$/i.exec(text.trim().toLowerCase());
   if (!m) return { base: text.toLowerCase(), args: [], unsigned: false };
   const args = m[2] ? (m[2].match(/'(?:[^']|'')*'|[^,\s][^,]*/g) ?? []).map((a) => a.trim()) : [];
-  const alias: Record<string, string> = { integer: 'int', bool: 'tinyint', boolean: 'tinyint', dec: 'decimal', numeric: 'decimal' };
+  const alias: Record<string, string> = {
+    integer: 'int',
+    bool: 'tinyint',
+    boolean: 'tinyint',
+    dec: 'decimal',
+    numeric: 'decimal',
+  };
   return { base: alias[m[1]!] ?? m[1]!, args, unsigned: /unsigned/.test(m[3] ?? '') };
 }
 

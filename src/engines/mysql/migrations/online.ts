@@ -17,7 +17,12 @@ const atLeast = (s: ServerFacts, major: number, minor: number, patch = 0) => {
   return a > major || (a === major && (b > minor || (b === minor && c >= patch)));
 };
 
-export const online = (algorithm: OnlineDdl['algorithm'], lock: OnlineDdl['lock'], rebuilds: boolean): OnlineDdl => ({ algorithm, lock, rebuilds_table: rebuilds, explicit: false });
+export const online = (algorithm: OnlineDdl['algorithm'], lock: OnlineDdl['lock'], rebuilds: boolean): OnlineDdl => ({
+  algorithm,
+  lock,
+  rebuilds_table: rebuilds,
+  explicit: false,
+});
 
 export const COPY = online('COPY', 'SHARED', true);
 
@@ -72,12 +77,15 @@ const LOCK_RANK = { NONE: 0, SHARED: 1, EXCLUSIVE: 2 } as const;
 
 /** The statement gets the weakest algorithm all its operations allow. */
 export function combine(ops: OnlineDdl[]): OnlineDdl {
-  return ops.reduce((a, b) => ({
-    algorithm: RANK[b.algorithm] > RANK[a.algorithm] ? b.algorithm : a.algorithm,
-    lock: LOCK_RANK[b.lock] > LOCK_RANK[a.lock] ? b.lock : a.lock,
-    rebuilds_table: a.rebuilds_table || b.rebuilds_table,
-    explicit: a.explicit || b.explicit,
-  }), online('INSTANT', 'NONE', false));
+  return ops.reduce(
+    (a, b) => ({
+      algorithm: RANK[b.algorithm] > RANK[a.algorithm] ? b.algorithm : a.algorithm,
+      lock: LOCK_RANK[b.lock] > LOCK_RANK[a.lock] ? b.lock : a.lock,
+      rebuilds_table: a.rebuilds_table || b.rebuilds_table,
+      explicit: a.explicit || b.explicit,
+    }),
+    online('INSTANT', 'NONE', false),
+  );
 }
 
 /** Bytes per character of a character set (for VARCHAR's length-byte class). */

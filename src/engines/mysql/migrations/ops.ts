@@ -7,14 +7,22 @@ import { applyMysql, composeMysql, dryRunMysql, MYSQL_HISTORY_TABLE, recordMysql
 import type { Variant } from '../core/session.js';
 
 /** The MySQL/MariaDB side of plan_migration / apply_migration (#7). */
-export function createMigrations(driver: MysqlDriver, source: EngineSource, _deps: EngineDeps): MigrationOps | undefined {
+export function createMigrations(
+  driver: MysqlDriver,
+  source: EngineSource,
+  _deps: EngineDeps,
+): MigrationOps | undefined {
   let variant: Variant = 'mysql';
   return {
     async analyze(sql) {
       const server = await driver.server();
       variant = server.variant;
       const [a = 0, b = 0, c = 0] = server.version.split('.').map(Number);
-      return analyzeMysql(driver, source.parsed.database ?? '', sql, { variant: server.variant, version: [a, b, c], text: server.version });
+      return analyzeMysql(driver, source.parsed.database ?? '', sql, {
+        variant: server.variant,
+        version: [a, b, c],
+        text: server.version,
+      });
     },
     get timeouts() {
       return { lock: true, statement: variant === 'mariadb' };

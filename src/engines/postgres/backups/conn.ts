@@ -23,7 +23,12 @@ export function pgTarget(url: string): PgTarget {
 /** The scratch server's DSN, checked: it must be a PostgreSQL DSN. */
 export function pgScratchTarget(parsed: ParsedDsn | undefined, sourceUrl: string): PgTarget {
   if (!parsed) return pgTarget(sourceUrl);
-  if (parsed.engine !== 'postgres') throw new ToolError('INVALID_ARGUMENT', `backups.scratch_dsn must be a postgres:// DSN for a PostgreSQL source, not ${parsed.scheme}://`, 'Point scratch_dsn at a PostgreSQL server where the login may CREATE DATABASE.');
+  if (parsed.engine !== 'postgres')
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      `backups.scratch_dsn must be a postgres:// DSN for a PostgreSQL source, not ${parsed.scheme}://`,
+      'Point scratch_dsn at a PostgreSQL server where the login may CREATE DATABASE.',
+    );
   return pgTarget(parsed.normalized);
 }
 
@@ -49,7 +54,10 @@ export function libpqArgs(target: PgTarget, readOnly: boolean): { dbname: string
 }
 
 /** A short-lived connection of its own (never the read-only pool), ended by the caller. */
-export async function pgConnect(target: PgTarget, opts: { readOnly: boolean; connectTimeoutMs?: number }): Promise<pg.Client> {
+export async function pgConnect(
+  target: PgTarget,
+  opts: { readOnly: boolean; connectTimeoutMs?: number },
+): Promise<pg.Client> {
   const client = new pg.Client({
     connectionString: target.url,
     application_name: 'dba-mcp-backup',

@@ -14,7 +14,8 @@ import { libpqArgs, pgConnect, pgTarget, type PgTarget } from './conn.js';
 import { pgTableCounts } from './tables.js';
 import type { EngineSource } from '../../contract/engine.js';
 
-export const pgBin = (name: string) => requireBinary({ names: [name], versionedRoots: PG_BINARY_ROOTS, install: PG_INSTALL });
+export const pgBin = (name: string) =>
+  requireBinary({ names: [name], versionedRoots: PG_BINARY_ROOTS, install: PG_INSTALL });
 
 export async function programVersion(bin: string): Promise<string> {
   const res = await runProgram(bin, ['--version']);
@@ -29,7 +30,12 @@ export async function pgDump(source: EngineSource, file: string, env: BackupEnv)
   const onAbort = () => void cancelBackend(target, client);
   env.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    if (env.signal.aborted) throw new ToolError('QUERY_CANCELLED', 'the call was cancelled by the client', 'Nothing was kept. Call the tool again when you want it.');
+    if (env.signal.aborted)
+      throw new ToolError(
+        'QUERY_CANCELLED',
+        'the call was cancelled by the client',
+        'Nothing was kept. Call the tool again when you want it.',
+      );
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     // A table another session has locked must not hold the call (and this session) forever.
     const lockWaitMs = Math.floor(source.limits.statement_timeout_ms);
@@ -40,7 +46,15 @@ export async function pgDump(source: EngineSource, file: string, env: BackupEnv)
     });
     const progress = ticker(env.progress, tables.length);
     const { dbname, env: childEnv } = libpqArgs(target, true);
-    const args = ['--format=custom', `--snapshot=${snapshot}`, `--lock-wait-timeout=${lockWaitMs}`, `--file=${file}`, '--verbose', '--no-password', dbname];
+    const args = [
+      '--format=custom',
+      `--snapshot=${snapshot}`,
+      `--lock-wait-timeout=${lockWaitMs}`,
+      `--file=${file}`,
+      '--verbose',
+      '--no-password',
+      dbname,
+    ];
     const res = await runProgram(bin, args, {
       env: childEnv,
       signal: env.signal,
@@ -49,11 +63,20 @@ export async function pgDump(source: EngineSource, file: string, env: BackupEnv)
         if (m) progress.tick(`pg_dump: ${m[1]}`);
       },
     });
-    if (res.code !== 0) throw /could not obtain lock|lock timeout/i.test(res.stderr) ? lockTimeout(programError('pg_dump', res), lockWaitMs) : programError('pg_dump', res);
+    if (res.code !== 0)
+      throw /could not obtain lock|lock timeout/i.test(res.stderr)
+        ? lockTimeout(programError('pg_dump', res), lockWaitMs)
+        : programError('pg_dump', res);
     await progress.done(`pg_dump: ${tables.length} tables dumped`);
     return { tool: await programVersion(bin), tables, countsFrom: 'the snapshot pg_dump dumped (--snapshot)' };
   } catch (err) {
-    if (env.signal.aborted && !(err instanceof ToolError)) throw new ToolError('QUERY_CANCELLED', 'the call was cancelled by the client; the row counts were stopped', 'Nothing was kept. Call the tool again when you want it.', { cause: err });
+    if (env.signal.aborted && !(err instanceof ToolError))
+      throw new ToolError(
+        'QUERY_CANCELLED',
+        'the call was cancelled by the client; the row counts were stopped',
+        'Nothing was kept. Call the tool again when you want it.',
+        { cause: err },
+      );
     throw toPgToolError(err, target.where);
   } finally {
     env.signal.removeEventListener('abort', onAbort);

@@ -10,12 +10,29 @@ import { pgRestore } from './restore.js';
 const MAGIC = Buffer.from('PGDMP');
 
 /** `pg_restore --list` reads the archive's header and table of contents (not the data: a restore proves that). */
-async function inspectDump(file: string, env: BackupEnv): Promise<{ ok: boolean; message: string; evidence: Evidence }> {
+async function inspectDump(
+  file: string,
+  env: BackupEnv,
+): Promise<{ ok: boolean; message: string; evidence: Evidence }> {
   const res = await runProgram(pgBin('pg_restore'), ['--list', file], { signal: env.signal });
-  if (res.code !== 0) return { ok: false, message: `pg_restore --list cannot read it: ${stderrTail(res.stderr, 3)}`, evidence: { pg_restore_list: stderrTail(res.stderr, 3) } };
+  if (res.code !== 0)
+    return {
+      ok: false,
+      message: `pg_restore --list cannot read it: ${stderrTail(res.stderr, 3)}`,
+      evidence: { pg_restore_list: stderrTail(res.stderr, 3) },
+    };
   const header = (key: string) => new RegExp(`^;\\s*${key}:\\s*(.+)$`, 'm').exec(res.stdout)?.[1]?.trim() ?? null;
-  const evidence = { toc_entries: Number(header('TOC Entries') ?? NaN) || null, dumped_from: header('Dumped from database version'), dumped_by: header('Dumped by pg_dump version'), archive_created: header('Archive created at') };
-  return { ok: true, message: `pg_restore --list reads its table of contents (${evidence.toc_entries} entries, from PostgreSQL ${evidence.dumped_from})`, evidence };
+  const evidence = {
+    toc_entries: Number(header('TOC Entries') ?? NaN) || null,
+    dumped_from: header('Dumped from database version'),
+    dumped_by: header('Dumped by pg_dump version'),
+    archive_created: header('Archive created at'),
+  };
+  return {
+    ok: true,
+    message: `pg_restore --list reads its table of contents (${evidence.toc_entries} entries, from PostgreSQL ${evidence.dumped_from})`,
+    evidence,
+  };
 }
 
 /** The postgres side of check_backups / create_backup / verify_backup (#8). */

@@ -17,13 +17,22 @@ import type { EngineSource } from '../../contract/engine.js';
 
 export const SCRATCH_PREFIX = 'dba_bk_';
 
-async function createScratch(admin: Awaited<ReturnType<typeof pgConnect>>, target: PgTarget, name: string): Promise<void> {
+async function createScratch(
+  admin: Awaited<ReturnType<typeof pgConnect>>,
+  target: PgTarget,
+  name: string,
+): Promise<void> {
   try {
     await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE template0`);
   } catch (err) {
     const mapped = toPgToolError(err, target.where);
     if (mapped.code === 'PERMISSION_DENIED' || mapped.code === 'READ_ONLY_VIOLATION') {
-      throw new ToolError('PERMISSION_DENIED', `cannot create the scratch database ${name} on ${target.where}: ${mapped.message}`, 'verify_backup needs a login that may CREATE DATABASE: set backups.scratch_dsn to such a login (it never touches the source).', { cause: err });
+      throw new ToolError(
+        'PERMISSION_DENIED',
+        `cannot create the scratch database ${name} on ${target.where}: ${mapped.message}`,
+        'verify_backup needs a login that may CREATE DATABASE: set backups.scratch_dsn to such a login (it never touches the source).',
+        { cause: err },
+      );
     }
     throw mapped;
   }
@@ -38,11 +47,21 @@ async function countRestored(scratch: PgTarget) {
   }
 }
 
-export async function pgRestore(source: EngineSource, file: string, env: BackupEnv, logger: Logger): Promise<RestoreResult> {
+export async function pgRestore(
+  source: EngineSource,
+  file: string,
+  env: BackupEnv,
+  logger: Logger,
+): Promise<RestoreResult> {
   const bin = pgBin('pg_restore');
   const server = pgScratchTarget(env.scratch, source.parsed.normalized);
   const name = `${SCRATCH_PREFIX}${randomBytes(4).toString('hex')}`;
-  if (name === source.parsed.database) throw new ToolError('INTERNAL', 'the scratch database name equals the source database', 'This is a bug in dba-mcp.');
+  if (name === source.parsed.database)
+    throw new ToolError(
+      'INTERNAL',
+      'the scratch database name equals the source database',
+      'This is a bug in dba-mcp.',
+    );
   const admin = await pgConnect(server, { readOnly: false, connectTimeoutMs: source.limits.connect_timeout_ms });
   let created = false;
   try {
@@ -52,22 +71,43 @@ export async function pgRestore(source: EngineSource, file: string, env: BackupE
     const { dbname, env: childEnv } = libpqArgs(scratch, false);
     const progress = ticker(env.progress, undefined);
     const t0 = performance.now();
-    const res = await runProgram(bin, ['--no-owner', '--no-privileges', '--exit-on-error', '--verbose', '--no-password', dbname, file], {
-      env: childEnv,
-      signal: env.signal,
-      onStderrLine: (line) => {
-        const m = /processing data for table "?([^"]+)"?/.exec(line);
-        if (m) progress.tick(`pg_restore: ${m[1]}`);
+    const res = await runProgram(
+      bin,
+      ['--no-owner', '--no-privileges', '--exit-on-error', '--verbose', '--no-password', dbname, file],
+      {
+        env: childEnv,
+        signal: env.signal,
+        onStderrLine: (line) => {
+          const m = /processing data for table "?([^"]+)"?/.exec(line);
+          if (m) progress.tick(`pg_restore: ${m[1]}`);
+        },
       },
-    });
+    );
     const restoreMs = Math.round(performance.now() - t0);
-    if (res.code !== 0) throw new BackupDefect(`${stderrTail(res.stderr.split('\n').filter((l) => !/^pg_restore: (processing|creating|executing|connecting|implied|restoring)/.test(l)).join('\n')) || `exit code ${res.code}`}`);
+    if (res.code !== 0)
+      throw new BackupDefect(
+        `${
+          stderrTail(
+            res.stderr
+              .split('\n')
+              .filter((l) => !/^pg_restore: (processing|creating|executing|connecting|implied|restoring)/.test(l))
+              .join('\n'),
+          ) || `exit code ${res.code}`
+        }`,
+      );
     await progress.done('pg_restore finished; counting rows');
     const tables = await countRestored(scratch);
     return { tables, restoreMs, target: `scratch database ${name} on ${server.where} (dropped)` };
   } finally {
     if (created) {
-      await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`).catch((err: Error) => logger.warn({ source: source.id, database: name, err: err.message }, 'could not drop the scratch database; drop it by hand'));
+      await admin
+        .query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`)
+        .catch((err: Error) =>
+          logger.warn(
+            { source: source.id, database: name, err: err.message },
+            'could not drop the scratch database; drop it by hand',
+          ),
+        );
     }
     await admin.end().catch(() => {});
   }

@@ -15,7 +15,9 @@ export async function pgTableCounts(client: pg.Client): Promise<TableCount[]> {
   const { rows } = await client.query<{ schema: string; name: string }>(TABLES);
   const counts: TableCount[] = [];
   for (const t of rows) {
-    const res = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${client.escapeIdentifier(t.schema)}.${client.escapeIdentifier(t.name)}`);
+    const res = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${client.escapeIdentifier(t.schema)}.${client.escapeIdentifier(t.name)}`,
+    );
     counts.push({ table: `${t.schema}.${t.name}`, rows: Number(res.rows[0]?.n ?? 0) });
   }
   return counts;

@@ -7,7 +7,12 @@ import pg from 'pg';
 import type { ChangeOptions, ChangeResult, EngineSource } from '../../contract/engine.js';
 import { toPgToolError } from './errors.js';
 
-export async function executePgChange(source: EngineSource, where: string, sql: string, opts: ChangeOptions): Promise<ChangeResult> {
+export async function executePgChange(
+  source: EngineSource,
+  where: string,
+  sql: string,
+  opts: ChangeOptions,
+): Promise<ChangeResult> {
   const client = new pg.Client({
     connectionString: source.parsed.normalized,
     application_name: 'dba-mcp-change',
@@ -23,7 +28,10 @@ export async function executePgChange(source: EngineSource, where: string, sql: 
     const res = await client.query({ text: sql, queryMode: 'extended' } as pg.QueryConfig);
     await client.query(opts.dryRun ? 'ROLLBACK' : 'COMMIT');
     open = false;
-    return { rowsAffected: typeof res.rowCount === 'number' ? res.rowCount : null, dryRun: opts.dryRun ? 'rolled-back' : null };
+    return {
+      rowsAffected: typeof res.rowCount === 'number' ? res.rowCount : null,
+      dryRun: opts.dryRun ? 'rolled-back' : null,
+    };
   } catch (err) {
     if (open) await client.query('ROLLBACK').catch(() => {});
     throw toPgToolError(err, where);

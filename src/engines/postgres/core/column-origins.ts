@@ -28,8 +28,13 @@ export class ColumnOrigins {
     const key = (f: FieldSource) => `${f.tableID}:${f.columnID}`;
     const missing = fields.filter((f) => f.tableID !== 0 && (this.#cache.get(key(f))?.until ?? 0) < now);
     if (missing.length) {
-      const res = await client.query<{ rel: number; num: number } & Origin>(ORIGINS_SQL, [missing.map((f) => f.tableID), missing.map((f) => f.columnID)]);
-      const found = new Map(res.rows.map((r) => [`${r.rel}:${r.num}`, { schema: r.schema, table: r.table, column: r.column }]));
+      const res = await client.query<{ rel: number; num: number } & Origin>(ORIGINS_SQL, [
+        missing.map((f) => f.tableID),
+        missing.map((f) => f.columnID),
+      ]);
+      const found = new Map(
+        res.rows.map((r) => [`${r.rel}:${r.num}`, { schema: r.schema, table: r.table, column: r.column }]),
+      );
       for (const f of missing) this.#cache.set(key(f), { origin: found.get(key(f)), until: now + CACHE_MS });
     }
     return fields.map((f) => (f.tableID === 0 ? undefined : this.#cache.get(key(f))?.origin));

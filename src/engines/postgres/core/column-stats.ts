@@ -2,9 +2,19 @@
 import type { ColumnStats, TableRef } from '../../contract/engine.js';
 import type { PgDriver } from './driver.js';
 
-export async function pgColumnStats(driver: PgDriver, table: TableRef, columns: readonly string[]): Promise<ColumnStats[]> {
+export async function pgColumnStats(
+  driver: PgDriver,
+  table: TableRef,
+  columns: readonly string[],
+): Promise<ColumnStats[]> {
   if (columns.length === 0) return [];
-  const rows = await driver.catalog<{ column: string; n_distinct: number | null; null_frac: number | null; reltuples: number | null; mcv: string[] | null }>(
+  const rows = await driver.catalog<{
+    column: string;
+    n_distinct: number | null;
+    null_frac: number | null;
+    reltuples: number | null;
+    mcv: string[] | null;
+  }>(
     `SELECT s.attname AS column, s.n_distinct::float8 AS n_distinct, s.null_frac::float8 AS null_frac, c.reltuples::float8 AS reltuples,
             (s.most_common_vals::text::text[])[1:5] AS mcv
        FROM pg_stats s
@@ -15,7 +25,14 @@ export async function pgColumnStats(driver: PgDriver, table: TableRef, columns: 
   );
   return rows.map((r) => {
     const nd = r.n_distinct;
-    const distinct = nd === null ? null : nd >= 0 ? nd : r.reltuples !== null && r.reltuples > 0 ? Math.round(-nd * r.reltuples) : null;
+    const distinct =
+      nd === null
+        ? null
+        : nd >= 0
+          ? nd
+          : r.reltuples !== null && r.reltuples > 0
+            ? Math.round(-nd * r.reltuples)
+            : null;
     return { column: r.column, distinct, null_fraction: r.null_frac, ...(r.mcv?.length ? { most_common: r.mcv } : {}) };
   });
 }

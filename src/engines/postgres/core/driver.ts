@@ -56,7 +56,9 @@ export class PgDriver {
       options,
     });
     // An idle connection dropped by the server must not crash the process; the pool replaces it.
-    pool.on('error', (err) => this.logger.warn({ source: this.source.id, err: err.message }, 'idle PostgreSQL connection closed'));
+    pool.on('error', (err) =>
+      this.logger.warn({ source: this.source.id, err: err.message }, 'idle PostgreSQL connection closed'),
+    );
     return pool;
   }
 
@@ -69,7 +71,11 @@ export class PgDriver {
   }
 
   /** Runs a catalog query (ours, parametrized) on a pooled connection; `signal` defaults to the current call's. */
-  async catalog<R extends pg.QueryResultRow>(text: string, values: unknown[] = [], signal = callSignal()): Promise<R[]> {
+  async catalog<R extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[] = [],
+    signal = callSignal(),
+  ): Promise<R[]> {
     if (!signal) {
       try {
         const res = await this.pool.query<R>({ text, values });
@@ -100,7 +106,8 @@ export class PgDriver {
     const client = await this.connect();
     const stopCancel = this.#cancelOnAbort(client, q.signal);
     try {
-      if (q.timeoutMs !== this.source.limits.statement_timeout_ms) await client.query(`SET statement_timeout = ${Math.floor(q.timeoutMs)}`);
+      if (q.timeoutMs !== this.source.limits.statement_timeout_ms)
+        await client.query(`SET statement_timeout = ${Math.floor(q.timeoutMs)}`);
       const capped = new CappedQuery(q.sql, q.params ?? [], q.maxRows + 1, parserFor);
       client.query(capped as unknown as pg.QueryConfig);
       const { fields, rows } = await capped.promise;
@@ -108,7 +115,13 @@ export class PgDriver {
       const truncated = rows.length > q.maxRows;
       return { columns, rows: truncated ? rows.slice(0, q.maxRows) : rows, truncated };
     } catch (err) {
-      if (q.signal?.aborted) throw new ToolError('QUERY_CANCELLED', 'the query was cancelled by the client', 'The request was cancelled; the statement was stopped on the server.', { cause: err });
+      if (q.signal?.aborted)
+        throw new ToolError(
+          'QUERY_CANCELLED',
+          'the query was cancelled by the client',
+          'The request was cancelled; the statement was stopped on the server.',
+          { cause: err },
+        );
       throw toPgToolError(err, this.where);
     } finally {
       stopCancel();
@@ -121,7 +134,11 @@ export class PgDriver {
    * Runs `fn` inside BEGIN READ ONLY ... ROLLBACK on a read connection, with the statement
    * timeout and client cancellation of runRead; the session is reset before reuse.
    */
-  async inReadOnlyTransaction<T>(timeoutMs: number, given: AbortSignal | undefined, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async inReadOnlyTransaction<T>(
+    timeoutMs: number,
+    given: AbortSignal | undefined,
+    fn: (client: pg.PoolClient) => Promise<T>,
+  ): Promise<T> {
     const signal = orCallSignal(given);
     const client = await this.connect();
     const stopCancel = this.#cancelOnAbort(client, signal);
@@ -130,7 +147,13 @@ export class PgDriver {
       await client.query(`SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
       return await fn(client);
     } catch (err) {
-      if (signal?.aborted) throw new ToolError('QUERY_CANCELLED', 'the query was cancelled by the client', 'The request was cancelled; the statement was stopped on the server.', { cause: err });
+      if (signal?.aborted)
+        throw new ToolError(
+          'QUERY_CANCELLED',
+          'the query was cancelled by the client',
+          'The request was cancelled; the statement was stopped on the server.',
+          { cause: err },
+        );
       throw toPgToolError(err, this.where);
     } finally {
       stopCancel();
@@ -144,7 +167,10 @@ export class PgDriver {
     client.query('DISCARD ALL').then(
       () => client.release(),
       (err: Error) => {
-        this.logger.debug({ source: this.source.id, err: err.message }, 'destroying connection after failed session reset');
+        this.logger.debug(
+          { source: this.source.id, err: err.message },
+          'destroying connection after failed session reset',
+        );
         client.release(err);
       },
     );
@@ -162,7 +188,10 @@ export class PgDriver {
   }
 
   async #cancelBackend(pid: number): Promise<void> {
-    const canceller = new pg.Client({ connectionString: this.source.parsed.normalized, connectionTimeoutMillis: this.source.limits.connect_timeout_ms });
+    const canceller = new pg.Client({
+      connectionString: this.source.parsed.normalized,
+      connectionTimeoutMillis: this.source.limits.connect_timeout_ms,
+    });
     try {
       await canceller.connect();
       await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
@@ -173,16 +202,26 @@ export class PgDriver {
     }
   }
 
-  async #columnMeta(client: pg.PoolClient, fields: readonly ({ name: string; dataTypeID: number } & FieldSource)[]): Promise<ColumnMeta[]> {
+  async #columnMeta(
+    client: pg.PoolClient,
+    fields: readonly ({ name: string; dataTypeID: number } & FieldSource)[],
+  ): Promise<ColumnMeta[]> {
     const unknown = [...new Set(fields.map((f) => f.dataTypeID).filter((oid) => !this.#typeNames.has(oid)))];
     if (unknown.length > 0) {
-      const res = await client.query<{ oid: number; name: string }>('SELECT oid::int AS oid, format_type(oid, NULL) AS name FROM pg_type WHERE oid = ANY($1::oid[])', [unknown]);
+      const res = await client.query<{ oid: number; name: string }>(
+        'SELECT oid::int AS oid, format_type(oid, NULL) AS name FROM pg_type WHERE oid = ANY($1::oid[])',
+        [unknown],
+      );
       for (const row of res.rows) this.#typeNames.set(row.oid, row.name);
     }
     const origins = await this.#origins.resolve(client, fields);
     return fields.map((f, i) => {
       const origin = origins[i];
-      return { name: f.name, type: this.#typeNames.get(f.dataTypeID) ?? `oid:${f.dataTypeID}`, ...(origin ? { origin } : {}) };
+      return {
+        name: f.name,
+        type: this.#typeNames.get(f.dataTypeID) ?? `oid:${f.dataTypeID}`,
+        ...(origin ? { origin } : {}),
+      };
     });
   }
 
@@ -194,5 +233,10 @@ export class PgDriver {
 }
 
 function cancelledByClient(cause?: unknown): ToolError {
-  return new ToolError('QUERY_CANCELLED', 'the query was cancelled by the client', 'The request was cancelled; the statement was stopped on the server.', { cause });
+  return new ToolError(
+    'QUERY_CANCELLED',
+    'the query was cancelled by the client',
+    'The request was cancelled; the statement was stopped on the server.',
+    { cause },
+  );
 }

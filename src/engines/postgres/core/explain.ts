@@ -48,11 +48,21 @@ export function normalizePgPlan(p: PgPlan, workers?: number): PlanNode {
   const type = str(p['Node Type']) ?? 'Unknown';
   const strategy = str(p.Strategy);
   const gatherWorkers = type === 'Gather' || type === 'Gather Merge' ? num(p['Workers Planned']) : undefined;
-  const node: PlanNode = { op: OPS[type] ?? 'other', label: strategy && type === 'Aggregate' ? `${strategy} Aggregate` : type, children: (p.Plans ?? []).map((c) => normalizePgPlan(c, gatherWorkers ?? workers)) };
+  const node: PlanNode = {
+    op: OPS[type] ?? 'other',
+    label: strategy && type === 'Aggregate' ? `${strategy} Aggregate` : type,
+    children: (p.Plans ?? []).map((c) => normalizePgPlan(c, gatherWorkers ?? workers)),
+  };
   const schema = str(p.Schema);
   const relation = str(p['Relation Name']);
   const index = str(p['Index Name']);
-  const filter = str(p.Filter) ?? str(p['Index Cond']) ?? str(p['Recheck Cond']) ?? str(p['Hash Cond']) ?? str(p['Merge Cond']) ?? str(p['Join Filter']);
+  const filter =
+    str(p.Filter) ??
+    str(p['Index Cond']) ??
+    str(p['Recheck Cond']) ??
+    str(p['Hash Cond']) ??
+    str(p['Merge Cond']) ??
+    str(p['Join Filter']);
   if (schema) node.schema = schema;
   // a SubPlan runs per outer row; a hashed SubPlan (and an InitPlan) runs once
   const subplan = str(p['Subplan Name']);
@@ -83,19 +93,30 @@ export function normalizePgPlan(p: PgPlan, workers?: number): PlanNode {
   if (hit !== undefined || read !== undefined) node.buffers = { hit: hit ?? 0, read: read ?? 0 };
   const method = str(p['Sort Method']);
   if (p['Sort Space Type'] === 'Disk' || method?.startsWith('external')) {
-    node.sortSpill = { method: method ?? 'disk', ...(num(p['Sort Space Used']) !== undefined ? { spaceKb: num(p['Sort Space Used'])! } : {}) };
+    node.sortSpill = {
+      method: method ?? 'disk',
+      ...(num(p['Sort Space Used']) !== undefined ? { spaceKb: num(p['Sort Space Used'])! } : {}),
+    };
   }
   const batches = num(p['Hash Batches']) ?? num(p['HashAgg Batches']);
   if (batches !== undefined && batches > 1) {
-    node.sortSpill = { method: `${type === 'Hash' ? 'hash' : 'hash aggregate'} in ${batches} batches`, ...(num(p['Disk Usage']) ? { spaceKb: num(p['Disk Usage'])! } : {}) };
+    node.sortSpill = {
+      method: `${type === 'Hash' ? 'hash' : 'hash aggregate'} in ${batches} batches`,
+      ...(num(p['Disk Usage']) ? { spaceKb: num(p['Disk Usage'])! } : {}),
+    };
   }
   return node;
 }
 
 export async function explainPostgres(driver: PgDriver, q: ExplainQuery): Promise<PlanResult> {
-  const options = ['FORMAT JSON', 'VERBOSE', 'SETTINGS', ...(q.analyze ? ['ANALYZE', 'BUFFERS', 'TIMING'] : [])].join(', ');
+  const options = ['FORMAT JSON', 'VERBOSE', 'SETTINGS', ...(q.analyze ? ['ANALYZE', 'BUFFERS', 'TIMING'] : [])].join(
+    ', ',
+  );
   return driver.inReadOnlyTransaction(q.timeoutMs, q.signal, async (client) => {
-    const res = await client.query<Record<string, unknown>>({ text: `EXPLAIN (${options}) ${q.sql}`, values: [...(q.params ?? [])] });
+    const res = await client.query<Record<string, unknown>>({
+      text: `EXPLAIN (${options}) ${q.sql}`,
+      values: [...(q.params ?? [])],
+    });
     const cell = Object.values(res.rows[0] ?? {})[0];
     const doc = (typeof cell === 'string' ? JSON.parse(cell) : cell) as Record<string, unknown>[];
     const top = doc[0] ?? {};
@@ -112,7 +133,9 @@ export async function explainPostgres(driver: PgDriver, q: ExplainQuery): Promis
 
 async function lastAnalyzed(client: pg.PoolClient, root: PlanNode): Promise<RelationStats[]> {
   const refs = new Map<string, { schema: string; name: string }>();
-  for (const { node } of walkPlan(root)) if (node.schema && node.relation) refs.set(`${node.schema}.${node.relation}`, { schema: node.schema, name: node.relation });
+  for (const { node } of walkPlan(root))
+    if (node.schema && node.relation)
+      refs.set(`${node.schema}.${node.relation}`, { schema: node.schema, name: node.relation });
   if (refs.size === 0) return [];
   const schemas = [...refs.values()].map((r) => r.schema);
   const names = [...refs.values()].map((r) => r.name);

@@ -43,7 +43,8 @@ export class FunctionJudge {
   }
 
   #static(name: string): boolean | undefined {
-    if (name.startsWith('operator:')) return PURE_OPERATORS.has(name.slice('operator:'.length).replace(/^pg_catalog\./, ''));
+    if (name.startsWith('operator:'))
+      return PURE_OPERATORS.has(name.slice('operator:'.length).replace(/^pg_catalog\./, ''));
     const builtin = bareBuiltin(name);
     if (builtin === undefined) return undefined;
     if (DENIED_FUNCTIONS.has(builtin)) return false;

@@ -2,12 +2,27 @@
  * Catalog reads for describe_schema. Sizes come from pg_class.relpages (as of the last VACUUM or
  * ANALYZE) rather than pg_total_relation_size, which would wait behind an ACCESS EXCLUSIVE lock.
  */
-import type { ForeignKeyInfo, IndexInfo, RelationKind, TableDetail, TableFilter, TableRef, TableSummary, ColumnInfo } from '../../contract/engine.js';
+import type {
+  ForeignKeyInfo,
+  IndexInfo,
+  RelationKind,
+  TableDetail,
+  TableFilter,
+  TableRef,
+  TableSummary,
+  ColumnInfo,
+} from '../../contract/engine.js';
 import type { PgDriver } from './driver.js';
 
 const USER_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'`;
 
-const KINDS: Record<string, RelationKind> = { r: 'table', v: 'view', m: 'materialized_view', f: 'foreign_table', p: 'partitioned_table' };
+const KINDS: Record<string, RelationKind> = {
+  r: 'table',
+  v: 'view',
+  m: 'materialized_view',
+  f: 'foreign_table',
+  p: 'partitioned_table',
+};
 
 /** Relations named in $1 (schemas) and $2 (names), or every user relation when both are null. */
 const RELATIONS = `
@@ -60,7 +75,13 @@ const FOREIGN_KEYS_SQL = `
   JOIN pg_class fc ON fc.oid = con.confrelid JOIN pg_namespace fn ON fn.oid = fc.relnamespace
   ORDER BY r.schema, r.name, con.conname`;
 
-const FK_ACTIONS: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
+const FK_ACTIONS: Record<string, string> = {
+  a: 'NO ACTION',
+  r: 'RESTRICT',
+  c: 'CASCADE',
+  n: 'SET NULL',
+  d: 'SET DEFAULT',
+};
 
 type Keyed = { schema: string; name: string };
 const keyOf = (r: Keyed) => `${r.schema}\u0000${r.name}`;
@@ -83,14 +104,23 @@ interface SummaryRow extends Keyed {
 }
 
 function toSummary(row: SummaryRow): TableSummary {
-  return { schema: row.schema, name: row.name, kind: KINDS[row.relkind] ?? 'table', row_estimate: row.row_estimate, size_bytes: row.size_bytes, comment: row.comment };
+  return {
+    schema: row.schema,
+    name: row.name,
+    kind: KINDS[row.relkind] ?? 'table',
+    row_estimate: row.row_estimate,
+    size_bytes: row.size_bytes,
+    comment: row.comment,
+  };
 }
 
 export class PgIntrospector {
   constructor(private readonly driver: PgDriver) {}
 
   async listSchemas(): Promise<string[]> {
-    const rows = await this.driver.catalog<{ name: string }>(`SELECT n.nspname AS name FROM pg_namespace n WHERE ${USER_SCHEMAS} ORDER BY 1`);
+    const rows = await this.driver.catalog<{ name: string }>(
+      `SELECT n.nspname AS name FROM pg_namespace n WHERE ${USER_SCHEMAS} ORDER BY 1`,
+    );
     return rows.map((r) => r.name);
   }
 
@@ -104,9 +134,32 @@ export class PgIntrospector {
     const args = [refs.map((r) => r.schema), refs.map((r) => r.name), null];
     const [summaries, columns, indexes, fks] = await Promise.all([
       this.driver.catalog<SummaryRow>(SUMMARY_SQL, args),
-      this.driver.catalog<Keyed & { column: string; type: string; nullable: boolean; default: string | null; comment: string | null }>(COLUMNS_SQL, args),
-      this.driver.catalog<Keyed & { index: string; unique: boolean; primary: boolean; valid: boolean; method: string; predicate: string | null; columns: string[]; include: string[] }>(INDEXES_SQL, args),
-      this.driver.catalog<Keyed & { constraint: string; ref_schema: string; ref_table: string; columns: string[]; ref_columns: string[]; on_delete: string; on_update: string }>(FOREIGN_KEYS_SQL, args),
+      this.driver.catalog<
+        Keyed & { column: string; type: string; nullable: boolean; default: string | null; comment: string | null }
+      >(COLUMNS_SQL, args),
+      this.driver.catalog<
+        Keyed & {
+          index: string;
+          unique: boolean;
+          primary: boolean;
+          valid: boolean;
+          method: string;
+          predicate: string | null;
+          columns: string[];
+          include: string[];
+        }
+      >(INDEXES_SQL, args),
+      this.driver.catalog<
+        Keyed & {
+          constraint: string;
+          ref_schema: string;
+          ref_table: string;
+          columns: string[];
+          ref_columns: string[];
+          on_delete: string;
+          on_update: string;
+        }
+      >(FOREIGN_KEYS_SQL, args),
     ]);
     const columnsBy = groupBy(columns);
     const indexesBy = groupBy(indexes);
@@ -117,15 +170,39 @@ export class PgIntrospector {
       if (!summary) return [];
       const key = keyOf(ref);
       const tableIndexes: IndexInfo[] = (indexesBy.get(key) ?? []).map((i) => ({
-        name: i.index, columns: i.columns, include: i.include, unique: i.unique, primary: i.primary, method: i.method, predicate: i.predicate, valid: i.valid,
+        name: i.index,
+        columns: i.columns,
+        include: i.include,
+        unique: i.unique,
+        primary: i.primary,
+        method: i.method,
+        predicate: i.predicate,
+        valid: i.valid,
       }));
-      const tableColumns: ColumnInfo[] = (columnsBy.get(key) ?? []).map((c) => ({ name: c.column, type: c.type, nullable: c.nullable, default: c.default, comment: c.comment }));
+      const tableColumns: ColumnInfo[] = (columnsBy.get(key) ?? []).map((c) => ({
+        name: c.column,
+        type: c.type,
+        nullable: c.nullable,
+        default: c.default,
+        comment: c.comment,
+      }));
       const foreignKeys: ForeignKeyInfo[] = (fksBy.get(key) ?? []).map((f) => ({
-        name: f.constraint, columns: f.columns, references: { schema: f.ref_schema, name: f.ref_table, columns: f.ref_columns },
-        on_delete: FK_ACTIONS[f.on_delete] ?? null, on_update: FK_ACTIONS[f.on_update] ?? null,
+        name: f.constraint,
+        columns: f.columns,
+        references: { schema: f.ref_schema, name: f.ref_table, columns: f.ref_columns },
+        on_delete: FK_ACTIONS[f.on_delete] ?? null,
+        on_update: FK_ACTIONS[f.on_update] ?? null,
       }));
       const primary = tableIndexes.find((i) => i.primary);
-      return [{ ...toSummary(summary), columns: tableColumns, primary_key: primary ? primary.columns : null, foreign_keys: foreignKeys, indexes: tableIndexes }];
+      return [
+        {
+          ...toSummary(summary),
+          columns: tableColumns,
+          primary_key: primary ? primary.columns : null,
+          foreign_keys: foreignKeys,
+          indexes: tableIndexes,
+        },
+      ];
     });
   }
 }

@@ -17,7 +17,15 @@ const BEHIND_VIEWS_SQL = `
     JOIN pg_namespace n2 ON n2.oid = c2.relnamespace)
   SELECT DISTINCT nspname AS schema, relname AS name FROM rels`;
 
-export async function tablesBehindViews(driver: PgDriver, tables: readonly TableName[], signal?: AbortSignal): Promise<TableName[]> {
+export async function tablesBehindViews(
+  driver: PgDriver,
+  tables: readonly TableName[],
+  signal?: AbortSignal,
+): Promise<TableName[]> {
   if (tables.length === 0) return [];
-  return driver.catalog<TableName>(BEHIND_VIEWS_SQL, [tables.map((t) => t.schema ?? ''), tables.map((t) => t.name)], signal);
+  return driver.catalog<TableName>(
+    BEHIND_VIEWS_SQL,
+    [tables.map((t) => t.schema ?? ''), tables.map((t) => t.name)],
+    signal,
+  );
 }

@@ -9,7 +9,14 @@ const CLIENTS = `backend_type = 'client backend' AND pid <> pg_backend_pid()`;
 
 export function connections(driver: PgDriver): HealthCheck {
   return async ({ thresholds: t }) => {
-    const [r] = await driver.catalog<{ total: number; active: number; idle: number; idle_in_transaction: number; max_connections: number; reserved: number }>(`
+    const [r] = await driver.catalog<{
+      total: number;
+      active: number;
+      idle: number;
+      idle_in_transaction: number;
+      max_connections: number;
+      reserved: number;
+    }>(`
       SELECT count(*)::int AS total, count(*) FILTER (WHERE state = 'active')::int AS active, count(*) FILTER (WHERE state = 'idle')::int AS idle,
         count(*) FILTER (WHERE state LIKE 'idle in transaction%')::int AS idle_in_transaction,
         current_setting('max_connections')::int AS max_connections, current_setting('superuser_reserved_connections')::int AS reserved
@@ -19,7 +26,15 @@ export function connections(driver: PgDriver): HealthCheck {
     const status = level(used, t.connections_warn_pct, t.connections_fail_pct);
     const evidence = { ...r!, usable, used_pct: used };
     const message = `${r!.total} of ${usable} usable connections in use (${used}%): ${r!.active} active, ${r!.idle} idle, ${r!.idle_in_transaction} idle in transaction`;
-    return { status, message, evidence, fix: status === 'ok' ? null : 'Put a connection pooler (PgBouncer, transaction mode) in front, lower the pool sizes of the applications, or end idle sessions (idle_session_timeout); raising max_connections costs memory per connection.' };
+    return {
+      status,
+      message,
+      evidence,
+      fix:
+        status === 'ok'
+          ? null
+          : 'Put a connection pooler (PgBouncer, transaction mode) in front, lower the pool sizes of the applications, or end idle sessions (idle_session_timeout); raising max_connections costs memory per connection.',
+    };
   };
 }
 
@@ -39,15 +54,26 @@ interface ActiveRow {
 
 export function longQueries(driver: PgDriver): HealthCheck {
   return async ({ thresholds: t }) => {
-    const rows = await driver.catalog<ActiveRow>(`
+    const rows = await driver.catalog<ActiveRow>(
+      `
       SELECT pid, usename AS user, datname AS database, application_name AS application, client_addr::text AS client, state,
         extract(epoch FROM now() - query_start)::float8 AS running_s, extract(epoch FROM now() - xact_start)::float8 AS xact_s,
         wait_event_type, wait_event, query
       FROM pg_stat_activity
       WHERE ${CLIENTS} AND state = 'active' AND (now() - query_start > make_interval(secs => $1) OR now() - xact_start > make_interval(secs => $2))
-      ORDER BY least(query_start, xact_start) LIMIT 50`, [t.long_query_s, t.long_transaction_s]);
-    if (rows.length === 0) return ok(`no statement running longer than ${t.long_query_s} s and no active transaction open longer than ${t.long_transaction_s} s`);
-    const sessions = rows.map((r) => ({ ...r, running_s: secs(r.running_s), xact_s: secs(r.xact_s), query: queryText(r.query) }));
+      ORDER BY least(query_start, xact_start) LIMIT 50`,
+      [t.long_query_s, t.long_transaction_s],
+    );
+    if (rows.length === 0)
+      return ok(
+        `no statement running longer than ${t.long_query_s} s and no active transaction open longer than ${t.long_transaction_s} s`,
+      );
+    const sessions = rows.map((r) => ({
+      ...r,
+      running_s: secs(r.running_s),
+      xact_s: secs(r.xact_s),
+      query: queryText(r.query),
+    }));
     return {
       status: 'warn',
       message: `${plural(rows.length, 'long-running session')}: ${sessions.map((s) => `pid ${s.pid} (${s.running_s} s, transaction ${s.xact_s} s)`).join(', ')}`,
@@ -74,7 +100,8 @@ interface IdleRow {
 
 export function idleInTransaction(driver: PgDriver): HealthCheck {
   return async ({ thresholds: t }) => {
-    const rows = await driver.catalog<IdleRow>(`
+    const rows = await driver.catalog<IdleRow>(
+      `
       SELECT a.pid, a.usename AS user, a.datname AS database, a.application_name AS application, a.client_addr::text AS client, a.state,
         extract(epoch FROM now() - a.state_change)::float8 AS idle_s, extract(epoch FROM now() - a.xact_start)::float8 AS xact_s,
         age(a.backend_xmin)::float8 AS backend_xmin_age, a.query AS last_query,
@@ -84,9 +111,16 @@ export function idleInTransaction(driver: PgDriver): HealthCheck {
       FROM pg_stat_activity a
       WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid() AND a.state IN ('idle in transaction', 'idle in transaction (aborted)')
         AND now() - a.state_change > make_interval(secs => $1)
-      ORDER BY a.state_change LIMIT 50`, [t.idle_in_transaction_s]);
+      ORDER BY a.state_change LIMIT 50`,
+      [t.idle_in_transaction_s],
+    );
     if (rows.length === 0) return ok(`no session idle in a transaction for more than ${t.idle_in_transaction_s} s`);
-    const sessions = rows.map((r) => ({ ...r, idle_s: secs(r.idle_s), xact_s: secs(r.xact_s), last_query: queryText(r.last_query) }));
+    const sessions = rows.map((r) => ({
+      ...r,
+      idle_s: secs(r.idle_s),
+      xact_s: secs(r.xact_s),
+      last_query: queryText(r.last_query),
+    }));
     const blocking = sessions.some((s) => s.blocking_pids.length > 0);
     return {
       status: blocking ? 'fail' : 'warn',
@@ -97,8 +131,18 @@ export function idleInTransaction(driver: PgDriver): HealthCheck {
   };
 }
 
-
-const SAME_TARGET = ['locktype', 'database', 'relation', 'page', 'tuple', 'virtualxid', 'transactionid', 'classid', 'objid', 'objsubid']
+const SAME_TARGET = [
+  'locktype',
+  'database',
+  'relation',
+  'page',
+  'tuple',
+  'virtualxid',
+  'transactionid',
+  'classid',
+  'objid',
+  'objsubid',
+]
   .map((c) => `h.${c} IS NOT DISTINCT FROM w.${c}`)
   .join(' AND ');
 
@@ -118,17 +162,28 @@ export function blocking(driver: PgDriver, version: () => Promise<number>): Heal
   return async ({ thresholds: t }) => {
     const waitStart = (await version()) >= 140000 ? 'coalesce(w.waitstart, w.query_start)' : 'w.query_start';
     const rows = await driver.catalog<WaitRow>(blockingSql(waitStart));
-    return blockingResult(chains(rows), t.lock_wait_warn_s, t.lock_wait_fail_s, 'Set lock_timeout for DDL so it gives up instead of queueing everyone behind it.');
+    return blockingResult(
+      chains(rows),
+      t.lock_wait_warn_s,
+      t.lock_wait_fail_s,
+      'Set lock_timeout for DDL so it gives up instead of queueing everyone behind it.',
+    );
   };
 }
 
 export function deadlocks(driver: PgDriver): HealthCheck {
   return async () => {
-    const [r] = await driver.catalog<{ deadlocks: number; since: string | null; deadlock_timeout: string; log_lock_waits: string }>(`
+    const [r] = await driver.catalog<{
+      deadlocks: number;
+      since: string | null;
+      deadlock_timeout: string;
+      log_lock_waits: string;
+    }>(`
       SELECT deadlocks::float8 AS deadlocks, coalesce(stats_reset, pg_postmaster_start_time())::text AS since,
         current_setting('deadlock_timeout') AS deadlock_timeout, current_setting('log_lock_waits') AS log_lock_waits
       FROM pg_stat_database WHERE datname = current_database()`);
-    if (!r || r.deadlocks === 0) return ok(`no deadlocks in this database since ${r?.since ?? 'the statistics were reset'}`, r ? { ...r } : {});
+    if (!r || r.deadlocks === 0)
+      return ok(`no deadlocks in this database since ${r?.since ?? 'the statistics were reset'}`, r ? { ...r } : {});
     return {
       status: 'warn',
       message: `${plural(r.deadlocks, 'deadlock')} in this database since ${r.since}`,
@@ -140,10 +195,19 @@ export function deadlocks(driver: PgDriver): HealthCheck {
 
 export function preparedTransactions(driver: PgDriver): HealthCheck {
   return async ({ thresholds: t }) => {
-    const rows = await driver.catalog<{ gid: string; database: string; owner: string; prepared: string; age_s: number }>(`
+    const rows = await driver.catalog<{
+      gid: string;
+      database: string;
+      owner: string;
+      prepared: string;
+      age_s: number;
+    }>(`
       SELECT gid, database, owner, prepared::text, extract(epoch FROM now() - prepared)::float8 AS age_s FROM pg_prepared_xacts ORDER BY prepared`);
     const old = rows.filter((r) => r.age_s >= t.long_transaction_s).map((r) => ({ ...r, age_s: secs(r.age_s) }));
-    if (old.length === 0) return ok(`no prepared (two-phase) transaction older than ${t.long_transaction_s} s${rows.length ? ` (${rows.length} younger)` : ''}`);
+    if (old.length === 0)
+      return ok(
+        `no prepared (two-phase) transaction older than ${t.long_transaction_s} s${rows.length ? ` (${rows.length} younger)` : ''}`,
+      );
     return {
       status: 'warn',
       message: `${plural(old.length, 'prepared transaction')} left open: ${old.map((r) => `${r.gid} (${r.database}, ${r.age_s} s)`).join(', ')}; they keep their locks and hold back vacuum even with no session attached`,

@@ -1,14 +1,21 @@
 /** PostgreSQL index checks: duplicate / redundant, unused, invalid. */
 import type { HealthCheck } from '../../contract/health.js';
 import { ok, plural } from '../../kit/health/judge.js';
-import { overlapFinding, unusedFinding, usageKey, type DefinedIndex, type TableIndexes } from '../../kit/health/index-findings.js';
+import {
+  overlapFinding,
+  unusedFinding,
+  usageKey,
+  type DefinedIndex,
+  type TableIndexes,
+} from '../../kit/health/index-findings.js';
 import type { PgDriver } from '../core/driver.js';
 import { pgIndexUsage } from '../index-advisor/index-usage.js';
 
 const USER_NS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'`;
 
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
-export const pgDropIndex = (schema: string, _table: string, index: string) => `DROP INDEX CONCURRENTLY ${ident(schema)}.${ident(index)};`;
+export const pgDropIndex = (schema: string, _table: string, index: string) =>
+  `DROP INDEX CONCURRENTLY ${ident(schema)}.${ident(index)};`;
 
 interface IndexRow {
   schema: string;
@@ -48,7 +55,18 @@ function byTable(rows: readonly IndexRow[]): TableIndexes[] {
   for (const r of rows) {
     const key = `${r.schema}.${r.table}`;
     const entry = out.get(key) ?? { schema: r.schema, table: r.table, indexes: [] };
-    const index: DefinedIndex = { name: r.name, columns: r.columns, include: r.include, unique: r.unique, primary: r.primary, method: r.method, predicate: r.predicate, valid: r.valid, definition: r.definition, size_bytes: r.size_bytes };
+    const index: DefinedIndex = {
+      name: r.name,
+      columns: r.columns,
+      include: r.include,
+      unique: r.unique,
+      primary: r.primary,
+      method: r.method,
+      predicate: r.predicate,
+      valid: r.valid,
+      definition: r.definition,
+      size_bytes: r.size_bytes,
+    };
     entry.indexes.push(index);
     out.set(key, entry);
   }
@@ -64,14 +82,23 @@ export function unusedIndexes(driver: PgDriver): HealthCheck {
     const [usage, rows] = await Promise.all([pgIndexUsage(driver), indexRows(driver)]);
     const definitions = new Map(rows.map((r) => [usageKey(r.schema, r.table, r.name), r.definition]));
     // Exclusion constraints are enforced by their index even when nothing scans it.
-    const constraintBacked = new Set(rows.filter((r) => r.constraint_type !== null).map((r) => usageKey(r.schema, r.table, r.name)));
+    const constraintBacked = new Set(
+      rows.filter((r) => r.constraint_type !== null).map((r) => usageKey(r.schema, r.table, r.name)),
+    );
     return unusedFinding({ usage, thresholds, definitions, constraintBacked, dropSql: pgDropIndex });
   };
 }
 
 export function invalidIndexes(driver: PgDriver): HealthCheck {
   return async () => {
-    const invalid = (await indexRows(driver)).filter((r) => !r.valid).map((r) => ({ table: `${r.schema}.${r.table}`, index: r.name, definition: r.definition, reindex: `REINDEX INDEX CONCURRENTLY ${ident(r.schema)}.${ident(r.name)};` }));
+    const invalid = (await indexRows(driver))
+      .filter((r) => !r.valid)
+      .map((r) => ({
+        table: `${r.schema}.${r.table}`,
+        index: r.name,
+        definition: r.definition,
+        reindex: `REINDEX INDEX CONCURRENTLY ${ident(r.schema)}.${ident(r.name)};`,
+      }));
     if (invalid.length === 0) return ok('no invalid indexes');
     return {
       status: 'warn',

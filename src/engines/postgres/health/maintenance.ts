@@ -24,17 +24,37 @@ const VACUUM_SQL = `
 
 export function vacuum(driver: PgDriver): HealthCheck {
   return async ({ thresholds: t }) => {
-    const [rows, [settings]] = await Promise.all([driver.catalog<VacuumRow>(VACUUM_SQL), driver.catalog<{ autovacuum: string }>(`SELECT current_setting('autovacuum') AS autovacuum`)]);
+    const [rows, [settings]] = await Promise.all([
+      driver.catalog<VacuumRow>(VACUUM_SQL),
+      driver.catalog<{ autovacuum: string }>(`SELECT current_setting('autovacuum') AS autovacuum`),
+    ]);
     const behind = rows
       .filter((r) => r.dead >= Math.max(1, t.dead_tuple_min) && r.dead > (t.dead_tuple_pct / 100) * r.live)
       .sort((a, b) => b.dead - a.dead)
       .slice(0, 20)
-      .map((r) => ({ table: r.table, live_rows: r.live, dead_rows: r.dead, dead_pct: pct(r.dead, r.live), last_vacuum: r.last_vacuum, last_autovacuum: r.last_autovacuum }));
+      .map((r) => ({
+        table: r.table,
+        live_rows: r.live,
+        dead_rows: r.dead,
+        dead_pct: pct(r.dead, r.live),
+        last_vacuum: r.last_vacuum,
+        last_autovacuum: r.last_autovacuum,
+      }));
     const autovacuumOff = settings?.autovacuum !== 'on';
-    if (behind.length === 0 && !autovacuumOff) return ok(`no table has more than ${t.dead_tuple_pct}% dead rows (and at least ${t.dead_tuple_min}); autovacuum is on`);
+    if (behind.length === 0 && !autovacuumOff)
+      return ok(
+        `no table has more than ${t.dead_tuple_pct}% dead rows (and at least ${t.dead_tuple_min}); autovacuum is on`,
+      );
     return {
       status: autovacuumOff ? 'fail' : 'warn',
-      message: [autovacuumOff ? 'autovacuum is OFF' : '', behind.length ? `vacuum is behind on ${plural(behind.length, 'table')}: ${behind.map((b) => `${b.table} (${b.dead_rows} dead, ${b.dead_pct}%)`).join(', ')}` : ''].filter(Boolean).join('; '),
+      message: [
+        autovacuumOff ? 'autovacuum is OFF' : '',
+        behind.length
+          ? `vacuum is behind on ${plural(behind.length, 'table')}: ${behind.map((b) => `${b.table} (${b.dead_rows} dead, ${b.dead_pct}%)`).join(', ')}`
+          : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
       evidence: { autovacuum: settings?.autovacuum ?? null, tables: behind },
       fix: `${autovacuumOff ? 'Turn autovacuum on (ALTER SYSTEM SET autovacuum = on; SELECT pg_reload_conf()). ' : ''}Run VACUUM (ANALYZE) on these tables (a reviewed change), look for long transactions holding back cleanup, and tune autovacuum_vacuum_scale_factor per busy table.`,
     };
@@ -47,12 +67,24 @@ export function analyzeStaleness(driver: PgDriver): HealthCheck {
     const stale = rows
       .filter((r) => {
         const never = !r.last_analyze && !r.last_autoanalyze;
-        return r.live + r.modified_since_analyze >= Math.max(1, t.dead_tuple_min) && (never || r.modified_since_analyze > (t.analyze_stale_pct / 100) * r.live);
+        return (
+          r.live + r.modified_since_analyze >= Math.max(1, t.dead_tuple_min) &&
+          (never || r.modified_since_analyze > (t.analyze_stale_pct / 100) * r.live)
+        );
       })
       .sort((a, b) => b.modified_since_analyze - a.modified_since_analyze)
       .slice(0, 20)
-      .map((r) => ({ table: r.table, live_rows: r.live, modified_since_analyze: r.modified_since_analyze, last_analyze: r.last_analyze, last_autoanalyze: r.last_autoanalyze }));
-    if (stale.length === 0) return ok(`planner statistics are fresh: no table has more than ${t.analyze_stale_pct}% of its rows changed since its last analyze`);
+      .map((r) => ({
+        table: r.table,
+        live_rows: r.live,
+        modified_since_analyze: r.modified_since_analyze,
+        last_analyze: r.last_analyze,
+        last_autoanalyze: r.last_autoanalyze,
+      }));
+    if (stale.length === 0)
+      return ok(
+        `planner statistics are fresh: no table has more than ${t.analyze_stale_pct}% of its rows changed since its last analyze`,
+      );
     return {
       status: 'warn',
       message: `stale planner statistics on ${plural(stale.length, 'table')}: ${stale.map((s) => `${s.table} (${s.modified_since_analyze} rows changed${s.last_analyze || s.last_autoanalyze ? '' : ', never analyzed'})`).join(', ')}`,
@@ -65,19 +97,36 @@ export function analyzeStaleness(driver: PgDriver): HealthCheck {
 export function xidWraparound(driver: PgDriver): HealthCheck {
   return async ({ thresholds: t }) => {
     const [databases, tables, [settings]] = await Promise.all([
-      driver.catalog<{ database: string; xid_age: number; mxid_age: number }>(`SELECT datname AS database, age(datfrozenxid)::float8 AS xid_age, mxid_age(datminmxid)::float8 AS mxid_age FROM pg_database ORDER BY 2 DESC`),
+      driver.catalog<{ database: string; xid_age: number; mxid_age: number }>(
+        `SELECT datname AS database, age(datfrozenxid)::float8 AS xid_age, mxid_age(datminmxid)::float8 AS mxid_age FROM pg_database ORDER BY 2 DESC`,
+      ),
       driver.catalog<{ table: string; xid_age: number }>(`
         SELECT n.nspname || '.' || c.relname AS table, age(c.relfrozenxid)::float8 AS xid_age
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm', 't') AND c.relfrozenxid <> '0'::xid
         ORDER BY 2 DESC LIMIT 5`),
-      driver.catalog<{ freeze_max_age: string }>(`SELECT current_setting('autovacuum_freeze_max_age') AS freeze_max_age`),
+      driver.catalog<{ freeze_max_age: string }>(
+        `SELECT current_setting('autovacuum_freeze_max_age') AS freeze_max_age`,
+      ),
     ]);
     const oldest = Math.max(0, ...databases.map((d) => d.xid_age), ...databases.map((d) => d.mxid_age));
     const status = level(oldest, t.xid_age_warn, t.xid_age_fail);
-    const evidence = { oldest_age: oldest, limit: 2 ** 31, warn_at: t.xid_age_warn, fail_at: t.xid_age_fail, autovacuum_freeze_max_age: Number(settings?.freeze_max_age), databases, oldest_tables: tables };
+    const evidence = {
+      oldest_age: oldest,
+      limit: 2 ** 31,
+      warn_at: t.xid_age_warn,
+      fail_at: t.xid_age_fail,
+      autovacuum_freeze_max_age: Number(settings?.freeze_max_age),
+      databases,
+      oldest_tables: tables,
+    };
     const message = `oldest transaction-ID age ${oldest.toLocaleString('en-US')} (${pct(oldest, 2 ** 31)}% of the 2^31 wraparound limit)`;
     if (status === 'ok') return ok(message, evidence);
-    return { status, message, evidence, fix: 'Run VACUUM (FREEZE) on the oldest tables (listed) in the oldest database, and end long transactions, prepared transactions and stale replication slots that hold back the freeze horizon.' };
+    return {
+      status,
+      message,
+      evidence,
+      fix: 'Run VACUUM (FREEZE) on the oldest tables (listed) in the oldest database, and end long transactions, prepared transactions and stale replication slots that hold back the freeze horizon.',
+    };
   };
 }
 
@@ -115,19 +164,31 @@ function bloatCheck(driver: PgDriver, sql: string, what: 'table' | 'index'): Hea
   return async ({ thresholds: t }) => {
     const rows = await driver.catalog<BloatRow>(sql);
     const bloated = rows
-      .map((r) => ({ [what]: r.name, size_bytes: r.pages * r.block_size, wasted_bytes: Math.max(0, r.pages - r.expected_pages) * r.block_size, bloat_pct: pct(Math.max(0, r.pages - r.expected_pages), r.pages) }))
+      .map((r) => ({
+        [what]: r.name,
+        size_bytes: r.pages * r.block_size,
+        wasted_bytes: Math.max(0, r.pages - r.expected_pages) * r.block_size,
+        bloat_pct: pct(Math.max(0, r.pages - r.expected_pages), r.pages),
+      }))
       .filter((r) => r.bloat_pct >= t.bloat_pct && r.wasted_bytes >= t.bloat_min_mb * 1024 * 1024)
       .sort((a, b) => b.wasted_bytes - a.wasted_bytes)
       .slice(0, 20);
-    if (bloated.length === 0) return ok(`no ${what} with an estimated ${t.bloat_pct}%+ and ${t.bloat_min_mb} MB+ of wasted space (estimate from pg_stats; run ANALYZE for a better one)`);
+    if (bloated.length === 0)
+      return ok(
+        `no ${what} with an estimated ${t.bloat_pct}%+ and ${t.bloat_min_mb} MB+ of wasted space (estimate from pg_stats; run ANALYZE for a better one)`,
+      );
     const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`;
     return {
       status: 'warn',
       message: `estimated bloat in ${plural(bloated.length, what, what === 'index' ? 'indexes' : 'tables')}: ${bloated.map((b) => `${String(b[what])} (~${mb(b.wasted_bytes)}, ${b.bloat_pct}%)`).join(', ')}`,
-      evidence: { estimate: 'from pg_class.relpages and pg_stats widths; pgstattuple gives exact figures', [what === 'index' ? 'indexes' : 'tables']: bloated },
-      fix: what === 'index'
-        ? 'Rebuild without blocking writes: REINDEX INDEX CONCURRENTLY <index> (a reviewed change).'
-        : 'VACUUM makes the space reusable but does not shrink the file; to give it back use pg_repack (online) or VACUUM FULL (locks the table) in a maintenance window.',
+      evidence: {
+        estimate: 'from pg_class.relpages and pg_stats widths; pgstattuple gives exact figures',
+        [what === 'index' ? 'indexes' : 'tables']: bloated,
+      },
+      fix:
+        what === 'index'
+          ? 'Rebuild without blocking writes: REINDEX INDEX CONCURRENTLY <index> (a reviewed change).'
+          : 'VACUUM makes the space reusable but does not shrink the file; to give it back use pg_repack (online) or VACUUM FULL (locks the table) in a maintenance window.',
     };
   };
 }

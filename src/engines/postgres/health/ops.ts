@@ -17,13 +17,21 @@ import { needsVisibility } from '../../kit/health/judge.js';
 export function createHealth(driver: PgDriver, source: EngineSource, _deps: EngineDeps): HealthOps | undefined {
   let versionNum: Promise<number> | undefined;
   const version = () => {
-    versionNum ??= driver.catalog<{ v: string }>(`SELECT current_setting('server_version_num') AS v`).then((r) => Number(r[0]?.v ?? 0));
+    versionNum ??= driver
+      .catalog<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)
+      .then((r) => Number(r[0]?.v ?? 0));
     versionNum.catch(() => (versionNum = undefined));
     return versionNum;
   };
   // Without pg_read_all_stats (pg_monitor) other users' sessions show no state or query.
-  const seesAll = async () => (await driver.catalog<{ all: boolean }>(`SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS all`))[0]?.all === true;
-  const visible = (check: HealthCheck) => needsVisibility(check, seesAll, 'GRANT pg_monitor TO the login (or pg_read_all_stats) to see every session');
+  const seesAll = async () =>
+    (
+      await driver.catalog<{ all: boolean }>(
+        `SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS all`,
+      )
+    )[0]?.all === true;
+  const visible = (check: HealthCheck) =>
+    needsVisibility(check, seesAll, 'GRANT pg_monitor TO the login (or pg_read_all_stats) to see every session');
   const checks = new Map<string, HealthCheck>([
     ['connections', connections(driver)],
     ['long_queries', visible(longQueries(driver))],

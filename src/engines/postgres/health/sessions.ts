@@ -24,7 +24,11 @@ async function describeOn(client: pg.Client, pid: number): Promise<SessionInfo |
 
 export function pgSessions(source: EngineSource, where: string): SessionActionOps {
   const withClient = async <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => {
-    const client = new pg.Client({ connectionString: source.parsed.normalized, application_name: 'dba-mcp-session-action', connectionTimeoutMillis: source.limits.connect_timeout_ms });
+    const client = new pg.Client({
+      connectionString: source.parsed.normalized,
+      application_name: 'dba-mcp-session-action',
+      connectionTimeoutMillis: source.limits.connect_timeout_ms,
+    });
     client.on('error', () => {}); // a dropped connection must not crash the process; the query rejects
     try {
       await client.connect();
@@ -43,9 +47,22 @@ export function pgSessions(source: EngineSource, where: string): SessionActionOp
     run: (action, pid, sessionStart) =>
       withClient(async (client) => {
         const before = await describeOn(client, pid);
-        if (!before) return { found: false, done: false, before: null, gone_after: null, message: `no session ${pid}: it had ended before the action ran; nothing was done` };
+        if (!before)
+          return {
+            found: false,
+            done: false,
+            before: null,
+            gone_after: null,
+            message: `no session ${pid}: it had ended before the action ran; nothing was done`,
+          };
         if (sessionStart && before.session_start !== sessionStart) {
-          return { found: false, done: false, before, gone_after: null, message: `pid ${pid} now belongs to another session (started ${before.session_start ?? '?'}, not ${sessionStart}): the session the person approved has ended; nothing was done` };
+          return {
+            found: false,
+            done: false,
+            before,
+            gone_after: null,
+            message: `pid ${pid} now belongs to another session (started ${before.session_start ?? '?'}, not ${sessionStart}): the session the person approved has ended; nothing was done`,
+          };
         }
         // Exactly the statement the person approved; its one value says whether the signal was sent.
         const { rows } = await client.query<unknown[]>({ text: statement(action, pid), rowMode: 'array' });

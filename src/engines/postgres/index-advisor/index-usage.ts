@@ -17,7 +17,15 @@ const SINCE_SQL = `SELECT coalesce(stats_reset, pg_postmaster_start_time())::tex
 
 export async function pgIndexUsage(driver: PgDriver, filter: IndexUsageFilter = {}): Promise<IndexUsageReport> {
   const [rows, since] = await Promise.all([
-    driver.catalog<{ schema: string; table: string; index: string; scans: number; size_bytes: number; unique: boolean; primary: boolean }>(SQL, [filter.schema ?? null, filter.table ?? null]),
+    driver.catalog<{
+      schema: string;
+      table: string;
+      index: string;
+      scans: number;
+      size_bytes: number;
+      unique: boolean;
+      primary: boolean;
+    }>(SQL, [filter.schema ?? null, filter.table ?? null]),
     driver.catalog<{ since: string | null }>(SINCE_SQL),
   ]);
   return { available: true, note: null, stats_since: since[0]?.since ?? null, indexes: rows };

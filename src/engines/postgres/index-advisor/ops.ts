@@ -27,7 +27,11 @@ function indexBody(c: IndexCandidate): string {
   return `ON ${table}${c.method === 'btree' ? '' : ` USING ${c.method}`} (${keys})${include}${c.where ? ` WHERE ${c.where}` : ''}`;
 }
 
-export function createIndexAdvisor(driver: PgDriver, source: EngineSource, _deps: EngineDeps): IndexAdvisorOps | undefined {
+export function createIndexAdvisor(
+  driver: PgDriver,
+  source: EngineSource,
+  _deps: EngineDeps,
+): IndexAdvisorOps | undefined {
   let collationC: Promise<boolean> | undefined;
   return {
     shape: (sql, hasColumn) => pgQueryShape(sql, hasColumn),
@@ -37,13 +41,35 @@ export function createIndexAdvisor(driver: PgDriver, source: EngineSource, _deps
         `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'hypopg') AS installed, EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg') AS available`,
       );
       if (!ext?.installed) {
-        const why = ext?.available ? 'HypoPG is available on the server but not created in this database: run CREATE EXTENSION hypopg;' : `HypoPG is not installed. ${HYPOPG_HINT}`;
+        const why = ext?.available
+          ? 'HypoPG is available on the server but not created in this database: run CREATE EXTENSION hypopg;'
+          : `HypoPG is not installed. ${HYPOPG_HINT}`;
         return { ok: false, notes: [`${why} Without it, proposals are heuristic (not verified by the planner).`] };
       }
-      return { ok: true, session: await HypoPgSession.open(source, driver.where, timeoutMs, (c) => `CREATE INDEX ${indexBody(c)}`, signal), notes: [] };
+      return {
+        ok: true,
+        session: await HypoPgSession.open(
+          source,
+          driver.where,
+          timeoutMs,
+          (c) => `CREATE INDEX ${indexBody(c)}`,
+          signal,
+        ),
+        notes: [],
+      };
     },
     ...(source.mode === 'read-write'
-      ? { realCheck: (candidate, queries, opts) => pgRealCheck(source, driver.where, `CREATE INDEX dba_mcp_probe_idx ${indexBody(candidate)}`, candidate.table, queries, opts) }
+      ? {
+          realCheck: (candidate, queries, opts) =>
+            pgRealCheck(
+              source,
+              driver.where,
+              `CREATE INDEX dba_mcp_probe_idx ${indexBody(candidate)}`,
+              candidate.table,
+              queries,
+              opts,
+            ),
+        }
       : {}),
     workload: (limit) => pgWorkload(driver, limit),
     indexUsage: (filter) => pgIndexUsage(driver, filter),

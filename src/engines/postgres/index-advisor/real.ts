@@ -13,13 +13,21 @@ import { readPgPlan } from './session.js';
 import { quoteIdent } from './shape.js';
 
 /** Total planner cost (and run time with `analyze`) of the queries, and whether a plan used the test index. */
-async function measure(client: pg.Client, queries: readonly PlannedQuery[], analyze: boolean): Promise<{ cost: number; ms: number | null; used: boolean }> {
+async function measure(
+  client: pg.Client,
+  queries: readonly PlannedQuery[],
+  analyze: boolean,
+): Promise<{ cost: number; ms: number | null; used: boolean }> {
   let cost = 0;
   let ms: number | null = analyze ? 0 : null;
   let used = false;
   for (const q of queries) {
     // extended protocol: one statement only, whatever the text holds (nothing can end the transaction)
-    const res = await client.query<Record<string, unknown>>({ text: `EXPLAIN (${analyze ? 'ANALYZE, ' : ''}FORMAT JSON) ${q.sql}`, values: [...q.params], queryMode: 'extended' } as pg.QueryConfig);
+    const res = await client.query<Record<string, unknown>>({
+      text: `EXPLAIN (${analyze ? 'ANALYZE, ' : ''}FORMAT JSON) ${q.sql}`,
+      values: [...q.params],
+      queryMode: 'extended',
+    } as pg.QueryConfig);
     const cell = Object.values(res.rows[0] ?? {})[0];
     const doc = typeof cell === 'string' ? JSON.parse(cell) : cell;
     if (JSON.stringify(doc).includes('dba_mcp_probe_idx')) used = true;
@@ -38,14 +46,23 @@ export async function pgRealCheck(
   queries: readonly PlannedQuery[],
   opts: { timeoutMs: number; maxTableBytes: number; analyze: boolean },
 ): Promise<RealCheck | { skipped: string }> {
-  const client = new pg.Client({ connectionString: source.parsed.normalized, connectionTimeoutMillis: source.limits.connect_timeout_ms, application_name: 'dba-mcp-index-check' });
+  const client = new pg.Client({
+    connectionString: source.parsed.normalized,
+    connectionTimeoutMillis: source.limits.connect_timeout_ms,
+    application_name: 'dba-mcp-index-check',
+  });
   client.on('error', () => {});
   const qualified = `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
   try {
     await client.connect();
-    const size = await client.query<{ bytes: string }>('SELECT pg_total_relation_size($1::regclass)::text AS bytes', [qualified]);
+    const size = await client.query<{ bytes: string }>('SELECT pg_total_relation_size($1::regclass)::text AS bytes', [
+      qualified,
+    ]);
     const bytes = Number(size.rows[0]?.bytes ?? 0);
-    if (bytes > opts.maxTableBytes) return { skipped: `${table.name} is ${Math.round(bytes / 1048576)} MB, over the ${Math.round(opts.maxTableBytes / 1048576)} MB limit for building a test index` };
+    if (bytes > opts.maxTableBytes)
+      return {
+        skipped: `${table.name} is ${Math.round(bytes / 1048576)} MB, over the ${Math.round(opts.maxTableBytes / 1048576)} MB limit for building a test index`,
+      };
     await client.query('BEGIN');
     await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(opts.timeoutMs))}`);
     await client.query(`SET LOCAL lock_timeout = 1000`);
@@ -53,8 +70,18 @@ export async function pgRealCheck(
     await client.query({ text: createSql, queryMode: 'extended' } as pg.QueryConfig); // one statement only: it cannot COMMIT the test build
     await client.query(`ANALYZE ${qualified}`);
     const after = await measure(client, queries, opts.analyze);
-    const idx = await client.query<{ bytes: string }>(`SELECT pg_relation_size(c.oid)::text AS bytes FROM pg_class c WHERE c.relname = 'dba_mcp_probe_idx' AND c.relnamespace = $1::regnamespace`, [quoteIdent(table.schema)]);
-    return { costBefore: before.cost, costAfter: after.cost, msBefore: before.ms, msAfter: after.ms, sizeBytes: Number(idx.rows[0]?.bytes ?? 0), used: after.used };
+    const idx = await client.query<{ bytes: string }>(
+      `SELECT pg_relation_size(c.oid)::text AS bytes FROM pg_class c WHERE c.relname = 'dba_mcp_probe_idx' AND c.relnamespace = $1::regnamespace`,
+      [quoteIdent(table.schema)],
+    );
+    return {
+      costBefore: before.cost,
+      costAfter: after.cost,
+      msBefore: before.ms,
+      msAfter: after.ms,
+      sizeBytes: Number(idx.rows[0]?.bytes ?? 0),
+      used: after.used,
+    };
   } catch (err) {
     return { skipped: `the test build failed: ${(err as Error).message} (${where})` };
   } finally {

@@ -7,13 +7,23 @@
  * at the end, which drops anything left.
  */
 import pg from 'pg';
-import type { HypotheticalIndex, IndexCandidate, PlannedQuery, WhatIfCost, WhatIfSession } from '../../contract/index-advisor.js';
+import type {
+  HypotheticalIndex,
+  IndexCandidate,
+  PlannedQuery,
+  WhatIfCost,
+  WhatIfSession,
+} from '../../contract/index-advisor.js';
 import { toPgToolError } from '../core/errors.js';
 import type { EngineSource } from '../../contract/engine.js';
 
 type PgPlan = Record<string, unknown> & { Plans?: PgPlan[] };
 
-export function readOnlyClient(source: EngineSource, timeoutMs: number, application = 'dba-mcp-index-advisor'): pg.Client {
+export function readOnlyClient(
+  source: EngineSource,
+  timeoutMs: number,
+  application = 'dba-mcp-index-advisor',
+): pg.Client {
   const client = new pg.Client({
     connectionString: source.parsed.normalized,
     connectionTimeoutMillis: source.limits.connect_timeout_ms,
@@ -33,7 +43,8 @@ export function readPgPlan(doc: unknown): WhatIfCost {
     if (!p) return;
     const index = p['Index Name'];
     if (typeof index === 'string' && index.startsWith('<')) used.add(index);
-    if (String(p['Node Type']).endsWith('Seq Scan') && typeof p['Relation Name'] === 'string') fullScans.push(p['Relation Name']);
+    if (String(p['Node Type']).endsWith('Seq Scan') && typeof p['Relation Name'] === 'string')
+      fullScans.push(p['Relation Name']);
     for (const c of p.Plans ?? []) visit(c);
   };
   visit(top?.Plan);
@@ -42,7 +53,10 @@ export function readPgPlan(doc: unknown): WhatIfCost {
 }
 
 export async function explainCost(client: pg.Client, q: PlannedQuery): Promise<WhatIfCost> {
-  const res = await client.query<Record<string, unknown>>({ text: `EXPLAIN (FORMAT JSON) ${q.sql}`, values: [...q.params] });
+  const res = await client.query<Record<string, unknown>>({
+    text: `EXPLAIN (FORMAT JSON) ${q.sql}`,
+    values: [...q.params],
+  });
   const cell = Object.values(res.rows[0] ?? {})[0];
   return readPgPlan(typeof cell === 'string' ? JSON.parse(cell) : cell);
 }
@@ -56,7 +70,13 @@ export class HypoPgSession implements WhatIfSession {
     private readonly ddlFor: (c: IndexCandidate) => string,
   ) {}
 
-  static async open(source: EngineSource, where: string, timeoutMs: number, ddlFor: (c: IndexCandidate) => string, signal?: AbortSignal): Promise<HypoPgSession> {
+  static async open(
+    source: EngineSource,
+    where: string,
+    timeoutMs: number,
+    ddlFor: (c: IndexCandidate) => string,
+    signal?: AbortSignal,
+  ): Promise<HypoPgSession> {
     const client = readOnlyClient(source, timeoutMs);
     // a cancelled call closes the session's connection: whatever runs on it stops with it
     signal?.addEventListener('abort', () => void client.end().catch(() => {}), { once: true });

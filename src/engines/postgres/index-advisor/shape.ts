@@ -7,15 +7,31 @@
  */
 import { ToolError } from '../../../core/errors.js';
 import { parsePostgres } from '../core/sql/parser.js';
-import type { KeyTerm, Predicate, PredicateOp, PredicateValue, QueryShape, TableAccess } from '../../contract/index-advisor.js';
+import type {
+  KeyTerm,
+  Predicate,
+  PredicateOp,
+  PredicateValue,
+  QueryShape,
+  TableAccess,
+} from '../../contract/index-advisor.js';
 import { resolveColumn, type Ref, type Scope } from '../../kit/query-scope.js';
 
 type Node = Record<string, unknown>;
-const obj = (v: unknown): Node | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : undefined);
+const obj = (v: unknown): Node | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : undefined;
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const sval = (v: unknown): string => String(obj(obj(v)?.String)?.sval ?? '');
 
-const OPS: Record<string, PredicateOp> = { '=': 'eq', '<': 'range', '>': 'range', '<=': 'range', '>=': 'range', '<>': 'neq', '!=': 'neq' };
+const OPS: Record<string, PredicateOp> = {
+  '=': 'eq',
+  '<': 'range',
+  '>': 'range',
+  '<=': 'range',
+  '>=': 'range',
+  '<>': 'neq',
+  '!=': 'neq',
+};
 const FLIP: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' };
 /** Predicates a b-tree can serve as an index condition. */
 const INDEXABLE_OPS = new Set<PredicateOp>(['eq', 'in', 'range', 'prefix', 'is_null']);
@@ -41,7 +57,12 @@ class ShapeBuilder {
     if (select) return this.select(select, undefined, true);
     this.isRead = false;
     const body = update ?? del;
-    if (!body) throw new ToolError('INVALID_ARGUMENT', 'propose_index reads SELECT, UPDATE and DELETE statements', 'Pass the query whose speed matters.');
+    if (!body)
+      throw new ToolError(
+        'INVALID_ARGUMENT',
+        'propose_index reads SELECT, UPDATE and DELETE statements',
+        'Pass the query whose speed matters.',
+      );
     this.withClause(body.withClause, undefined);
     const scope: Scope = { byAlias: new Map() };
     this.addRange(obj(body.relation), scope);
@@ -72,13 +93,18 @@ class ShapeBuilder {
     for (const item of arr(s.fromClause)) this.fromItem(obj(item), scope);
     this.where(s.whereClause, scope);
     this.where(s.havingClause, scope, true);
-    const order = arr(s.sortClause).map((b) => obj(obj(b)?.SortBy)).filter((b): b is Node => !!b);
+    const order = arr(s.sortClause)
+      .map((b) => obj(obj(b)?.SortBy))
+      .filter((b): b is Node => !!b);
     const sorts = order.map((b) => ({ ...this.term(b.node, scope), desc: b.sortby_dir === 'SORTBY_DESC' }));
     this.attachSort(sorts, (a, terms) => (a.orderBy = terms.map((t) => ({ term: t.term, desc: t.desc }))));
     const groups = arr(s.groupClause).map((g) => ({ ...this.term(g, scope), desc: false }));
     this.attachSort(groups, (a, terms) => (a.groupBy = terms.map((t) => t.term)));
     if (order.length === 0 && groups.length === 0) this.minMax(s.targetList, scope, top);
-    this.columnsIn({ targetList: s.targetList, sortClause: s.sortClause, groupClause: s.groupClause, having: s.havingClause }, scope);
+    this.columnsIn(
+      { targetList: s.targetList, sortClause: s.sortClause, groupClause: s.groupClause, having: s.havingClause },
+      scope,
+    );
     this.sublinks(s.targetList, scope);
   }
 
@@ -88,15 +114,25 @@ class ShapeBuilder {
     if (calls.length === 0 || calls.some((f) => !f)) return;
     const terms = calls.map((f) => {
       const name = arr(f!.funcname).map(sval).join('.');
-      return /^(min|max)$/i.test(name) && arr(f!.args).length === 1 ? { ...this.term(arr(f!.args)[0], scope), desc: /^max$/i.test(name) } : undefined;
+      return /^(min|max)$/i.test(name) && arr(f!.args).length === 1
+        ? { ...this.term(arr(f!.args)[0], scope), desc: /^max$/i.test(name) }
+        : undefined;
     });
     const first = terms[0];
-    if (!first?.access || !first.term || terms.some((t) => !t || t.access !== first.access || t.term?.column !== first.term?.column)) return;
+    if (
+      !first?.access ||
+      !first.term ||
+      terms.some((t) => !t || t.access !== first.access || t.term?.column !== first.term?.column)
+    )
+      return;
     first.access.orderBy = [{ term: first.term, desc: first.desc }];
     if (top) this.limit = true;
   }
 
-  attachSort(terms: { access: TableAccess | undefined; term: KeyTerm | undefined; desc: boolean }[], set: (a: TableAccess, terms: { term: KeyTerm; desc: boolean }[]) => void): void {
+  attachSort(
+    terms: { access: TableAccess | undefined; term: KeyTerm | undefined; desc: boolean }[],
+    set: (a: TableAccess, terms: { term: KeyTerm; desc: boolean }[]) => void,
+  ): void {
     if (terms.length === 0) return;
     const first = terms[0]!.access;
     if (!first || terms.some((t) => t.access !== first || !t.term)) return;
@@ -150,7 +186,9 @@ class ShapeBuilder {
     const col = obj(n?.ColumnRef);
     if (col) {
       const ref = this.resolve(arr(col.fields), scope);
-      return ref ? { access: ref.access, term: { column: ref.column, columns: [ref.column] } } : { access: undefined, term: undefined };
+      return ref
+        ? { access: ref.access, term: { column: ref.column, columns: [ref.column] } }
+        : { access: undefined, term: undefined };
     }
     const refs: Ref[] = [];
     this.collectRefs(n, scope, refs);
@@ -182,14 +220,21 @@ class ShapeBuilder {
     const cast = obj(node.TypeCast);
     if (cast) {
       const inner = this.expression(obj(cast.arg));
-      const type = arr(obj(cast.typeName)?.names).map(sval).filter((s) => s !== 'pg_catalog').map(quoteIdent).join('.');
+      const type = arr(obj(cast.typeName)?.names)
+        .map(sval)
+        .filter((s) => s !== 'pg_catalog')
+        .map(quoteIdent)
+        .join('.');
       return inner && type ? `(${inner})::${type}` : undefined;
     }
     const fn = obj(node.FuncCall);
     if (fn) {
       if (fn.agg_star || fn.over || fn.agg_distinct) return undefined;
-      const parts = arr(fn.funcname).map(sval).filter((s) => s !== 'pg_catalog');
-      if (/^(now|random|clock_timestamp|current_\w+|timeofday|count|sum|avg|min|max)$/i.test(parts.join('.'))) return undefined;
+      const parts = arr(fn.funcname)
+        .map(sval)
+        .filter((s) => s !== 'pg_catalog');
+      if (/^(now|random|clock_timestamp|current_\w+|timeofday|count|sum|avg|min|max)$/i.test(parts.join('.')))
+        return undefined;
       const args = arr(fn.args).map((a) => this.expression(obj(a)));
       // the name is written back into DDL that runs (the rolled-back test build): quoted like any identifier
       return args.every((a) => a !== undefined) ? `${parts.map(quoteIdent).join('.')}(${args.join(', ')})` : undefined;
@@ -255,7 +300,8 @@ class ShapeBuilder {
     const nt = obj(n.NullTest);
     if (nt) {
       const { access, term } = this.term(nt.arg, scope);
-      if (access && term && !joinOnly) access.predicates.push({ term, op: nt.nulltesttype === 'IS_NULL' ? 'is_null' : 'not_null', values: [], text });
+      if (access && term && !joinOnly)
+        access.predicates.push({ term, op: nt.nulltesttype === 'IS_NULL' ? 'is_null' : 'not_null', values: [], text });
       return;
     }
     const ae = obj(n.A_Expr);
@@ -267,8 +313,13 @@ class ShapeBuilder {
     const { access, term } = this.term(ae.lexpr, scope);
     if (!access || !term) return;
     const add = (p: Omit<Predicate, 'term' | 'text'>) => access.predicates.push({ term, text, ...p });
-    if (kind === 'AEXPR_IN' && op === '=') add({ op: 'in', values: arr(obj(ae.rexpr)?.List ? obj(obj(ae.rexpr)!.List)!.items : ae.rexpr).map((v) => this.value(v)) });
-    else if (kind === 'AEXPR_BETWEEN') add({ op: 'range', values: arr(obj(obj(ae.rexpr)?.List)?.items).map((v) => this.value(v)) });
+    if (kind === 'AEXPR_IN' && op === '=')
+      add({
+        op: 'in',
+        values: arr(obj(ae.rexpr)?.List ? obj(obj(ae.rexpr)!.List)!.items : ae.rexpr).map((v) => this.value(v)),
+      });
+    else if (kind === 'AEXPR_BETWEEN')
+      add({ op: 'range', values: arr(obj(obj(ae.rexpr)?.List)?.items).map((v) => this.value(v)) });
     else if (kind === 'AEXPR_LIKE' || kind === 'AEXPR_ILIKE') {
       const v = this.value(ae.rexpr);
       const prefix = kind === 'AEXPR_LIKE' && op === '~~' && 'literal' in v && /^[^%_]+/.test(v.literal);
@@ -287,7 +338,12 @@ class ShapeBuilder {
     let target: TableAccess | undefined;
     let ok = true;
     for (const arg of args) {
-      const before = new Map(this.accesses.map((a) => [a, { p: a.predicates.length, j: a.joinColumns.length, o: a.orBranches?.length ?? 0 }]));
+      const before = new Map(
+        this.accesses.map((a) => [
+          a,
+          { p: a.predicates.length, j: a.joinColumns.length, o: a.orBranches?.length ?? 0 },
+        ]),
+      );
       const ors = this.orFilters;
       this.where(arg, scope, false);
       this.orFilters = ors;
@@ -319,9 +375,19 @@ class ShapeBuilder {
       return;
     }
     if (joinOnly) return;
-    const [side, valueNode, effective] = left.access && left.term && rValue ? [left, ae.rexpr, op] : right.access && right.term && lValue ? [right, ae.lexpr, FLIP[op] ?? op] : [];
+    const [side, valueNode, effective] =
+      left.access && left.term && rValue
+        ? [left, ae.rexpr, op]
+        : right.access && right.term && lValue
+          ? [right, ae.lexpr, FLIP[op] ?? op]
+          : [];
     if (!side || !side.access || !side.term) return;
-    side.access.predicates.push({ term: side.term, op: OPS[effective!] ?? 'neq', values: [this.value(valueNode)], text });
+    side.access.predicates.push({
+      term: side.term,
+      op: OPS[effective!] ?? 'neq',
+      values: [this.value(valueNode)],
+      text,
+    });
   }
 
   /** Subqueries (EXISTS, IN (SELECT ...), scalar) inside a node: their own scope, with this one outside. */
@@ -360,7 +426,8 @@ class ShapeBuilder {
           return;
         }
         const ref = this.resolve(fields, scope);
-        if (ref?.access && ref.access.referenced && !ref.access.referenced.includes(ref.column)) ref.access.referenced.push(ref.column);
+        if (ref?.access && ref.access.referenced && !ref.access.referenced.includes(ref.column))
+          ref.access.referenced.push(ref.column);
         return;
       }
       for (const x of Object.values(n)) visit(x);
@@ -413,19 +480,39 @@ export function quoteIdent(name: string): string {
 }
 
 /** `hasColumn` (from the catalog) places unqualified columns of multi-table queries; without it they stay unplaced. */
-export async function pgQueryShape(sql: string, hasColumn?: (table: string, column: string) => boolean): Promise<QueryShape> {
+export async function pgQueryShape(
+  sql: string,
+  hasColumn?: (table: string, column: string) => boolean,
+): Promise<QueryShape> {
   let parsed;
   try {
     parsed = await parsePostgres(sql);
   } catch (err) {
-    throw new ToolError('SQL_SYNTAX', `PostgreSQL could not parse the query: ${(err as Error).message}`, 'Pass one valid PostgreSQL statement.');
+    throw new ToolError(
+      'SQL_SYNTAX',
+      `PostgreSQL could not parse the query: ${(err as Error).message}`,
+      'Pass one valid PostgreSQL statement.',
+    );
   }
   const stmts = parsed.stmts ?? [];
-  if (stmts.length !== 1) throw new ToolError('INVALID_ARGUMENT', `expected one statement, got ${stmts.length}`, 'Pass each query on its own (queries: [...]).');
+  if (stmts.length !== 1)
+    throw new ToolError(
+      'INVALID_ARGUMENT',
+      `expected one statement, got ${stmts.length}`,
+      'Pass each query on its own (queries: [...]).',
+    );
   const builder = new ShapeBuilder(sql, hasColumn);
   builder.statement(obj(stmts[0]!.stmt) ?? {});
   for (const a of builder.accesses) a.joinColumns = [...new Set(a.joinColumns)];
-  const params = Math.max(builder.maxParam, ...[...JSON.stringify(stmts[0]).matchAll(/"ParamRef":\{"number":(\d+)/g)].map((m) => Number(m[1])));
-  return { accesses: builder.accesses, limit: builder.limit, isRead: builder.isRead, params, orFilters: builder.orFilters };
+  const params = Math.max(
+    builder.maxParam,
+    ...[...JSON.stringify(stmts[0]).matchAll(/"ParamRef":\{"number":(\d+)/g)].map((m) => Number(m[1])),
+  );
+  return {
+    accesses: builder.accesses,
+    limit: builder.limit,
+    isRead: builder.isRead,
+    params,
+    orFilters: builder.orFilters,
+  };
 }
-

@@ -26,12 +26,15 @@ export async function pgTableStats(driver: PgDriver, table: TableRef, columns: r
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
     [table.schema, table.name],
   );
-  const rows = columns.length === 0 ? [] : await driver.catalog<StatsRow>(
-    `SELECT s.attname AS column, s.n_distinct::float8 AS n_distinct, s.null_frac::float8 AS null_frac, s.correlation::float8 AS correlation,
+  const rows =
+    columns.length === 0
+      ? []
+      : await driver.catalog<StatsRow>(
+          `SELECT s.attname AS column, s.n_distinct::float8 AS n_distinct, s.null_frac::float8 AS null_frac, s.correlation::float8 AS correlation,
             s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf, s.histogram_bounds::text::text[] AS bounds, NULL::float8 AS reltuples
        FROM pg_stats s WHERE s.schemaname = $1 AND s.tablename = $2 AND s.attname = ANY($3::text[])`,
-    [table.schema, table.name, [...columns]],
-  );
+          [table.schema, table.name, [...columns]],
+        );
   const total = rel?.reltuples ?? null;
   const out = new Map<string, ColumnFacts>();
   for (const r of rows) {
@@ -49,11 +52,18 @@ export async function pgTableStats(driver: PgDriver, table: TableRef, columns: r
 }
 
 const STATEMENTS_HINT =
-  'pg_stat_statements must be preloaded (postgresql.conf: shared_preload_libraries = \'pg_stat_statements\', then restart) and created in this database: CREATE EXTENSION pg_stat_statements; then let the workload run. Or pass the queries with `sql` or `queries`.';
+  "pg_stat_statements must be preloaded (postgresql.conf: shared_preload_libraries = 'pg_stat_statements', then restart) and created in this database: CREATE EXTENSION pg_stat_statements; then let the workload run. Or pass the queries with `sql` or `queries`.";
 
 export async function pgWorkload(driver: PgDriver, limit: number): Promise<WorkloadEntry[]> {
-  const [ext] = await driver.catalog<{ schema: string | null }>(`SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'`);
-  if (!ext?.schema) throw new ToolError('UNSUPPORTED_BY_ENGINE', 'pg_stat_statements is not installed in this database, so there is no workload to read', STATEMENTS_HINT);
+  const [ext] = await driver.catalog<{ schema: string | null }>(
+    `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'`,
+  );
+  if (!ext?.schema)
+    throw new ToolError(
+      'UNSUPPORTED_BY_ENGINE',
+      'pg_stat_statements is not installed in this database, so there is no workload to read',
+      STATEMENTS_HINT,
+    );
   try {
     return await driver.catalog<WorkloadEntry>(
       `SELECT query AS sql, calls::float8 AS calls, total_exec_time::float8 AS "totalMs"
@@ -64,7 +74,13 @@ export async function pgWorkload(driver: PgDriver, limit: number): Promise<Workl
       [limit],
     );
   } catch (err) {
-    if (err instanceof ToolError && /shared_preload_libraries|must be loaded/i.test(err.message)) throw new ToolError('UNSUPPORTED_BY_ENGINE', 'pg_stat_statements is installed but not preloaded', STATEMENTS_HINT, { cause: err });
+    if (err instanceof ToolError && /shared_preload_libraries|must be loaded/i.test(err.message))
+      throw new ToolError(
+        'UNSUPPORTED_BY_ENGINE',
+        'pg_stat_statements is installed but not preloaded',
+        STATEMENTS_HINT,
+        { cause: err },
+      );
     throw err;
   }
 }
@@ -72,6 +88,8 @@ export async function pgWorkload(driver: PgDriver, limit: number): Promise<Workl
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export async function pgCollationIsC(driver: PgDriver): Promise<boolean> {
-  const [row] = await driver.catalog<{ c: string }>(`SELECT datcollate AS c FROM pg_database WHERE datname = current_database()`);
+  const [row] = await driver.catalog<{ c: string }>(
+    `SELECT datcollate AS c FROM pg_database WHERE datname = current_database()`,
+  );
   return row?.c === 'C' || row?.c === 'POSIX';
 }

@@ -41,17 +41,27 @@ function transaction(stmt: PgStatement, rules: PgRules): void {
     rules.notValidInTransaction.clear();
     rules.enumValuesInTransaction.clear();
     rules.lockedInTransaction.clear();
-  } else if (['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED'].includes(kind)) {
+  } else if (
+    ['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED'].includes(kind)
+  ) {
     rules.inTransaction = false;
   }
 }
 
 /** A new enum value used later in the transaction that added it: "unsafe use of new value". */
 function enumUse(stmt: PgStatement, rules: PgRules): Hazard | undefined {
-  if (!rules.inTransaction || rules.enumValuesInTransaction.size === 0 || stmt.type === 'AlterEnumStmt') return undefined;
-  const used = stmt.lexed.tokens.find((t) => t.text.startsWith("'") && rules.enumValuesInTransaction.has(t.text.slice(1, -1).replace(/''/g, "'")));
+  if (!rules.inTransaction || rules.enumValuesInTransaction.size === 0 || stmt.type === 'AlterEnumStmt')
+    return undefined;
+  const used = stmt.lexed.tokens.find(
+    (t) => t.text.startsWith("'") && rules.enumValuesInTransaction.has(t.text.slice(1, -1).replace(/''/g, "'")),
+  );
   if (!used) return undefined;
-  return { code: 'enum-value-used-in-same-transaction', severity: 'error', message: `${used.text} is an enum value added in this same transaction: PostgreSQL refuses to use it before COMMIT ("unsafe use of new value").`, safer: 'COMMIT after ALTER TYPE ... ADD VALUE, then use the value in a later transaction.' };
+  return {
+    code: 'enum-value-used-in-same-transaction',
+    severity: 'error',
+    message: `${used.text} is an enum value added in this same transaction: PostgreSQL refuses to use it before COMMIT ("unsafe use of new value").`,
+    safer: 'COMMIT after ALTER TYPE ... ADD VALUE, then use the value in a later transaction.',
+  };
 }
 
 /** A table renamed and a view created under its old name (Atlas BC101's exception) is a compatible rename. */
@@ -83,7 +93,10 @@ export async function analyzePostgres(driver: PgDriver, sql: string): Promise<Mi
       if (stmt.node.name === 'lock_timeout') rules.sawLockTimeout = true;
       continue;
     }
-    const a = stmt.type === 'AlterTableStmt' && stmt.node.objtype === 'OBJECT_TABLE' ? await analyzeAlterTable(stmt, out.length, rules) : await analyzeOther(stmt, out.length, rules);
+    const a =
+      stmt.type === 'AlterTableStmt' && stmt.node.objtype === 'OBJECT_TABLE'
+        ? await analyzeAlterTable(stmt, out.length, rules)
+        : await analyzeOther(stmt, out.length, rules);
     const enumHazard = enumUse(stmt, rules);
     if (enumHazard) a.hazards.push(enumHazard);
     if (stmt.type === 'VariableSetStmt') a.original.transactional = a.transactional = false;
@@ -92,11 +105,29 @@ export async function analyzePostgres(driver: PgDriver, sql: string): Promise<Mi
     out.push(a);
   }
   renameWithView(out, rules);
-  if (rules.inTransaction && openedAt >= 0) hazards.push({ code: 'ban-uncommitted-transaction', severity: 'warning', message: 'BEGIN without COMMIT: the migration leaves its transaction open.', safer: 'End the migration with COMMIT.' });
+  if (rules.inTransaction && openedAt >= 0)
+    hazards.push({
+      code: 'ban-uncommitted-transaction',
+      severity: 'warning',
+      message: 'BEGIN without COMMIT: the migration leaves its transaction open.',
+      safer: 'End the migration with COMMIT.',
+    });
   const strong = out.some((s) => s.locks.some((l) => STRONG.has(l.level)) && s.touches.some((t) => !t.created_here));
   if (strong && !rules.sawLockTimeout) {
-    hazards.push({ code: 'require-lock-timeout', severity: 'warning', message: 'No SET lock_timeout: a DDL statement that waits for a busy table makes every later query on it queue behind it.', safer: "SET lock_timeout = '5s' before the DDL (each step of the plan sets lock_timeout and statement_timeout); retry on timeout." });
+    hazards.push({
+      code: 'require-lock-timeout',
+      severity: 'warning',
+      message:
+        'No SET lock_timeout: a DDL statement that waits for a busy table makes every later query on it queue behind it.',
+      safer:
+        "SET lock_timeout = '5s' before the DDL (each step of the plan sets lock_timeout and statement_timeout); retry on timeout.",
+    });
   }
   const [v] = await driver.catalog<{ v: string }>(`SELECT current_setting('server_version') AS v`);
-  return { server: { variant: 'postgresql', version: (v?.v ?? '').replace(/\s.*$/, '') }, statements: out, hazards, default_schema: rules.defaultSchema };
+  return {
+    server: { variant: 'postgresql', version: (v?.v ?? '').replace(/\s.*$/, '') },
+    statements: out,
+    hazards,
+    default_schema: rules.defaultSchema,
+  };
 }

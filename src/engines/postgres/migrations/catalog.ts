@@ -58,14 +58,28 @@ export class PgMigrationCatalog {
   }
 
   async #loadTable(key: string): Promise<PgTable | undefined> {
-    const [row] = await this.driver.catalog<{ schema: string; name: string; relkind: string; rows: number | null; columns: PgColumn[]; checks: string[] }>(TABLE_SQL, [key]);
+    const [row] = await this.driver.catalog<{
+      schema: string;
+      name: string;
+      relkind: string;
+      rows: number | null;
+      columns: PgColumn[];
+      checks: string[];
+    }>(TABLE_SQL, [key]);
     if (!row) return undefined;
     const checkedNotNull = new Set<string>();
     for (const def of row.checks) {
       const m = /^CHECK \(\(("?)(.+?)\1 IS NOT NULL\)\)$/.exec(def);
       if (m) checkedNotNull.add(m[2]!.replace(/""/g, '"'));
     }
-    return { schema: row.schema, name: row.name, relkind: row.relkind, rows: row.rows, columns: new Map(row.columns.map((c) => [c.name, c])), checkedNotNull };
+    return {
+      schema: row.schema,
+      name: row.name,
+      relkind: row.relkind,
+      rows: row.rows,
+      columns: new Map(row.columns.map((c) => [c.name, c])),
+      checkedNotNull,
+    };
   }
 
   async viewsOnColumn(qualified: string, column: string): Promise<string[]> {
@@ -83,7 +97,10 @@ export class PgMigrationCatalog {
     return rows.some((r) => r.vol === 'v') ? 'v' : rows.some((r) => r.vol === 's') ? 's' : 'i';
   }
 
-  async indexDef(schema: string | undefined, name: string): Promise<{ def: string; table: string; relkind: string } | undefined> {
+  async indexDef(
+    schema: string | undefined,
+    name: string,
+  ): Promise<{ def: string; table: string; relkind: string } | undefined> {
     const key = schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
     const [row] = await this.driver.catalog<{ def: string; table: string; relkind: string }>(
       `SELECT pg_get_indexdef(i.indexrelid) AS def, i.indrelid::regclass::text AS table, t.relkind::text AS relkind FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid WHERE i.indexrelid = to_regclass($1)`,

@@ -37,9 +37,22 @@ export const LOCK_BLOCKS: Record<string, Blocks> = {
   'no table lock': 'nothing',
 };
 
-const STRENGTH = ['no table lock', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLUSIVE', 'SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE'];
+const STRENGTH = [
+  'no table lock',
+  'ROW SHARE',
+  'ROW EXCLUSIVE',
+  'SHARE UPDATE EXCLUSIVE',
+  'SHARE',
+  'SHARE ROW EXCLUSIVE',
+  'EXCLUSIVE',
+  'ACCESS EXCLUSIVE',
+];
 
-export const lockOn = (level: string, table: string | null): LockFact => ({ level, table, blocks: LOCK_BLOCKS[level] ?? 'reads and writes' });
+export const lockOn = (level: string, table: string | null): LockFact => ({
+  level,
+  table,
+  blocks: LOCK_BLOCKS[level] ?? 'reads and writes',
+});
 
 /** The stronger of two lock levels. */
 export const stronger = (a: string, b: string) => (STRENGTH.indexOf(a) >= STRENGTH.indexOf(b) ? a : b);
@@ -58,14 +71,18 @@ export const keyOf = (t: TableRef) => `${t.schema}.${t.name}`;
 export const qualified = (t: TableRef) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
 
 /** The table as written in the migration (kept unqualified when it was), for generated statements. */
-export const written = (rv: RangeVar) => (rv.schemaname ? `${quoteIdent(rv.schemaname)}.${quoteIdent(rv.relname)}` : quoteIdent(rv.relname));
+export const written = (rv: RangeVar) =>
+  rv.schemaname ? `${quoteIdent(rv.schemaname)}.${quoteIdent(rv.relname)}` : quoteIdent(rv.relname);
 
 export async function tableOf(rv: RangeVar, rules: PgRules): Promise<PgTable | undefined> {
   return rules.catalog.table(rv.schemaname, rv.relname);
 }
 
 /** The resolved reference: the catalog's schema when the table exists, else the default schema. */
-export async function resolve(rv: RangeVar, rules: PgRules): Promise<{ ref: TableRef; table: PgTable | undefined; createdHere: boolean }> {
+export async function resolve(
+  rv: RangeVar,
+  rules: PgRules,
+): Promise<{ ref: TableRef; table: PgTable | undefined; createdHere: boolean }> {
   const guess = refOf(rv, rules);
   if (rules.created.has(keyOf(guess))) return { ref: guess, table: undefined, createdHere: true };
   const table = await tableOf(rv, rules);
@@ -74,7 +91,8 @@ export async function resolve(rv: RangeVar, rules: PgRules): Promise<{ ref: Tabl
 }
 
 /** Names of the String nodes of a list (`names`, `funcname`, `fk_attrs`...). */
-export const names = (list: unknown): string[] => ((list as PgNode[] | undefined) ?? []).map((n) => String((n.String as { sval?: string } | undefined)?.sval ?? ''));
+export const names = (list: unknown): string[] =>
+  ((list as PgNode[] | undefined) ?? []).map((n) => String((n.String as { sval?: string } | undefined)?.sval ?? ''));
 
 /** Every function name called anywhere in an expression tree. */
 export function functionsIn(node: unknown, out: string[] = []): string[] {

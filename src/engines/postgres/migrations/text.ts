@@ -65,7 +65,11 @@ export async function splitStatements(sql: string): Promise<PgStatement[]> {
   try {
     parsed = lib.parseSync(sql) as ParseResult;
   } catch (err) {
-    throw new ToolError('SQL_SYNTAX', `the migration does not parse as PostgreSQL: ${(err as Error).message}`, 'Fix the SQL; plan_migration reads it with PostgreSQL\'s own parser (libpg-query).');
+    throw new ToolError(
+      'SQL_SYNTAX',
+      `the migration does not parse as PostgreSQL: ${(err as Error).message}`,
+      "Fix the SQL; plan_migration reads it with PostgreSQL's own parser (libpg-query).",
+    );
   }
   const slice = byteSlicer(sql);
   const out: PgStatement[] = [];
@@ -143,7 +147,18 @@ export function tokenText(lexed: Lexed, from: number, to: number): string {
   return a && b ? lexed.text.slice(a.start, b.end) : '';
 }
 
-const COLUMN_CONSTRAINT_WORDS = ['default', 'not', 'null', 'constraint', 'check', 'references', 'unique', 'primary', 'generated', 'collate'];
+const COLUMN_CONSTRAINT_WORDS = [
+  'default',
+  'not',
+  'null',
+  'constraint',
+  'check',
+  'references',
+  'unique',
+  'primary',
+  'generated',
+  'collate',
+];
 
 /** In `ADD [COLUMN] name type ... DEFAULT expr ...`: the type text and the DEFAULT expression text. */
 export function columnParts(lexed: Lexed): { type: string; default: string | null } {

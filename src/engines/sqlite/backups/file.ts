@@ -7,7 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ticker } from '../../kit/backups/progress.js';
-import { BackupDefect, type BackupEnv, type DumpResult, type Evidence, type RestoreResult, type TableCount } from '../../contract/backups.js';
+import {
+  BackupDefect,
+  type BackupEnv,
+  type DumpResult,
+  type Evidence,
+  type RestoreResult,
+  type TableCount,
+} from '../../contract/backups.js';
 import { toSqliteToolError } from '../core/errors.js';
 
 export const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
@@ -16,7 +23,15 @@ const TABLES = `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT
 
 export function sqliteTableCounts(db: Database.Database): TableCount[] {
   const names = db.prepare(TABLES).pluck().all() as string[];
-  return names.map((name) => ({ table: name, rows: Number(db.prepare(`SELECT count(*) FROM "${name.replace(/"/g, '""')}"`).pluck().get()) }));
+  return names.map((name) => ({
+    table: name,
+    rows: Number(
+      db
+        .prepare(`SELECT count(*) FROM "${name.replace(/"/g, '""')}"`)
+        .pluck()
+        .get(),
+    ),
+  }));
 }
 
 /** integrity_check's verdict: 'ok', or its first complaints. */
@@ -32,10 +47,23 @@ export function inspectFile(file: string): { ok: boolean; message: string; evide
     db = new Database(file, { readonly: true, fileMustExist: true });
     const check = integrity(db);
     const pages = Number(db.pragma('page_count', { simple: true }));
-    if (!check.ok) return { ok: false, message: `PRAGMA integrity_check: ${check.problems.slice(0, 3).join('; ')}`, evidence: { integrity_check: check.problems.slice(0, 3).join('; '), page_count: pages } };
-    return { ok: true, message: `PRAGMA integrity_check says ok (${pages} pages)`, evidence: { integrity_check: 'ok', page_count: pages } };
+    if (!check.ok)
+      return {
+        ok: false,
+        message: `PRAGMA integrity_check: ${check.problems.slice(0, 3).join('; ')}`,
+        evidence: { integrity_check: check.problems.slice(0, 3).join('; '), page_count: pages },
+      };
+    return {
+      ok: true,
+      message: `PRAGMA integrity_check says ok (${pages} pages)`,
+      evidence: { integrity_check: 'ok', page_count: pages },
+    };
   } catch (err) {
-    return { ok: false, message: `SQLite cannot read it: ${(err as Error).message}`, evidence: { error: (err as Error).message } };
+    return {
+      ok: false,
+      message: `SQLite cannot read it: ${(err as Error).message}`,
+      evidence: { error: (err as Error).message },
+    };
   } finally {
     db?.close();
   }
@@ -61,7 +89,11 @@ export async function sqliteDump(sourceFile: string, file: string, env: BackupEn
     const version = src.prepare('SELECT sqlite_version()').pluck().get() as string;
     const copy = new Database(file, { readonly: true });
     try {
-      return { tool: `SQLite ${version} online backup API (better-sqlite3)`, tables: sqliteTableCounts(copy), countsFrom: 'the finished copy (the backup API copies one consistent state)' };
+      return {
+        tool: `SQLite ${version} online backup API (better-sqlite3)`,
+        tables: sqliteTableCounts(copy),
+        countsFrom: 'the finished copy (the backup API copies one consistent state)',
+      };
     } finally {
       copy.close();
     }

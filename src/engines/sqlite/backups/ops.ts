@@ -6,8 +6,18 @@ import { inspectFile, MAGIC, sqliteDump, sqliteRestore } from './file.js';
 function journalCheck(driver: SqliteDriver): BackupCheck {
   const mode = String(driver.all<{ journal_mode: string }>('PRAGMA journal_mode')[0]?.journal_mode ?? 'unknown');
   const evidence = { journal_mode: mode };
-  if (mode === 'off' || mode === 'memory') return { id: 'journal_mode', status: 'warn', message: `journal_mode is ${mode}: a crash or power cut during a write can corrupt the database`, evidence, fix: 'PRAGMA journal_mode = WAL (or DELETE).' };
-  const note = mode === 'wal' ? ': never copy the .db file alone (the -wal file holds recent commits); create_backup uses the online backup API, which includes them' : '';
+  if (mode === 'off' || mode === 'memory')
+    return {
+      id: 'journal_mode',
+      status: 'warn',
+      message: `journal_mode is ${mode}: a crash or power cut during a write can corrupt the database`,
+      evidence,
+      fix: 'PRAGMA journal_mode = WAL (or DELETE).',
+    };
+  const note =
+    mode === 'wal'
+      ? ': never copy the .db file alone (the -wal file holds recent commits); create_backup uses the online backup API, which includes them'
+      : '';
   return { id: 'journal_mode', status: 'ok', message: `journal_mode is ${mode}${note}`, evidence };
 }
 

@@ -41,30 +41,68 @@ export function classifySqlite(driver: SqliteDriver, sql: string, params: readon
   return fresh;
 }
 
-function classifyUncached(driver: SqliteDriver, sql: string, params: readonly unknown[], schema: SchemaVersion): Classification {
+function classifyUncached(
+  driver: SqliteDriver,
+  sql: string,
+  params: readonly unknown[],
+  schema: SchemaVersion,
+): Classification {
   let verdict: { readonly: boolean; reader: boolean };
   try {
     const stmt = driver.db.prepare(sql);
     verdict = { readonly: stmt.readonly, reader: stmt.reader };
   } catch (err) {
     const message = (err as Error).message;
-    if (/more than one statement/i.test(message)) return { ...unparseable(message), reasons: ['more than one statement in the text; exactly one is allowed'], statementCount: 2 };
+    if (/more than one statement/i.test(message))
+      return {
+        ...unparseable(message),
+        reasons: ['more than one statement in the text; exactly one is allowed'],
+        statementCount: 2,
+      };
     return { ...unparseable(message), failure: toSqliteToolError(err, driver.file).toJSON() };
   }
   const type = statementWord(sql);
   const base = { statementType: type, statementCount: 1, functions: [], tables: [], deniedFunctions: [] };
-  if (!verdict.readonly) return { ...base, class: 'write', tables: writtenTables(driver, sql, params, schema), reasons: [`SQLite reports that ${type} writes`], sessionNeutral: false };
-  if (!verdict.reader) return { ...base, class: 'admin', reasons: [`${type} returns no rows: it acts on the connection rather than reading`], sessionNeutral: false };
+  if (!verdict.readonly)
+    return {
+      ...base,
+      class: 'write',
+      tables: writtenTables(driver, sql, params, schema),
+      reasons: [`SQLite reports that ${type} writes`],
+      sessionNeutral: false,
+    };
+  if (!verdict.reader)
+    return {
+      ...base,
+      class: 'admin',
+      reasons: [`${type} returns no rows: it acts on the connection rather than reading`],
+      sessionNeutral: false,
+    };
   if (type === 'EXPLAIN') return { ...base, class: 'read', reasons: [], sessionNeutral: true }; // plans only, runs nothing
   let program: ReturnType<typeof programOf>;
   try {
     program = programOf(driver, sql, params, schema);
   } catch (err) {
     const failure = toSqliteToolError(err, driver.file);
-    return { ...base, class: 'unknown', reasons: [`its program could not be inspected: ${failure.message}`], sessionNeutral: false, failure: failure.toJSON() };
+    return {
+      ...base,
+      class: 'unknown',
+      reasons: [`its program could not be inspected: ${failure.message}`],
+      sessionNeutral: false,
+      failure: failure.toJSON(),
+    };
   }
   const deniedFunctions = program.functions.filter((f) => DENIED_FUNCTIONS.has(f));
-  return { ...base, tables: program.tables, functions: program.functions, columnRefs: program.columns, deniedFunctions, class: 'read', reasons: [], sessionNeutral: deniedFunctions.length === 0 };
+  return {
+    ...base,
+    tables: program.tables,
+    functions: program.functions,
+    columnRefs: program.columns,
+    deniedFunctions,
+    class: 'read',
+    reasons: [],
+    sessionNeutral: deniedFunctions.length === 0,
+  };
 }
 
 /**
@@ -72,7 +110,12 @@ function classifyUncached(driver: SqliteDriver, sql: string, params: readonly un
  * from its program; none for DDL, whose program works on sqlite_schema, and none when the program
  * cannot be read: a source with deny_tables then refuses the change (the tables guard fails closed).
  */
-function writtenTables(driver: SqliteDriver, sql: string, params: readonly unknown[], schema: SchemaVersion): Classification['tables'] {
+function writtenTables(
+  driver: SqliteDriver,
+  sql: string,
+  params: readonly unknown[],
+  schema: SchemaVersion,
+): Classification['tables'] {
   try {
     return programOf(driver, sql, params, schema).tables;
   } catch {

@@ -1,7 +1,11 @@
 /** Column statistics on SQLite: sqlite_stat1 of an index led by the column (after ANALYZE): rows / rows-per-value. */
 import type { ColumnStats, ReadQuery, QueryResult, TableRef } from '../../contract/engine.js';
 
-export async function sqliteColumnStats(read: (q: ReadQuery) => Promise<QueryResult>, table: TableRef, columns: readonly string[]): Promise<ColumnStats[]> {
+export async function sqliteColumnStats(
+  read: (q: ReadQuery) => Promise<QueryResult>,
+  table: TableRef,
+  columns: readonly string[],
+): Promise<ColumnStats[]> {
   if (columns.length === 0) return [];
   let res: QueryResult;
   try {

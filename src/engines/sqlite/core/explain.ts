@@ -11,25 +11,40 @@ import type { QueryResult, ReadQuery } from '../../contract/engine.js';
 import { tableAliases } from '../../kit/sqlparser/aliases.js';
 
 const SCAN = /^SCAN (?:TABLE )?(\S+)(?: AS (\S+))?(?: USING (COVERING )?INDEX (\S+))?/;
-const SEARCH = /^SEARCH (?:TABLE )?(\S+)(?: AS (\S+))? USING (COVERING )?(?:INTEGER PRIMARY KEY|PRIMARY KEY|INDEX (\S+))(?: \((.*)\))?/;
+const SEARCH =
+  /^SEARCH (?:TABLE )?(\S+)(?: AS (\S+))? USING (COVERING )?(?:INTEGER PRIMARY KEY|PRIMARY KEY|INDEX (\S+))(?: \((.*)\))?/;
 
 export function sqliteNode(detail: string): PlanNode {
   const scan = SCAN.exec(detail);
   if (scan) {
     const [, table, , covering, index] = scan;
-    const node: PlanNode = { op: index ? (covering ? 'index_only_scan' : 'index_scan') : 'seq_scan', label: detail, schema: 'main', relation: table!, children: [] };
+    const node: PlanNode = {
+      op: index ? (covering ? 'index_only_scan' : 'index_scan') : 'seq_scan',
+      label: detail,
+      schema: 'main',
+      relation: table!,
+      children: [],
+    };
     if (index) node.index = index;
     return node;
   }
   const search = SEARCH.exec(detail);
   if (search) {
     const [, table, , covering, index, cond] = search;
-    const node: PlanNode = { op: covering ? 'index_only_scan' : 'index_scan', label: detail, schema: 'main', relation: table!, index: index ?? 'PRIMARY KEY', children: [] };
+    const node: PlanNode = {
+      op: covering ? 'index_only_scan' : 'index_scan',
+      label: detail,
+      schema: 'main',
+      relation: table!,
+      index: index ?? 'PRIMARY KEY',
+      children: [],
+    };
     if (cond) node.filter = cond;
     return node;
   }
   if (detail.startsWith('USE TEMP B-TREE')) return { op: 'temp_btree', label: detail, children: [] };
-  if (/^CORRELATED (SCALAR|LIST|ROW)? ?SUBQUERY/.test(detail)) return { op: 'other', label: detail, correlated: detail, children: [] };
+  if (/^CORRELATED (SCALAR|LIST|ROW)? ?SUBQUERY/.test(detail))
+    return { op: 'other', label: detail, correlated: detail, children: [] };
   return { op: 'other', label: detail, children: [] };
 }
 
@@ -64,23 +79,38 @@ function annotate(root: PlanNode, sql: string): void {
   const orderBy = clause(sql, /\border\s+by\b/i, /\b(limit|offset)\b/i);
   for (const { node } of walkPlan(root)) {
     if (node.op === 'seq_scan' && where) node.filter = where;
-    if (node.op === 'temp_btree' && /ORDER BY/.test(node.label) && orderBy) node.sortKey = orderBy.split(',').map((k) => k.trim());
+    if (node.op === 'temp_btree' && /ORDER BY/.test(node.label) && orderBy)
+      node.sortKey = orderBy.split(',').map((k) => k.trim());
   }
 }
 
-export async function explainSqlite(read: (q: ReadQuery) => Promise<QueryResult>, q: ExplainQuery): Promise<PlanResult> {
+export async function explainSqlite(
+  read: (q: ReadQuery) => Promise<QueryResult>,
+  q: ExplainQuery,
+): Promise<PlanResult> {
   try {
     // EXPLAIN QUERY PLAN opens no read transaction, so the worker's long-lived connection would
     // plan against the schema it last loaded (missing an index created since): a read reloads it.
     await read({ sql: 'SELECT 1 FROM sqlite_schema LIMIT 1', maxRows: 1, timeoutMs: q.timeoutMs });
-    const res = await read({ sql: `EXPLAIN QUERY PLAN ${q.sql}`, ...(q.params ? { params: q.params } : {}), maxRows: 10_000, timeoutMs: q.timeoutMs, ...(q.signal ? { signal: q.signal } : {}) });
+    const res = await read({
+      sql: `EXPLAIN QUERY PLAN ${q.sql}`,
+      ...(q.params ? { params: q.params } : {}),
+      maxRows: 10_000,
+      timeoutMs: q.timeoutMs,
+      ...(q.signal ? { signal: q.signal } : {}),
+    });
     const root = sqlitePlanTree(res.rows);
     resolveAliases(root, await tableAliases(q.sql, 'sqlite'));
     annotate(root, q.sql);
     return { root, analyzed: false };
   } catch (err) {
     if (err instanceof ToolError && err.code === 'READ_ONLY_VIOLATION') {
-      throw new ToolError('READ_ONLY_VIOLATION', 'SQLite cannot explain a write on its read-only connection', 'analyze_query explains reads on SQLite; a change goes through request_change.', { cause: err });
+      throw new ToolError(
+        'READ_ONLY_VIOLATION',
+        'SQLite cannot explain a write on its read-only connection',
+        'analyze_query explains reads on SQLite; a change goes through request_change.',
+        { cause: err },
+      );
     }
     throw err;
   }

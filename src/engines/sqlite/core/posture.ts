@@ -14,6 +14,13 @@ export function sqlitePosture(file: string): Posture {
   if (!writable) return { login, findings: [] };
   return {
     login,
-    findings: [{ id: 'file_writable', severity: 'info', message: 'this process may write the database file; dba-mcp opens it read-only', fix: 'chmod a-w the file, or run dba-mcp as a user that can only read it.' }],
+    findings: [
+      {
+        id: 'file_writable',
+        severity: 'info',
+        message: 'this process may write the database file; dba-mcp opens it read-only',
+        fix: 'chmod a-w the file, or run dba-mcp as a user that can only read it.',
+      },
+    ],
   };
 }

@@ -52,14 +52,20 @@ const databaseLists = new WeakMap<object, AttachedDatabase[]>();
 
 function databasesOf(driver: SqliteDriver): AttachedDatabase[] {
   let list = databaseLists.get(driver.db);
-  if (!list) databaseLists.set(driver.db, (list = driver.all<AttachedDatabase>('SELECT seq, name FROM pragma_database_list')));
+  if (!list)
+    databaseLists.set(driver.db, (list = driver.all<AttachedDatabase>('SELECT seq, name FROM pragma_database_list')));
   return list;
 }
 
 /** Every attached database with its schema version: changes whenever any schema does. */
 export function schemaVersion(driver: SqliteDriver): { databases: AttachedDatabase[]; version: string } {
   const databases = databasesOf(driver);
-  const version = databases.map((d) => `${d.seq}:${String(Object.values(driver.all<Record<string, unknown>>(`PRAGMA "${d.name.replace(/"/g, '""')}".schema_version`)[0] ?? {})[0])}`).join(',');
+  const version = databases
+    .map(
+      (d) =>
+        `${d.seq}:${String(Object.values(driver.all<Record<string, unknown>>(`PRAGMA "${d.name.replace(/"/g, '""')}".schema_version`)[0] ?? {})[0])}`,
+    )
+    .join(',');
   return { databases, version };
 }
 
@@ -70,8 +76,18 @@ function rootPages(driver: SqliteDriver, { databases, version }: SchemaVersion):
   if (cached?.version === version) return cached;
   const byDb = new Map<number, Map<number, Tree>>();
   for (const d of databases) {
-    const rows = driver.all<{ rootpage: number; tbl_name: string; name: string; type: string }>(`SELECT rootpage, tbl_name, name, type FROM "${d.name.replace(/"/g, '""')}".sqlite_schema WHERE rootpage > 0`);
-    byDb.set(d.seq, new Map(rows.map((r) => [r.rootpage, { schema: d.name, name: r.tbl_name, ...(r.type === 'index' ? { index: r.name } : {}) }])));
+    const rows = driver.all<{ rootpage: number; tbl_name: string; name: string; type: string }>(
+      `SELECT rootpage, tbl_name, name, type FROM "${d.name.replace(/"/g, '""')}".sqlite_schema WHERE rootpage > 0`,
+    );
+    byDb.set(
+      d.seq,
+      new Map(
+        rows.map((r) => [
+          r.rootpage,
+          { schema: d.name, name: r.tbl_name, ...(r.type === 'index' ? { index: r.name } : {}) },
+        ]),
+      ),
+    );
   }
   const fresh = { version, byDb };
   cache.set(driver, fresh);
@@ -82,14 +98,27 @@ function rootPages(driver: SqliteDriver, { databases, version }: SchemaVersion):
 function columnsOf(driver: SqliteDriver, tree: Tree): string[] {
   if (!tree.columns) {
     const rows = tree.index
-      ? driver.all<{ name: string | null }>('SELECT name FROM pragma_index_xinfo(?, ?) ORDER BY seqno', tree.index, tree.schema)
-      : driver.all<{ name: string | null }>('SELECT name FROM pragma_table_xinfo(?, ?) ORDER BY cid', tree.name, tree.schema);
+      ? driver.all<{ name: string | null }>(
+          'SELECT name FROM pragma_index_xinfo(?, ?) ORDER BY seqno',
+          tree.index,
+          tree.schema,
+        )
+      : driver.all<{ name: string | null }>(
+          'SELECT name FROM pragma_table_xinfo(?, ?) ORDER BY cid',
+          tree.name,
+          tree.schema,
+        );
     tree.columns = rows.map((r) => (r.name ?? '').toLowerCase());
   }
   return tree.columns;
 }
 
-export function programOf(driver: SqliteDriver, sql: string, params: readonly unknown[], schema: SchemaVersion = schemaVersion(driver)): Program {
+export function programOf(
+  driver: SqliteDriver,
+  sql: string,
+  params: readonly unknown[],
+  schema: SchemaVersion = schemaVersion(driver),
+): Program {
   const ops = explainOps(driver, sql, params);
   const pages = rootPages(driver, schema);
   const tables = new Map<string, TableName>();
@@ -124,7 +153,12 @@ function explainOps(driver: SqliteDriver, sql: string, params: readonly unknown[
     try {
       return stmt.all(...bound) as unknown[][];
     } catch (err) {
-      if (!(err instanceof RangeError) || !/too few parameter values/i.test(err.message) || bound.length >= MAX_PLACEHOLDERS) throw err;
+      if (
+        !(err instanceof RangeError) ||
+        !/too few parameter values/i.test(err.message) ||
+        bound.length >= MAX_PLACEHOLDERS
+      )
+        throw err;
       bound.push(null);
     }
   }

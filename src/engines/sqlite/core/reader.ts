@@ -8,12 +8,19 @@ import { ToolError } from '../../../core/errors.js';
 import type { QueryResult, ReadQuery } from '../../contract/engine.js';
 import { toSqliteToolError } from './errors.js';
 
-type Reply = { id: number; ok: true; notRead?: boolean } & Partial<QueryResult> | { id: number; ok: false; error: { name: string; code?: string; message: string } };
+type Reply =
+  | ({ id: number; ok: true; notRead?: boolean } & Partial<QueryResult>)
+  | { id: number; ok: false; error: { name: string; code?: string; message: string } };
 
 const WORKER_URL = new URL('./read-worker.mjs', import.meta.url);
 
 function rebuildError(e: { name: string; code?: string; message: string }): Error {
-  const err = e.name === 'RangeError' ? new RangeError(e.message) : e.name === 'TypeError' ? new TypeError(e.message) : new Error(e.message);
+  const err =
+    e.name === 'RangeError'
+      ? new RangeError(e.message)
+      : e.name === 'TypeError'
+        ? new TypeError(e.message)
+        : new Error(e.message);
   return Object.assign(err, e.code ? { code: e.code } : {});
 }
 
@@ -49,7 +56,14 @@ export class SqliteReader {
   }
 
   #run(q: ReadQuery): Promise<QueryResult> {
-    if (q.signal?.aborted) return Promise.reject(new ToolError('QUERY_CANCELLED', 'the query was cancelled by the client', 'The request was cancelled before it ran.'));
+    if (q.signal?.aborted)
+      return Promise.reject(
+        new ToolError(
+          'QUERY_CANCELLED',
+          'the query was cancelled by the client',
+          'The request was cancelled before it ran.',
+        ),
+      );
     const worker = this.#spawn();
     const id = this.#nextId++;
     return new Promise<QueryResult>((resolve, reject) => {
@@ -59,19 +73,39 @@ export class SqliteReader {
         q.signal?.removeEventListener('abort', onAbort);
         fn();
       };
-      const timer = setTimeout(() => finish(() => {
-        this.#stop(worker);
-        reject(new ToolError('QUERY_TIMEOUT', `the statement ran past ${q.timeoutMs} ms and was stopped`, 'Narrow it (WHERE, LIMIT), check its plan with analyze_query, or raise limits.statement_timeout_ms.'));
-      }), q.timeoutMs);
-      const onAbort = () => finish(() => {
-        this.#stop(worker);
-        reject(new ToolError('QUERY_CANCELLED', 'the query was cancelled by the client', 'The statement was stopped.'));
-      });
+      const timer = setTimeout(
+        () =>
+          finish(() => {
+            this.#stop(worker);
+            reject(
+              new ToolError(
+                'QUERY_TIMEOUT',
+                `the statement ran past ${q.timeoutMs} ms and was stopped`,
+                'Narrow it (WHERE, LIMIT), check its plan with analyze_query, or raise limits.statement_timeout_ms.',
+              ),
+            );
+          }),
+        q.timeoutMs,
+      );
+      const onAbort = () =>
+        finish(() => {
+          this.#stop(worker);
+          reject(
+            new ToolError('QUERY_CANCELLED', 'the query was cancelled by the client', 'The statement was stopped.'),
+          );
+        });
       const onMessage = (reply: Reply) => {
         if (reply.id !== id) return;
         finish(() => {
           if (!reply.ok) return reject(toSqliteToolError(rebuildError(reply.error), this.file));
-          if (reply.notRead) return reject(new ToolError('READ_ONLY_VIOLATION', 'SQLite reports that this statement is not a read-only query', 'run_query runs reads that return rows. A change goes through request_change and a person approves it.'));
+          if (reply.notRead)
+            return reject(
+              new ToolError(
+                'READ_ONLY_VIOLATION',
+                'SQLite reports that this statement is not a read-only query',
+                'run_query runs reads that return rows. A change goes through request_change and a person approves it.',
+              ),
+            );
           resolve({ columns: reply.columns ?? [], rows: reply.rows ?? [], truncated: reply.truncated ?? false });
         });
       };

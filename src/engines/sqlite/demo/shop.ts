@@ -51,8 +51,7 @@ export const DEMO_SHOP_PROBLEMS: readonly { kind: string; detail: string }[] = O
   },
   {
     kind: 'unindexed_foreign_key',
-    detail:
-      'events.customer_id REFERENCES customers(id) has no index (the root of the missing composite index above).',
+    detail: 'events.customer_id REFERENCES customers(id) has no index (the root of the missing composite index above).',
   },
 ]);
 
@@ -91,7 +90,6 @@ function removeStaleTemps(dir: string): void {
     if (m && !processAlive(Number(m[1]))) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
-
 
 function fsyncPath(p: string, flags: 'r' | 'r+'): void {
   const fd = fs.openSync(p, flags);
@@ -264,29 +262,140 @@ function buildShop(file: string): void {
 // Tables
 
 const FIRST_NAMES = [
-  'Emma', 'Liam', 'Olivia', 'Noah', 'Ava', 'Elijah', 'Sophia', 'James', 'Isabella', 'Lucas',
-  'Mia', 'Mateo', 'Charlotte', 'Leo', 'Amelia', 'Hugo', 'Harper', 'Oscar', 'Ella', 'Arthur',
-  'Chloe', 'Felix', 'Zoe', 'Jonas', 'Lea', 'Luca', 'Sofia', 'Emil', 'Alice', 'Theo',
-  'Nora', 'Finn', 'Hannah', 'Louis', 'Clara', 'Adam', 'Ines', 'Gabriel', 'Julia', 'Samuel',
-  'Yuki', 'Haruto', 'Ana', 'Pedro', 'Maria', 'Diego', 'Freya', 'Erik', 'Priya', 'Arjun',
+  'Emma',
+  'Liam',
+  'Olivia',
+  'Noah',
+  'Ava',
+  'Elijah',
+  'Sophia',
+  'James',
+  'Isabella',
+  'Lucas',
+  'Mia',
+  'Mateo',
+  'Charlotte',
+  'Leo',
+  'Amelia',
+  'Hugo',
+  'Harper',
+  'Oscar',
+  'Ella',
+  'Arthur',
+  'Chloe',
+  'Felix',
+  'Zoe',
+  'Jonas',
+  'Lea',
+  'Luca',
+  'Sofia',
+  'Emil',
+  'Alice',
+  'Theo',
+  'Nora',
+  'Finn',
+  'Hannah',
+  'Louis',
+  'Clara',
+  'Adam',
+  'Ines',
+  'Gabriel',
+  'Julia',
+  'Samuel',
+  'Yuki',
+  'Haruto',
+  'Ana',
+  'Pedro',
+  'Maria',
+  'Diego',
+  'Freya',
+  'Erik',
+  'Priya',
+  'Arjun',
 ] as const;
 
 const LAST_NAMES = [
-  'Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Martin', 'Lopez',
-  'Wilson', 'Anderson', 'Taylor', 'Thomas', 'Moore', 'Jackson', 'White', 'Harris', 'Clark', 'Lewis',
-  'Walker', 'Young', 'King', 'Wright', 'Scott', 'Green', 'Baker', 'Adams', 'Nelson', 'Hill',
-  'Muller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Bernard', 'Dubois', 'Moreau', 'Laurent', 'Rossi',
-  'Russo', 'Ferrari', 'Jansen', 'DeVries', 'Bakker', 'Johansson', 'Larsson', 'Tanaka', 'Sato', 'Silva',
-  'Santos', 'Fernandez', 'Novak', 'Kowalski', 'Nielsen', 'Hansen', 'Murphy', 'Kelly', 'Patel', 'Singh',
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Martin',
+  'Lopez',
+  'Wilson',
+  'Anderson',
+  'Taylor',
+  'Thomas',
+  'Moore',
+  'Jackson',
+  'White',
+  'Harris',
+  'Clark',
+  'Lewis',
+  'Walker',
+  'Young',
+  'King',
+  'Wright',
+  'Scott',
+  'Green',
+  'Baker',
+  'Adams',
+  'Nelson',
+  'Hill',
+  'Muller',
+  'Schmidt',
+  'Schneider',
+  'Fischer',
+  'Weber',
+  'Bernard',
+  'Dubois',
+  'Moreau',
+  'Laurent',
+  'Rossi',
+  'Russo',
+  'Ferrari',
+  'Jansen',
+  'DeVries',
+  'Bakker',
+  'Johansson',
+  'Larsson',
+  'Tanaka',
+  'Sato',
+  'Silva',
+  'Santos',
+  'Fernandez',
+  'Novak',
+  'Kowalski',
+  'Nielsen',
+  'Hansen',
+  'Murphy',
+  'Kelly',
+  'Patel',
+  'Singh',
 ] as const;
 
 const EMAIL_DOMAINS = ['example.com', 'example.net', 'example.org', 'mail.example', 'inbox.example'] as const;
 
 /** [country, weight, calling code] */
 const COUNTRIES: readonly (readonly [string, number, string])[] = [
-  ['US', 34, '1'], ['GB', 12, '44'], ['DE', 11, '49'], ['FR', 8, '33'], ['CA', 7, '1'],
-  ['NL', 5, '31'], ['ES', 4, '34'], ['IT', 4, '39'], ['AU', 4, '61'], ['SE', 3, '46'],
-  ['IE', 2, '353'], ['JP', 2, '81'], ['BR', 2, '55'], ['PL', 1, '48'], ['IN', 1, '91'],
+  ['US', 34, '1'],
+  ['GB', 12, '44'],
+  ['DE', 11, '49'],
+  ['FR', 8, '33'],
+  ['CA', 7, '1'],
+  ['NL', 5, '31'],
+  ['ES', 4, '34'],
+  ['IT', 4, '39'],
+  ['AU', 4, '61'],
+  ['SE', 3, '46'],
+  ['IE', 2, '353'],
+  ['JP', 2, '81'],
+  ['BR', 2, '55'],
+  ['PL', 1, '48'],
+  ['IN', 1, '91'],
 ];
 
 function insertCustomers(db: Database.Database, rng: Rng): Customer[] {
@@ -304,7 +413,9 @@ function insertCustomers(db: Database.Database, rng: Rng): Customer[] {
     const first = rng.pick(FIRST_NAMES);
     const last = rng.pick(LAST_NAMES);
     const country = rng.weighted(countryTable);
-    const phone = rng.chance(0.22) ? null : `+${callingCode.get(country)} ${rng.int(200, 999)} ${rng.int(1_000_000, 9_999_999)}`;
+    const phone = rng.chance(0.22)
+      ? null
+      : `+${callingCode.get(country)} ${rng.int(200, 999)} ${rng.int(1_000_000, 9_999_999)}`;
     const email = uniqueEmail(rng, emails, first, last);
     const t = at(since, i);
     insert.run(id, email, `${first} ${last}`, phone, country, iso(t));
@@ -325,18 +436,84 @@ function uniqueEmail(rng: Rng, taken: Set<string>, first: string, last: string):
 
 /** [category, sku prefix, min price cents, max price cents, nouns] */
 const CATEGORIES: readonly (readonly [string, string, number, number, readonly string[]])[] = [
-  ['Electronics', 'ELC', 1_999, 129_999, ['Headphones', 'Speaker', 'Charger', 'Monitor', 'Keyboard', 'Mouse', 'Webcam', 'Tablet', 'Smartwatch', 'Router']],
-  ['Books', 'BOK', 799, 4_999, ['Cookbook', 'Novel', 'Field Guide', 'Atlas', 'Biography', 'Workbook', 'Anthology', 'Handbook']],
-  ['Home & Kitchen', 'HOM', 999, 29_999, ['Kettle', 'Skillet', 'Knife Set', 'Blender', 'Toaster', 'Mug Set', 'Cutting Board', 'Lamp', 'Throw Blanket']],
-  ['Clothing', 'CLO', 1_299, 14_999, ['T-Shirt', 'Hoodie', 'Jacket', 'Jeans', 'Sneakers', 'Scarf', 'Beanie', 'Socks', 'Raincoat']],
-  ['Sports & Outdoors', 'SPO', 999, 49_999, ['Yoga Mat', 'Tent', 'Backpack', 'Water Bottle', 'Bike Helmet', 'Dumbbell Set', 'Running Belt', 'Sleeping Bag']],
-  ['Toys & Games', 'TOY', 699, 9_999, ['Puzzle', 'Board Game', 'Building Set', 'Plush Bear', 'Card Game', 'Kite', 'Train Set']],
+  [
+    'Electronics',
+    'ELC',
+    1_999,
+    129_999,
+    ['Headphones', 'Speaker', 'Charger', 'Monitor', 'Keyboard', 'Mouse', 'Webcam', 'Tablet', 'Smartwatch', 'Router'],
+  ],
+  [
+    'Books',
+    'BOK',
+    799,
+    4_999,
+    ['Cookbook', 'Novel', 'Field Guide', 'Atlas', 'Biography', 'Workbook', 'Anthology', 'Handbook'],
+  ],
+  [
+    'Home & Kitchen',
+    'HOM',
+    999,
+    29_999,
+    ['Kettle', 'Skillet', 'Knife Set', 'Blender', 'Toaster', 'Mug Set', 'Cutting Board', 'Lamp', 'Throw Blanket'],
+  ],
+  [
+    'Clothing',
+    'CLO',
+    1_299,
+    14_999,
+    ['T-Shirt', 'Hoodie', 'Jacket', 'Jeans', 'Sneakers', 'Scarf', 'Beanie', 'Socks', 'Raincoat'],
+  ],
+  [
+    'Sports & Outdoors',
+    'SPO',
+    999,
+    49_999,
+    ['Yoga Mat', 'Tent', 'Backpack', 'Water Bottle', 'Bike Helmet', 'Dumbbell Set', 'Running Belt', 'Sleeping Bag'],
+  ],
+  [
+    'Toys & Games',
+    'TOY',
+    699,
+    9_999,
+    ['Puzzle', 'Board Game', 'Building Set', 'Plush Bear', 'Card Game', 'Kite', 'Train Set'],
+  ],
   ['Beauty', 'BTY', 499, 7_999, ['Face Cream', 'Shampoo', 'Lip Balm', 'Perfume', 'Sunscreen', 'Hand Soap', 'Serum']],
-  ['Garden', 'GRD', 899, 39_999, ['Hose', 'Planter', 'Pruning Shears', 'Bird Feeder', 'Seed Kit', 'Watering Can', 'Lawn Chair']],
+  [
+    'Garden',
+    'GRD',
+    899,
+    39_999,
+    ['Hose', 'Planter', 'Pruning Shears', 'Bird Feeder', 'Seed Kit', 'Watering Can', 'Lawn Chair'],
+  ],
 ];
 
-const BRANDS = ['Northwind', 'Acme', 'Contoso', 'Fabrikam', 'Tailspin', 'Litware', 'Proseware', 'Wingtip', 'Lucerne', 'Alpine'] as const;
-const ADJECTIVES = ['Classic', 'Compact', 'Deluxe', 'Eco', 'Essential', 'Pro', 'Ultra', 'Everyday', 'Premium', 'Mini', 'Max', 'Travel'] as const;
+const BRANDS = [
+  'Northwind',
+  'Acme',
+  'Contoso',
+  'Fabrikam',
+  'Tailspin',
+  'Litware',
+  'Proseware',
+  'Wingtip',
+  'Lucerne',
+  'Alpine',
+] as const;
+const ADJECTIVES = [
+  'Classic',
+  'Compact',
+  'Deluxe',
+  'Eco',
+  'Essential',
+  'Pro',
+  'Ultra',
+  'Everyday',
+  'Premium',
+  'Mini',
+  'Max',
+  'Travel',
+] as const;
 
 function insertProducts(db: Database.Database, rng: Rng): Product[] {
   const count = 500;
@@ -359,15 +536,32 @@ function insertProducts(db: Database.Database, rng: Rng): Product[] {
   return products;
 }
 
-const ITEMS_PER_ORDER: readonly (readonly [number, number])[] = [[1, 30], [2, 25], [3, 20], [4, 15], [5, 10]];
-const QUANTITY: readonly (readonly [number, number])[] = [[1, 75], [2, 18], [3, 5], [4, 1], [5, 1]];
+const ITEMS_PER_ORDER: readonly (readonly [number, number])[] = [
+  [1, 30],
+  [2, 25],
+  [3, 20],
+  [4, 15],
+  [5, 10],
+];
+const QUANTITY: readonly (readonly [number, number])[] = [
+  [1, 75],
+  [2, 18],
+  [3, 5],
+  [4, 1],
+  [5, 1],
+];
 
 interface OrderDraft {
   readonly customerId: number;
   readonly at: number;
 }
 
-function insertOrders(db: Database.Database, rng: Rng, customers: readonly Customer[], products: readonly Product[]): void {
+function insertOrders(
+  db: Database.Database,
+  rng: Rng,
+  customers: readonly Customer[],
+  products: readonly Product[],
+): void {
   const count = 20_000;
   const insertOrder = db.prepare(
     'INSERT INTO orders (id, customer_id, status, total_cents, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -375,8 +569,14 @@ function insertOrders(db: Database.Database, rng: Rng, customers: readonly Custo
   const insertItem = db.prepare(
     'INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents) VALUES (?, ?, ?, ?)',
   );
-  const nextCustomer = sampler(rng, customers.map((c) => (c.buyer ? c.activity * (1 - c.since / END) : 0)));
-  const nextProduct = sampler(rng, products.map((p) => p.popularity));
+  const nextCustomer = sampler(
+    rng,
+    customers.map((c) => (c.buyer ? c.activity * (1 - c.since / END) : 0)),
+  );
+  const nextProduct = sampler(
+    rng,
+    products.map((p) => p.popularity),
+  );
   const drafts: OrderDraft[] = [];
   for (let i = 0; i < count; i++) {
     const c = at(customers, nextCustomer());
@@ -406,24 +606,68 @@ function orderItems(rng: Rng, nextProduct: () => number, products: readonly Prod
 
 /** Status by order age in seconds: recent orders are still in flight, most older ones delivered. */
 function orderStatus(rng: Rng, age: number): string {
-  if (age < 2 * DAY) return rng.weighted([['pending', 40], ['paid', 50], ['cancelled', 10]]);
-  if (age < 7 * DAY) return rng.weighted([['paid', 20], ['shipped', 70], ['cancelled', 10]]);
-  return rng.weighted([['delivered', 86], ['cancelled', 6], ['refunded', 4], ['shipped', 2], ['pending', 2]]);
+  if (age < 2 * DAY)
+    return rng.weighted([
+      ['pending', 40],
+      ['paid', 50],
+      ['cancelled', 10],
+    ]);
+  if (age < 7 * DAY)
+    return rng.weighted([
+      ['paid', 20],
+      ['shipped', 70],
+      ['cancelled', 10],
+    ]);
+  return rng.weighted([
+    ['delivered', 86],
+    ['cancelled', 6],
+    ['refunded', 4],
+    ['shipped', 2],
+    ['pending', 2],
+  ]);
 }
 
-const PAGES = ['/', '/cart', '/account', '/deals', '/help', '/category/electronics', '/category/books', '/category/home-kitchen', '/category/clothing'] as const;
-const SIGNED_IN_KINDS: readonly (readonly [string, number])[] = [['page_view', 58], ['login', 12], ['add_to_cart', 15], ['search', 9], ['checkout', 6]];
-const ANONYMOUS_KINDS: readonly (readonly [string, number])[] = [['page_view', 80], ['search', 14], ['add_to_cart', 6]];
+const PAGES = [
+  '/',
+  '/cart',
+  '/account',
+  '/deals',
+  '/help',
+  '/category/electronics',
+  '/category/books',
+  '/category/home-kitchen',
+  '/category/clothing',
+] as const;
+const SIGNED_IN_KINDS: readonly (readonly [string, number])[] = [
+  ['page_view', 58],
+  ['login', 12],
+  ['add_to_cart', 15],
+  ['search', 9],
+  ['checkout', 6],
+];
+const ANONYMOUS_KINDS: readonly (readonly [string, number])[] = [
+  ['page_view', 80],
+  ['search', 14],
+  ['add_to_cart', 6],
+];
 
 interface EventDraft {
   readonly customerId: number | null;
   readonly at: number;
 }
 
-function insertEvents(db: Database.Database, rng: Rng, customers: readonly Customer[], products: readonly Product[]): void {
+function insertEvents(
+  db: Database.Database,
+  rng: Rng,
+  customers: readonly Customer[],
+  products: readonly Product[],
+): void {
   const count = 40_000;
   const insert = db.prepare('INSERT INTO events (id, customer_id, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)');
-  const nextCustomer = sampler(rng, customers.map((c) => (c.activity + 0.5) * (1 - c.since / END)));
+  const nextCustomer = sampler(
+    rng,
+    customers.map((c) => (c.activity + 0.5) * (1 - c.since / END)),
+  );
   const drafts: EventDraft[] = [];
   for (let i = 0; i < count; i++) {
     if (rng.chance(0.3)) {
@@ -451,7 +695,14 @@ function eventPayload(rng: Rng, kind: string, products: readonly Product[]): Rec
     case 'checkout':
       return { items: rng.int(1, 5), cart_cents: rng.int(999, 60_000) };
     default:
-      return { method: rng.weighted([['password', 60], ['google', 25], ['magic_link', 15]]), ok: rng.chance(0.95) };
+      return {
+        method: rng.weighted([
+          ['password', 60],
+          ['google', 25],
+          ['magic_link', 15],
+        ]),
+        ok: rng.chance(0.95),
+      };
   }
 }
 

@@ -22,7 +22,11 @@ export function createHealth(driver: SqliteDriver, _source: EngineSource, _deps:
       const columns = driver.all<{ schema: string; table: string; column: string; type: string }>(
         `SELECT 'main' AS schema, m.name AS "table", c.name AS "column", c.type AS type FROM sqlite_schema m, pragma_table_info(m.name) c WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name, c.cid`,
       );
-      return { findings: fileFindings(driver.file), sensitive_columns: sensitiveColumns(columns, isSensitive), readonly_login_ddl: readonlyAdvice(driver.file) };
+      return {
+        findings: fileFindings(driver.file),
+        sensitive_columns: sensitiveColumns(columns, isSensitive),
+        readonly_login_ddl: readonlyAdvice(driver.file),
+      };
     },
   };
 }
@@ -32,9 +36,29 @@ function fileFindings(file: string): SecurityFinding[] {
   const mode = fs.statSync(file).mode & 0o777;
   const out: SecurityFinding[] = [];
   const octal = `0${mode.toString(8)}`;
-  if (mode & 0o002) out.push({ id: 'file_world_writable', severity: 'critical', message: `the database file is writable by every user on the machine (mode ${octal})`, evidence: { file, mode: octal }, fix: `chmod o-w ${file}` });
-  else if (mode & 0o004) out.push({ id: 'file_world_readable', severity: 'warning', message: `the database file is readable by every user on the machine (mode ${octal})`, evidence: { file, mode: octal }, fix: `chmod o-r ${file} (and the same for its -wal and -shm files)` });
-  out.push({ id: 'no_logins', severity: 'info', message: 'SQLite has no logins, roles or row-level security: whoever can read the file reads everything in it', evidence: { file, mode: octal }, fix: 'Restrict the file (and its directory) to the account that runs the application; encrypt at rest if it holds personal data.' });
+  if (mode & 0o002)
+    out.push({
+      id: 'file_world_writable',
+      severity: 'critical',
+      message: `the database file is writable by every user on the machine (mode ${octal})`,
+      evidence: { file, mode: octal },
+      fix: `chmod o-w ${file}`,
+    });
+  else if (mode & 0o004)
+    out.push({
+      id: 'file_world_readable',
+      severity: 'warning',
+      message: `the database file is readable by every user on the machine (mode ${octal})`,
+      evidence: { file, mode: octal },
+      fix: `chmod o-r ${file} (and the same for its -wal and -shm files)`,
+    });
+  out.push({
+    id: 'no_logins',
+    severity: 'info',
+    message: 'SQLite has no logins, roles or row-level security: whoever can read the file reads everything in it',
+    evidence: { file, mode: octal },
+    fix: 'Restrict the file (and its directory) to the account that runs the application; encrypt at rest if it holds personal data.',
+  });
   return out;
 }
 

@@ -4,7 +4,13 @@
  * sqlite_stat1 (when the source was analyzed) and row counts.
  */
 import { ToolError } from '../../../core/errors.js';
-import type { ColumnFacts, IndexAdvisorOps, IndexCandidate, KeyTerm, TableStats } from '../../contract/index-advisor.js';
+import type {
+  ColumnFacts,
+  IndexAdvisorOps,
+  IndexCandidate,
+  KeyTerm,
+  TableStats,
+} from '../../contract/index-advisor.js';
 import type { EngineDeps, TableRef, EngineSource } from '../../contract/engine.js';
 import type { SqliteDriver } from '../core/driver.js';
 import { sqlparserQueryShape } from '../../kit/sqlparser/query-shape.js';
@@ -27,12 +33,23 @@ function stat1Stats(driver: SqliteDriver, table: TableRef): TableStats {
   const columns = new Map<string, ColumnFacts>();
   let rows: number | null = null;
   try {
-    for (const r of driver.all<{ idx: string | null; stat: string }>('SELECT idx, stat FROM sqlite_stat1 WHERE tbl = ?', table.name)) {
+    for (const r of driver.all<{ idx: string | null; stat: string }>(
+      'SELECT idx, stat FROM sqlite_stat1 WHERE tbl = ?',
+      table.name,
+    )) {
       const [total, perKey] = r.stat.split(' ').map(Number);
       if (total !== undefined && Number.isFinite(total)) rows = Math.max(rows ?? 0, total);
       if (!r.idx || total === undefined || !(perKey! > 0)) continue;
-      const lead = driver.all<{ name: string }>('SELECT name FROM pragma_index_info(?) WHERE seqno = 0', r.idx)[0]?.name;
-      if (lead) columns.set(lead, { distinct: Math.round(total / perKey!), nullFraction: null, correlation: null, mcv: [], bounds: [] });
+      const lead = driver.all<{ name: string }>('SELECT name FROM pragma_index_info(?) WHERE seqno = 0', r.idx)[0]
+        ?.name;
+      if (lead)
+        columns.set(lead, {
+          distinct: Math.round(total / perKey!),
+          nullFraction: null,
+          correlation: null,
+          mcv: [],
+          bounds: [],
+        });
     }
   } catch {
     // never analyzed: no sqlite_stat1
@@ -40,7 +57,11 @@ function stat1Stats(driver: SqliteDriver, table: TableRef): TableStats {
   return { rows, columns };
 }
 
-export function createIndexAdvisor(driver: SqliteDriver, _source: EngineSource, _deps: EngineDeps): IndexAdvisorOps | undefined {
+export function createIndexAdvisor(
+  driver: SqliteDriver,
+  _source: EngineSource,
+  _deps: EngineDeps,
+): IndexAdvisorOps | undefined {
   const measured = new Map<string, TableStats>();
   return {
     shape: (sql, hasColumn) => sqlparserQueryShape(sql, 'sqlite', quote, hasColumn),
@@ -53,7 +74,11 @@ export function createIndexAdvisor(driver: SqliteDriver, _source: EngineSource, 
       return { ok: true, session: SqliteWhatIf.open({ driver, stats: () => measured, body }), notes: [] };
     },
     async workload() {
-      throw new ToolError('UNSUPPORTED_BY_ENGINE', 'SQLite keeps no statistics of the statements it ran', 'Pass the queries with sql or queries (for example from the application\'s query log).');
+      throw new ToolError(
+        'UNSUPPORTED_BY_ENGINE',
+        'SQLite keeps no statistics of the statements it ran',
+        "Pass the queries with sql or queries (for example from the application's query log).",
+      );
     },
     indexUsage: (filter) => sqliteIndexUsage(filter),
     ddl: (c, name) => `CREATE INDEX IF NOT EXISTS ${quote(name)} ${body(c)};`,

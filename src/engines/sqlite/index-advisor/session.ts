@@ -7,7 +7,14 @@
  * would use it. The source file is only ever read.
  */
 import Database from 'better-sqlite3';
-import type { HypotheticalIndex, IndexCandidate, PlannedQuery, TableStats, WhatIfCost, WhatIfSession } from '../../contract/index-advisor.js';
+import type {
+  HypotheticalIndex,
+  IndexCandidate,
+  PlannedQuery,
+  TableStats,
+  WhatIfCost,
+  WhatIfSession,
+} from '../../contract/index-advisor.js';
 import type { SqliteDriver } from '../core/driver.js';
 
 export interface SqliteCopyInput {
@@ -42,7 +49,11 @@ export class SqliteWhatIf implements WhatIfSession {
     db.exec('ANALYZE; DELETE FROM sqlite_stat1'); // creates sqlite_stat1 in the empty copy, then empties it
     const copied = copyStat1(input.driver, db);
     for (const [table, s] of input.stats()) {
-      if (!copied.has(table) && s.rows !== null) db.prepare('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, NULL, ?)').run(table, String(Math.max(1, Math.round(s.rows))));
+      if (!copied.has(table) && s.rows !== null)
+        db.prepare('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, NULL, ?)').run(
+          table,
+          String(Math.max(1, Math.round(s.rows))),
+        );
     }
     db.exec('ANALYZE sqlite_schema'); // loads the statistics into the planner
     return new SqliteWhatIf(db, input);
@@ -72,7 +83,9 @@ export class SqliteWhatIf implements WhatIfSession {
         distinct *= (k.column ? s.columns.get(k.column)?.distinct : null) ?? 10;
         per.push(String(Math.max(1, Math.round(s.rows / Math.min(distinct, s.rows)))));
       }
-      this.db.prepare('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)').run(c.table.name, name, `${Math.round(s.rows)} ${per.join(' ')}`);
+      this.db
+        .prepare('INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)')
+        .run(c.table.name, name, `${Math.round(s.rows)} ${per.join(' ')}`);
       this.db.exec('ANALYZE sqlite_schema');
     }
     return { name, sizeBytes: null };

@@ -63,7 +63,12 @@ process.stdin.on('end', () => {
 });
 `;
 
-type ChildEvent = { open: string; code?: string } | { start: number } | { n: number; skipped: true } | { n: number; ok: boolean; error?: string } | { done: true };
+type ChildEvent =
+  | { open: string; code?: string }
+  | { start: number }
+  | { n: number; skipped: true }
+  | { n: number; ok: boolean; error?: string }
+  | { done: true };
 
 const boundText = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`);
 
@@ -107,11 +112,16 @@ export function dryRunSqlite(file: string, steps: readonly RunnableStep[], t: St
         timer = setTimeout(() => {
           stopped = true;
           const bound = boundText(t.statement_timeout_ms);
-          report.steps.push({ n: e.start, ok: true, error: `stopped after ${bound} (the dry run's bound); it had not failed` });
+          report.steps.push({
+            n: e.start,
+            ok: true,
+            error: `stopped after ${bound} (the dry run's bound); it had not failed`,
+          });
           report.reason = `step ${e.start} ran longer than the dry run's ${bound} bound and was stopped; later steps were not tried`;
           child.kill('SIGKILL');
         }, t.statement_timeout_ms);
-      } else if ('skipped' in e) report.steps.push({ n: e.n, ok: true, error: 'skipped: cannot run inside a transaction' });
+      } else if ('skipped' in e)
+        report.steps.push({ n: e.n, ok: true, error: 'skipped: cannot run inside a transaction' });
       else if ('ok' in e) {
         report.steps.push(e.ok ? { n: e.n, ok: true } : { n: e.n, ok: false, error: e.error ?? 'failed' });
         if (!e.ok) {
@@ -133,7 +143,13 @@ export function dryRunSqlite(file: string, steps: readonly RunnableStep[], t: St
     child.on('error', (err) => reject(toSqliteToolError(err, file)));
     child.on('close', () => {
       clearTimeout(timer);
-      if (openError) return reject(toSqliteToolError(Object.assign(new Error(openError.open), openError.code ? { code: openError.code } : {}), file));
+      if (openError)
+        return reject(
+          toSqliteToolError(
+            Object.assign(new Error(openError.open), openError.code ? { code: openError.code } : {}),
+            file,
+          ),
+        );
       if (!done && !stopped) {
         report.outcome = 'failed';
         report.reason = `the dry run stopped unexpectedly: ${stderr.trim().split('\n').pop() ?? 'no output'}`;

@@ -7,7 +7,11 @@ import { dryRunSqlite } from './dry-run.js';
 import { applySqlite, composeSqlite, recordSqliteHistory, SQLITE_HISTORY_TABLE } from './run.js';
 
 /** The SQLite side of plan_migration / apply_migration (#7). */
-export function createMigrations(driver: SqliteDriver, _source: EngineSource, _deps: EngineDeps): MigrationOps | undefined {
+export function createMigrations(
+  driver: SqliteDriver,
+  _source: EngineSource,
+  _deps: EngineDeps,
+): MigrationOps | undefined {
   return {
     analyze: (sql) => analyzeSqlite(driver, sql),
     timeouts: { lock: true, statement: false },

@@ -42,13 +42,17 @@ function splitTopLevel(body: string): string[] {
 const unquote = (s: string) => s.replace(/^["`[]|["`\]]$/g, '');
 const firstWord = (chunk: string) => unquote(/^("(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|\S+)/.exec(chunk)?.[1] ?? '');
 const isTableConstraint = (chunk: string) => /^(constraint|primary|unique|check|foreign)\b/i.test(chunk);
-const mentions = (chunk: string, column: string) => new RegExp(`(^|[^\\w])["\`[]?${column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["\`\\]]?([^\\w]|$)`, 'i').test(chunk);
+const mentions = (chunk: string, column: string) =>
+  new RegExp(`(^|[^\\w])["\`[]?${column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["\`\\]]?([^\\w]|$)`, 'i').test(chunk);
 
 function editChunk(chunk: string, edit: RebuildEdit, oldType: string): string {
   const name = /^("(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|\S+)/.exec(chunk)![1]!;
   const rest = chunk.slice(name.length);
   if (edit.kind === 'type') {
-    const typed = oldType && rest.trimStart().toLowerCase().startsWith(oldType.toLowerCase()) ? rest.trimStart().slice(oldType.length) : rest;
+    const typed =
+      oldType && rest.trimStart().toLowerCase().startsWith(oldType.toLowerCase())
+        ? rest.trimStart().slice(oldType.length)
+        : rest;
     return `${name} ${edit.type}${typed}`;
   }
   if (edit.kind === 'not-null') return /\bnot\s+null\b/i.test(rest) ? chunk : `${chunk} NOT NULL`;
@@ -57,14 +61,21 @@ function editChunk(chunk: string, edit: RebuildEdit, oldType: string): string {
 }
 
 /** The CREATE TABLE of `newName` with the edit applied, or null when it cannot be made safely. */
-export function editedCreate(createSql: string, newName: string, edit: RebuildEdit, types: Map<string, string>): string | null {
+export function editedCreate(
+  createSql: string,
+  newName: string,
+  edit: RebuildEdit,
+  types: Map<string, string>,
+): string | null {
   const open = createSql.indexOf('(');
   const close = createSql.lastIndexOf(')');
   if (open < 0 || close < open) return null;
   let chunks = splitTopLevel(createSql.slice(open + 1, close));
   if (edit.kind === 'add-constraint') chunks.push(edit.text);
   else {
-    const at = chunks.findIndex((c) => !isTableConstraint(c) && firstWord(c).toLowerCase() === edit.column.toLowerCase());
+    const at = chunks.findIndex(
+      (c) => !isTableConstraint(c) && firstWord(c).toLowerCase() === edit.column.toLowerCase(),
+    );
     if (at < 0) return null;
     if (edit.kind === 'drop') {
       if (chunks.some((c, i) => i !== at && isTableConstraint(c) && mentions(c, edit.column))) return null;
@@ -82,24 +93,53 @@ interface Dependents {
 
 function dependents(driver: SqliteDriver, table: string): Dependents {
   const indexes = driver
-    .all<{ name: string; sql: string | null }>(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? COLLATE NOCASE`, table)
+    .all<{ name: string; sql: string | null }>(
+      `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? COLLATE NOCASE`,
+      table,
+    )
     .filter((i) => i.sql)
-    .map((i) => ({ name: i.name, sql: i.sql!, columns: driver.all<{ name: string | null }>(`SELECT name FROM pragma_index_info(?)`, i.name).map((c) => (c.name ?? '').toLowerCase()) }));
-  const triggers = driver.all<{ sql: string }>(`SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ? COLLATE NOCASE`, table).map((t) => t.sql);
-  const views = driver.all<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_schema WHERE type = 'view'`).filter((v) => mentions(v.sql, table));
+    .map((i) => ({
+      name: i.name,
+      sql: i.sql!,
+      columns: driver
+        .all<{ name: string | null }>(`SELECT name FROM pragma_index_info(?)`, i.name)
+        .map((c) => (c.name ?? '').toLowerCase()),
+    }));
+  const triggers = driver
+    .all<{ sql: string }>(`SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ? COLLATE NOCASE`, table)
+    .map((t) => t.sql);
+  const views = driver
+    .all<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_schema WHERE type = 'view'`)
+    .filter((v) => mentions(v.sql, table));
   return { indexes, triggers, views };
 }
 
 /** The rebuild as one step (its own BEGIN/COMMIT inside PRAGMA foreign_keys OFF/ON), or null with the reason. */
-export function rebuildStep(driver: SqliteDriver, table: string, edit: RebuildEdit): { step: StepDraft } | { reason: string } {
-  const [row] = driver.all<{ sql: string }>(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE`, table);
+export function rebuildStep(
+  driver: SqliteDriver,
+  table: string,
+  edit: RebuildEdit,
+): { step: StepDraft } | { reason: string } {
+  const [row] = driver.all<{ sql: string }>(
+    `SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE`,
+    table,
+  );
   if (!row) return { reason: `table ${table} not found` };
-  const cols = driver.all<{ name: string; type: string; hidden: number }>(`SELECT name, type, hidden FROM pragma_table_xinfo(?)`, table);
+  const cols = driver.all<{ name: string; type: string; hidden: number }>(
+    `SELECT name, type, hidden FROM pragma_table_xinfo(?)`,
+    table,
+  );
   const types = new Map(cols.map((c) => [c.name.toLowerCase(), c.type]));
   const tmp = `new_${table}`;
   const create = editedCreate(row.sql, tmp, edit, types);
-  if (!create) return { reason: `the CREATE TABLE of ${table} could not be edited safely (the column is used by a table constraint, or the definition was not understood)` };
-  const copied = cols.filter((c) => c.hidden === 0 && !(edit.kind === 'drop' && c.name.toLowerCase() === edit.column.toLowerCase())).map((c) => q(c.name)).join(', ');
+  if (!create)
+    return {
+      reason: `the CREATE TABLE of ${table} could not be edited safely (the column is used by a table constraint, or the definition was not understood)`,
+    };
+  const copied = cols
+    .filter((c) => c.hidden === 0 && !(edit.kind === 'drop' && c.name.toLowerCase() === edit.column.toLowerCase()))
+    .map((c) => q(c.name))
+    .join(', ');
   const deps = dependents(driver, table);
   const dropped = edit.kind === 'drop' ? edit.column.toLowerCase() : null;
   const keptIndexes = deps.indexes.filter((i) => !dropped || !i.columns.includes(dropped));
@@ -119,7 +159,10 @@ export function rebuildStep(driver: SqliteDriver, table: string, edit: RebuildEd
       body: ['PRAGMA foreign_keys = OFF', 'BEGIN IMMEDIATE', ...inner, 'COMMIT', 'PRAGMA foreign_keys = ON'],
       transactional: false,
       rollback: null,
-      irreversible: { reason: `the table is rebuilt and the old copy dropped${dropped ? `, with column ${edit.kind === 'drop' ? edit.column : ''} and its data` : ''}`, backup: `sqlite3 <file> ".backup <file>.bak" (or VACUUM INTO '<file>.bak')` },
+      irreversible: {
+        reason: `the table is rebuilt and the old copy dropped${dropped ? `, with column ${edit.kind === 'drop' ? edit.column : ''} and its data` : ''}`,
+        backup: `sqlite3 <file> ".backup <file>.bak" (or VACUUM INTO '<file>.bak')`,
+      },
       purpose: `12-step rebuild of ${table} (new table, copy, drop, rename, re-create ${keptIndexes.length} index(es), ${deps.triggers.length} trigger(s), ${deps.views.length} view(s), foreign_key_check) in one transaction`,
       dry_run_body: inner,
       long_running: true,

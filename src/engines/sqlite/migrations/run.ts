@@ -20,14 +20,21 @@ function run(db: Database.Database, sql: string): number | null {
   const stmt = db.prepare(sql);
   if (stmt.reader) {
     const rows = stmt.all();
-    if (/^\s*pragma\s+foreign_key_check\b/i.test(sql) && rows.length) throw new Error(`foreign_key_check found ${rows.length} row(s) whose parent is missing, e.g. ${JSON.stringify(rows[0])}`);
+    if (/^\s*pragma\s+foreign_key_check\b/i.test(sql) && rows.length)
+      throw new Error(
+        `foreign_key_check found ${rows.length} row(s) whose parent is missing, e.g. ${JSON.stringify(rows[0])}`,
+      );
     return null;
   }
   const res = stmt.run();
   return /^\s*(insert|update|delete|replace)\b/i.test(sql) ? res.changes : null;
 }
 
-export async function applySqlite(file: string, steps: readonly RunnableStep[], onStep: (s: StepOutcome) => void): Promise<StepOutcome[]> {
+export async function applySqlite(
+  file: string,
+  steps: readonly RunnableStep[],
+  onStep: (s: StepOutcome) => void,
+): Promise<StepOutcome[]> {
   let db: Database.Database;
   try {
     db = new Database(file, { fileMustExist: true, timeout: 5_000 });
@@ -57,8 +64,20 @@ export function recordSqliteHistory(file: string, row: HistoryRow): void {
   try {
     db.exec(`CREATE TABLE IF NOT EXISTS ${SQLITE_HISTORY_TABLE} (id TEXT PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, steps TEXT NOT NULL,
       requested_by TEXT, approved_by TEXT, started TEXT NOT NULL, finished TEXT, outcome TEXT NOT NULL)`);
-    db.prepare(`INSERT INTO ${SQLITE_HISTORY_TABLE} (id, name, sha256, steps, requested_by, approved_by, started, finished, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (id) DO UPDATE SET finished = excluded.finished, outcome = excluded.outcome`).run(row.id, row.name, row.sha256, row.steps, row.requested_by, row.approved_by, row.started.toISOString(), row.finished?.toISOString() ?? null, row.outcome);
+    db.prepare(
+      `INSERT INTO ${SQLITE_HISTORY_TABLE} (id, name, sha256, steps, requested_by, approved_by, started, finished, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET finished = excluded.finished, outcome = excluded.outcome`,
+    ).run(
+      row.id,
+      row.name,
+      row.sha256,
+      row.steps,
+      row.requested_by,
+      row.approved_by,
+      row.started.toISOString(),
+      row.finished?.toISOString() ?? null,
+      row.outcome,
+    );
   } catch (err) {
     throw toSqliteToolError(err, file);
   } finally {

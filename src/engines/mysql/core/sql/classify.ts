@@ -5,7 +5,12 @@
  * clause and no := assignment. MariaDB's `ANALYZE [FORMAT=JSON] <select>` runs the select: it is
  * classified as that select. Functions are returned for the engine to judge.
  */
-import { unparseable, type Classification, type StatementClass, type TableName } from '../../../../core/classification.js';
+import {
+  unparseable,
+  type Classification,
+  type StatementClass,
+  type TableName,
+} from '../../../../core/classification.js';
 import { collect, nameParts, type FunctionCall } from '../../../kit/sqlparser/collect.js';
 import { parseSqlparser, type Parsed } from '../../../kit/sqlparser/parser.js';
 import { metadataRead } from './metadata-reads.js';
@@ -47,17 +52,28 @@ function bodyIsRead(body: unknown): boolean {
   const kind = Object.keys(body)[0]!;
   if (!READ_BODIES.has(kind)) return false;
   if (kind === 'Query') return bodyIsRead((body.Query as Obj).body);
-  if (kind === 'SetOperation') return bodyIsRead((body.SetOperation as Obj).left) && bodyIsRead((body.SetOperation as Obj).right);
+  if (kind === 'SetOperation')
+    return bodyIsRead((body.SetOperation as Obj).left) && bodyIsRead((body.SetOperation as Obj).right);
   return true;
 }
 
 function statementClass(stmt: unknown): { cls: StatementClass; type: string; reasons: string[] } {
-  const [type, body] = typeof stmt === 'string' ? [stmt, {} as Obj] : isObj(stmt) ? [Object.keys(stmt)[0]!, (stmt[Object.keys(stmt)[0]!] ?? {}) as Obj] : ['unknown', {} as Obj];
-  if (type === 'Query') return bodyIsRead(body.body) ? { cls: 'read', type, reasons: [] } : { cls: 'write', type, reasons: ['a data-modifying statement inside WITH'] };
+  const [type, body] =
+    typeof stmt === 'string'
+      ? [stmt, {} as Obj]
+      : isObj(stmt)
+        ? [Object.keys(stmt)[0]!, (stmt[Object.keys(stmt)[0]!] ?? {}) as Obj]
+        : ['unknown', {} as Obj];
+  if (type === 'Query')
+    return bodyIsRead(body.body)
+      ? { cls: 'read', type, reasons: [] }
+      : { cls: 'write', type, reasons: ['a data-modifying statement inside WITH'] };
   if (type.startsWith('Show') || type === 'ExplainTable') return { cls: 'read', type, reasons: [] };
   if (type === 'Explain') {
     const inner = statementClass(body.statement);
-    return inner.cls === 'read' ? { cls: 'read', type, reasons: [] } : { cls: inner.cls, type, reasons: [`EXPLAIN of ${inner.type}`, ...inner.reasons] };
+    return inner.cls === 'read'
+      ? { cls: 'read', type, reasons: [] }
+      : { cls: inner.cls, type, reasons: [`EXPLAIN of ${inner.type}`, ...inner.reasons] };
   }
   if (WRITES.has(type)) return { cls: 'write', type, reasons: [`${type} is not a read`] };
   if (DDL.test(type)) return { cls: 'ddl', type, reasons: [`${type} is not a read`] };
@@ -68,7 +84,11 @@ function statementClass(stmt: unknown): { cls: StatementClass; type: string; rea
 function outputRefsOf(stmt: unknown): { outputRefs?: string[][] } {
   const body = isObj(stmt) && isObj(stmt.Query) ? stmt.Query.body : undefined;
   const projection = isObj(body) && isObj(body.Select) ? body.Select.projection : undefined;
-  if (!Array.isArray(projection) || projection.some((p) => p === 'Wildcard' || (isObj(p) && ('Wildcard' in p || 'QualifiedWildcard' in p)))) return {};
+  if (
+    !Array.isArray(projection) ||
+    projection.some((p) => p === 'Wildcard' || (isObj(p) && ('Wildcard' in p || 'QualifiedWildcard' in p)))
+  )
+    return {};
   return { outputRefs: projection.map((item) => [...collect(item).columnRefs]) };
 }
 
@@ -79,12 +99,34 @@ function outputRefsOf(stmt: unknown): { outputRefs?: string[][] } {
 async function classifyShowWords(sql: string, variant: string): Promise<MysqlClassification> {
   const show = showWords(sql);
   if (!show.ok) return refuse(show.reason);
-  const read: MysqlClassification = { class: 'read', reasons: [], statementType: 'ShowVariable', statementCount: 1, functions: [], calls: [], tables: show.tables, deniedFunctions: [], sessionNeutral: false };
+  const read: MysqlClassification = {
+    class: 'read',
+    reasons: [],
+    statementType: 'ShowVariable',
+    statementCount: 1,
+    functions: [],
+    calls: [],
+    tables: show.tables,
+    deniedFunctions: [],
+    sessionNeutral: false,
+  };
   if (show.where === undefined) return read;
   const condition = await classifyMysql(`SELECT 1 WHERE ${show.where}`, variant);
-  if (condition.class === 'unknown' || condition.statementCount !== 1) return refuse(`the WHERE of this SHOW: ${condition.reasons.join('; ')}`, condition.statementCount);
-  if (condition.class !== 'read') return { ...condition, statementType: 'ShowVariable', reasons: condition.reasons.map((r) => `the WHERE of this SHOW: ${r}`) };
-  return { ...read, functions: condition.functions, calls: condition.calls, tables: [...show.tables, ...condition.tables], columnRefs: condition.columnRefs };
+  if (condition.class === 'unknown' || condition.statementCount !== 1)
+    return refuse(`the WHERE of this SHOW: ${condition.reasons.join('; ')}`, condition.statementCount);
+  if (condition.class !== 'read')
+    return {
+      ...condition,
+      statementType: 'ShowVariable',
+      reasons: condition.reasons.map((r) => `the WHERE of this SHOW: ${r}`),
+    };
+  return {
+    ...read,
+    functions: condition.functions,
+    calls: condition.calls,
+    tables: [...show.tables, ...condition.tables],
+    columnRefs: condition.columnRefs,
+  };
 }
 
 /**
@@ -94,8 +136,14 @@ async function classifyShowWords(sql: string, variant: string): Promise<MysqlCla
  */
 function shownTable(stmt: unknown): TableName[] {
   const show = isObj(stmt) ? stmt : {};
-  const columns = isObj(show.ShowColumns) && isObj(show.ShowColumns.show_options) && isObj(show.ShowColumns.show_options.show_in) ? show.ShowColumns.show_options.show_in.parent_name : undefined;
-  const created = isObj(show.ShowCreate) && (show.ShowCreate.obj_type === 'Table' || show.ShowCreate.obj_type === 'View') ? show.ShowCreate.obj_name : undefined;
+  const columns =
+    isObj(show.ShowColumns) && isObj(show.ShowColumns.show_options) && isObj(show.ShowColumns.show_options.show_in)
+      ? show.ShowColumns.show_options.show_in.parent_name
+      : undefined;
+  const created =
+    isObj(show.ShowCreate) && (show.ShowCreate.obj_type === 'Table' || show.ShowCreate.obj_type === 'View')
+      ? show.ShowCreate.obj_name
+      : undefined;
   const name = columns ?? created;
   if (!Array.isArray(name) || name.length === 0) return [];
   const parts = nameParts(name);
@@ -135,13 +183,25 @@ function freeze(c: MysqlClassification): MysqlClassification {
 }
 
 async function classifyUncached(sql: string, variant: string): Promise<MysqlClassification> {
-  if (EXECUTABLE_COMMENT.test(sql)) return refuse('an executable comment (/*! ... */ or /*M! ... */): the server runs what it holds');
-  if (UNICODE_SPACE.test(sql)) return refuse('a Unicode space character (such as U+00A0): the server reads it as part of a name where the parser sees a space; use a plain space, or CHAR(160) inside a value');
+  if (EXECUTABLE_COMMENT.test(sql))
+    return refuse('an executable comment (/*! ... */ or /*M! ... */): the server runs what it holds');
+  if (UNICODE_SPACE.test(sql))
+    return refuse(
+      'a Unicode space character (such as U+00A0): the server reads it as part of a name where the parser sees a space; use a plain space, or CHAR(160) inside a value',
+    );
   const analyze = variant === 'mariadb' ? MARIADB_ANALYZE.exec(sql) : null;
   if (analyze) return classifyMysql(sql.slice(analyze[0].length), variant);
   if (EXPLAIN_EXTENDED.test(sql)) return classifyMysql(sql.replace(EXPLAIN_EXTENDED, '$1'), variant);
   const metadata = metadataRead(sql);
-  if (metadata) return { ...refuse(''), class: 'read', reasons: [], statementType: metadata.type, tables: metadata.tables, sessionNeutral: false };
+  if (metadata)
+    return {
+      ...refuse(''),
+      class: 'read',
+      reasons: [],
+      statementType: metadata.type,
+      tables: metadata.tables,
+      sessionNeutral: false,
+    };
   let parsed: Parsed;
   try {
     parsed = await parse(sql);
@@ -154,13 +214,22 @@ async function classifyUncached(sql: string, variant: string): Promise<MysqlClas
     return refuse(`unparseable: ${(err as Error).message}`);
   }
   if (parsed.comments.some((c) => /^M?!/.test(c.content))) return refuse('an executable comment');
-  if (parsed.statements.length !== 1) return refuse(parsed.statements.length === 0 ? 'no statement in the text' : `${parsed.statements.length} statements in the text; exactly one is allowed`, parsed.statements.length);
+  if (parsed.statements.length !== 1)
+    return refuse(
+      parsed.statements.length === 0
+        ? 'no statement in the text'
+        : `${parsed.statements.length} statements in the text; exactly one is allowed`,
+      parsed.statements.length,
+    );
   const stmt = parsed.statements[0];
   const { cls, type, reasons } = statementClass(stmt);
   if (type === 'ShowVariable') return classifyShowWords(sql, variant);
   const facts = collect(stmt);
   const problems = cls === 'read' ? facts.problems : [];
-  const tables = [...facts.tables.filter((t) => t.schema !== undefined || !facts.ctes.has(t.name.toLowerCase())), ...shownTable(stmt)];
+  const tables = [
+    ...facts.tables.filter((t) => t.schema !== undefined || !facts.ctes.has(t.name.toLowerCase())),
+    ...shownTable(stmt),
+  ];
   return {
     class: problems.length ? 'write' : cls,
     reasons: [...reasons, ...problems],

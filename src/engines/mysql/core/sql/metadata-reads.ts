@@ -14,11 +14,38 @@ const NAME = String.raw`(${IDENT})(?:\s*\.\s*(${IDENT}))?`;
 const END = String.raw`\s*;?\s*$`;
 
 const GRAMMARS: { type: string; pattern: RegExp; table?: boolean }[] = [
-  { type: 'ShowCreate', pattern: new RegExp(String.raw`^\s*SHOW\s+CREATE\s+(?:TABLE|VIEW)\s+${NAME}${END}`, 'i'), table: true },
-  { type: 'ShowCreate', pattern: new RegExp(String.raw`^\s*SHOW\s+CREATE\s+(?:DATABASE|SCHEMA|PROCEDURE|FUNCTION|TRIGGER|EVENT)\s+${NAME}${END}`, 'i') },
-  { type: 'ShowStatus', pattern: new RegExp(String.raw`^\s*SHOW\s+(?:PROCEDURE|FUNCTION)\s+STATUS(?:\s+LIKE\s+'(?:[^'\\]|'')*')?${END}`, 'i') },
-  { type: 'ExplainTable', pattern: new RegExp(String.raw`^\s*(?:DESC|DESCRIBE|EXPLAIN)\s+${NAME}(?:\s+${IDENT})?${END}`, 'i'), table: true },
-  { type: 'TableStatement', pattern: new RegExp(String.raw`^\s*TABLE\s+${NAME}(?:\s+ORDER\s+BY\s+${IDENT}(?:\s+(?:ASC|DESC))?)?(?:\s+LIMIT\s+\d+(?:\s+OFFSET\s+\d+)?)?${END}`, 'i'), table: true },
+  {
+    type: 'ShowCreate',
+    pattern: new RegExp(String.raw`^\s*SHOW\s+CREATE\s+(?:TABLE|VIEW)\s+${NAME}${END}`, 'i'),
+    table: true,
+  },
+  {
+    type: 'ShowCreate',
+    pattern: new RegExp(
+      String.raw`^\s*SHOW\s+CREATE\s+(?:DATABASE|SCHEMA|PROCEDURE|FUNCTION|TRIGGER|EVENT)\s+${NAME}${END}`,
+      'i',
+    ),
+  },
+  {
+    type: 'ShowStatus',
+    pattern: new RegExp(
+      String.raw`^\s*SHOW\s+(?:PROCEDURE|FUNCTION)\s+STATUS(?:\s+LIKE\s+'(?:[^'\\]|'')*')?${END}`,
+      'i',
+    ),
+  },
+  {
+    type: 'ExplainTable',
+    pattern: new RegExp(String.raw`^\s*(?:DESC|DESCRIBE|EXPLAIN)\s+${NAME}(?:\s+${IDENT})?${END}`, 'i'),
+    table: true,
+  },
+  {
+    type: 'TableStatement',
+    pattern: new RegExp(
+      String.raw`^\s*TABLE\s+${NAME}(?:\s+ORDER\s+BY\s+${IDENT}(?:\s+(?:ASC|DESC))?)?(?:\s+LIMIT\s+\d+(?:\s+OFFSET\s+\d+)?)?${END}`,
+      'i',
+    ),
+    table: true,
+  },
 ];
 
 /** A name as written: backticks removed, doubled backticks undone. */
@@ -29,7 +56,8 @@ export function metadataRead(sql: string): { type: string; tables: TableName[] }
     const m = g.pattern.exec(sql);
     if (!m) continue;
     const [first, second] = [m[1], m[2]];
-    const tables = g.table && first ? [second ? { schema: unquote(first), name: unquote(second) } : { name: unquote(first) }] : [];
+    const tables =
+      g.table && first ? [second ? { schema: unquote(first), name: unquote(second) } : { name: unquote(first) }] : [];
     return { type: g.type, tables };
   }
   return undefined;

@@ -17,7 +17,8 @@ import { unquote } from './metadata-reads.js';
  * here too. A name may start with digits (`2fa_codes`) as on the server; a number is digits only.
  * Only ASCII white space separates tokens: the server reads U+00A0 and its kin as part of a name.
  */
-const TOKEN = /[ \t\n\r\f\v]*(?:(`(?:[^`]|``)+`)|('(?:[^'\\]|\\[\s\S]|'')*'|"(?:[^"\\]|\\[\s\S]|"")*")|(CURRENT_USER[ \t]*\([ \t]*\))|(\d+(?![\p{L}\p{N}_$]))|([\p{L}\p{N}_$]+)|([@,.]))/iuy;
+const TOKEN =
+  /[ \t\n\r\f\v]*(?:(`(?:[^`]|``)+`)|('(?:[^'\\]|\\[\s\S]|'')*'|"(?:[^"\\]|\\[\s\S]|"")*")|(CURRENT_USER[ \t]*\([ \t]*\))|(\d+(?![\p{L}\p{N}_$]))|([\p{L}\p{N}_$]+)|([@,.]))/iuy;
 const END = /[ \t\n\r\f\v]*;?[ \t\n\r\f\v]*$/y;
 
 /** The statements that name a table: SHOW INDEX|INDEXES|KEYS FROM|IN t [FROM|IN db]. */
@@ -37,7 +38,11 @@ export function showWords(sql: string): ShowWords {
     if (END.test(sql)) break;
     TOKEN.lastIndex = pos;
     const m = TOKEN.exec(sql);
-    if (!m) return { ok: false, reason: `SHOW with text the parser does not read (at "${sql.slice(pos, pos + 20).trim()}"): only names, quoted strings, numbers, LIKE 'pattern' and WHERE <condition> are allowed` };
+    if (!m)
+      return {
+        ok: false,
+        reason: `SHOW with text the parser does not read (at "${sql.slice(pos, pos + 20).trim()}"): only names, quoted strings, numbers, LIKE 'pattern' and WHERE <condition> are allowed`,
+      };
     pos = TOKEN.lastIndex;
     const word = m[5];
     if (word && word.toUpperCase() === 'WHERE') return finish(words, sql.slice(pos));
@@ -47,7 +52,8 @@ export function showWords(sql: string): ShowWords {
 }
 
 function finish(words: string[], where?: string): ShowWords {
-  if (REFUSED.test(words.slice(0, 2).join(' '))) return { ok: false, reason: 'SHOW PLUGINS SONAME opens a library file on the server' };
+  if (REFUSED.test(words.slice(0, 2).join(' ')))
+    return { ok: false, reason: 'SHOW PLUGINS SONAME opens a library file on the server' };
   return { ok: true, ...(where !== undefined ? { where } : {}), tables: tablesOf(words) };
 }
 
@@ -64,7 +70,10 @@ function tablesOf(all: readonly string[]): TableName[] {
   const written = qualified ? unquote(first) : undefined;
   const db = from(qualified ? 5 : 3);
   // `FROM db.t FROM other`: the server takes the last database named
-  return underEachSchema(name, [db && unquote(db), written].filter((s): s is string => s !== undefined));
+  return underEachSchema(
+    name,
+    [db && unquote(db), written].filter((s): s is string => s !== undefined),
+  );
 }
 
 /** Table `name` under every database written for it (or unqualified when none), so a deny list matches whichever the server takes. */

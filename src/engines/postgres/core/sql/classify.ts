@@ -5,7 +5,12 @@
  * after the parser has resolved quoting and Unicode escapes, for the engine to judge.
  */
 import type { ParseResult } from '@pgsql/types';
-import { unparseable, type Classification, type StatementClass, type TableName } from '../../../../core/classification.js';
+import {
+  unparseable,
+  type Classification,
+  type StatementClass,
+  type TableName,
+} from '../../../../core/classification.js';
 import { walk } from './walk.js';
 import { parsePostgres } from './parser.js';
 import { Lru } from '../../../../core/lru.js';
@@ -22,9 +27,10 @@ interface Findings {
 }
 
 const names = (list: unknown): string[] =>
-  Array.isArray(list) ? list.map((n) => ((n as { String?: { sval?: string } }).String?.sval ?? '')).filter(Boolean) : [];
+  Array.isArray(list) ? list.map((n) => (n as { String?: { sval?: string } }).String?.sval ?? '').filter(Boolean) : [];
 
-type OptionArg = { String?: { sval?: string }; Integer?: { ival?: number }; Boolean?: { boolval?: boolean } } | undefined;
+type OptionArg =
+  { String?: { sval?: string }; Integer?: { ival?: number }; Boolean?: { boolval?: boolean } } | undefined;
 
 /** `ANALYZE false|off|no|0` switches it off; any other spelling (or none) means it runs. */
 function isOff(arg: OptionArg): boolean {
@@ -46,30 +52,45 @@ function inspect(root: unknown, findings: Findings, judgeWrites: boolean): void 
     else if (key === 'ColumnRef') {
       const column = names(node.fields).at(-1);
       if (column) findings.columnRefs.add(column.toLowerCase());
-    }
-    else if (key === 'A_Expr') {
+    } else if (key === 'A_Expr') {
       const op = names(node.name).join('.');
       if (op) findings.functions.add(`operator:${op}`);
     } else if (key === 'RangeVar' || (key === 'relation' && typeof node.relname === 'string')) {
       // a FROM item is a wrapped { RangeVar }; the target of INSERT/UPDATE/DELETE/ALTER/CREATE INDEX is a bare one under `relation`
-      findings.tables.push({ ...(node.schemaname ? { schema: String(node.schemaname) } : {}), name: String(node.relname) });
+      findings.tables.push({
+        ...(node.schemaname ? { schema: String(node.schemaname) } : {}),
+        name: String(node.relname),
+      });
     } else if (key === 'CommonTableExpr') findings.cteNames.add(String(node.ctename));
     if (!judgeWrites) return;
-    if (WRITE_NODES.has(key)) findings.problems.push({ cls: 'write', reason: `a data-modifying ${key.replace('Stmt', '').toUpperCase()} inside the statement` });
-    else if (key === 'LockingClause') findings.problems.push({ cls: 'write', reason: 'a locking clause (FOR UPDATE / FOR SHARE) locks rows' });
-    else if (key === 'SelectStmt' && node.intoClause) findings.problems.push({ cls: 'ddl', reason: 'SELECT INTO creates a table' });
+    if (WRITE_NODES.has(key))
+      findings.problems.push({
+        cls: 'write',
+        reason: `a data-modifying ${key.replace('Stmt', '').toUpperCase()} inside the statement`,
+      });
+    else if (key === 'LockingClause')
+      findings.problems.push({ cls: 'write', reason: 'a locking clause (FOR UPDATE / FOR SHARE) locks rows' });
+    else if (key === 'SelectStmt' && node.intoClause)
+      findings.problems.push({ cls: 'ddl', reason: 'SELECT INTO creates a table' });
   });
 }
 
 function classifyStatement(stmt: Node): { type: string; findings: Findings } {
   const [type, body] = Object.entries(stmt)[0] ?? ['unknown', {}];
-  const findings: Findings = { functions: new Set(), columnRefs: new Set(), tables: [], cteNames: new Set(), problems: [] };
+  const findings: Findings = {
+    functions: new Set(),
+    columnRefs: new Set(),
+    tables: [],
+    cteNames: new Set(),
+    problems: [],
+  };
   const cls = classOfStatement(type);
   if (cls !== 'read') findings.problems.push({ cls, reason: `${type} is not a read` });
   if (type === 'ExplainStmt') {
     const analyze = isAnalyze(body as Node);
     inspect((body as Node).query, findings, analyze);
-    if (analyze && findings.problems.length) findings.problems.unshift({ cls: 'write', reason: 'EXPLAIN ANALYZE executes the statement' });
+    if (analyze && findings.problems.length)
+      findings.problems.unshift({ cls: 'write', reason: 'EXPLAIN ANALYZE executes the statement' });
   } else inspect(stmt, findings, true); // from the wrapper, so the root node itself is visited
   return { type, findings };
 }
@@ -77,7 +98,10 @@ function classifyStatement(stmt: Node): { type: string; findings: Findings } {
 export function classifyPostgresAst(ast: ParseResult): Classification {
   const stmts = ast.stmts ?? [];
   if (stmts.length !== 1) {
-    const reason = stmts.length === 0 ? 'no statement in the text' : `${stmts.length} statements in the text; exactly one is allowed`;
+    const reason =
+      stmts.length === 0
+        ? 'no statement in the text'
+        : `${stmts.length} statements in the text; exactly one is allowed`;
     return { ...unparseable(reason), reasons: [reason], statementCount: stmts.length };
   }
   const { type, findings } = classifyStatement((stmts[0]!.stmt ?? {}) as Node);

@@ -8,7 +8,8 @@ export function walk(node: unknown, visit: Visitor, parentKey = ''): void {
   }
   if (!node || typeof node !== 'object') return;
   for (const [key, value] of Object.entries(node)) {
-    if (value && typeof value === 'object' && !Array.isArray(value)) visit(key, value as Record<string, unknown>, parentKey);
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      visit(key, value as Record<string, unknown>, parentKey);
     walk(value, visit, key);
   }
 }
