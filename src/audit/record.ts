@@ -19,9 +19,13 @@ export type Prepared = Omit<RecordBody, 'seq' | 'ts' | 'prev_hash'>;
 
 const round3 = (ms: number) => Math.round(ms * 1000) / 1000;
 
-function verdictsOf(entry: AuditEntry): Record<string, unknown>[] | undefined {
+/** With redact_literals a verdict keeps its guard, decision and code, not its reason: a parser's message quotes the text. */
+function verdictsOf(entry: AuditEntry, withoutReasons: boolean): Record<string, unknown>[] | undefined {
   if (!entry.verdicts) return undefined;
-  return entry.verdicts.map(({ hint: _hint, ...kept }) => redactValue(kept) as Record<string, unknown>);
+  return entry.verdicts.map(
+    ({ hint: _hint, reason, ...kept }) =>
+      redactValue(withoutReasons || reason === undefined ? kept : { ...kept, reason }) as Record<string, unknown>,
+  );
 }
 
 async function sqlPart(entry: AuditEntry, args: Record<string, unknown> | undefined, opts: RedactOptions) {
@@ -43,6 +47,7 @@ type SqlPart = Pick<Prepared, 'args' | 'sql' | 'sql_fingerprint'>;
 export function toBody(
   entry: AuditEntry,
   part: SqlPart = { args: entry.args ? redactArgs(entry.args) : undefined },
+  withoutReasons = false,
 ): Prepared {
   return {
     v: 1,
@@ -56,7 +61,7 @@ export function toBody(
     sql: part.sql,
     sql_fingerprint: part.sql_fingerprint,
     classification: entry.classification,
-    verdicts: verdictsOf(entry),
+    verdicts: verdictsOf(entry, withoutReasons),
     approval: entry.approval ? (redactValue(entry.approval) as AuditEntry['approval']) : undefined,
     outcome: entry.outcome,
     error_code: entry.errorCode,
@@ -68,5 +73,9 @@ export function toBody(
 }
 
 export async function prepareRecord(entry: AuditEntry, opts: RedactOptions): Promise<Prepared> {
-  return toBody(entry, await sqlPart(entry, entry.args ? redactArgs(entry.args) : undefined, opts));
+  return toBody(
+    entry,
+    await sqlPart(entry, entry.args ? redactArgs(entry.args) : undefined, opts),
+    opts.redactLiterals,
+  );
 }

@@ -28,6 +28,19 @@ export type ErrorCode =
   | 'AUDIT_UNAVAILABLE'
   | 'INTERNAL';
 
+/**
+ * Codes that mean a policy refused the call (a guard, or a tool applying the same rule to SQL it
+ * builds or reads, e.g. propose_index's workload): its audit record says 'denied', not 'error'.
+ */
+export const POLICY_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'MULTIPLE_STATEMENTS',
+  'READ_ONLY_VIOLATION',
+  'STATEMENT_NOT_ALLOWED',
+  'FUNCTION_NOT_ALLOWED',
+  'PRIVILEGE_TOO_BROAD',
+  'TABLE_DENIED',
+]);
+
 export class ToolError extends Error {
   override readonly name = 'ToolError';
   constructor(

@@ -24,7 +24,7 @@ import {
 import { z } from 'zod';
 import { AuditUnavailableError } from '../audit/index.js';
 import { withCallSignal } from '../core/call-signal.js';
-import { asToolError, ToolError } from '../core/errors.js';
+import { asToolError, POLICY_REFUSALS, ToolError } from '../core/errors.js';
 import { denialError, runGuards, type Checked } from '../guards/index.js';
 import { applyOutputPolicy } from '../guards/output-policy.js';
 import type { PipelineDeps } from './deps.js';
@@ -167,7 +167,7 @@ async function callTool(
       const failure = asToolError(err);
       if (failure.code === 'INTERNAL')
         deps.logger.error({ tool: tool.def.name, err: failure.cause ?? failure }, 'tool failed');
-      if (entry.outcome === 'ok') entry.outcome = 'error';
+      if (entry.outcome === 'ok') entry.outcome = POLICY_REFUSALS.has(failure.code) ? 'denied' : 'error';
       entry.errorCode = failure.code;
       return toErrorResult(failure);
     } finally {

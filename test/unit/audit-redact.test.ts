@@ -133,6 +133,26 @@ describe('SQL text and fingerprints', () => {
     expect(JSON.stringify(r)).not.toContain('alice');
   });
 
+  it('redact_literals on PostgreSQL: a text the parser stops inside a literal leaves no trace of it (normalizeSync answers with the error text)', async () => {
+    const r = await prepareRecord(
+      toolEntry(1, {
+        args: { sql: "select 'alice-unterminated" },
+        verdicts: [
+          {
+            guard: 'statement',
+            decision: 'deny',
+            code: 'SQL_SYNTAX',
+            reason: 'unterminated quoted string at or near "\'alice-unterminated"',
+          },
+        ],
+      }),
+      opts(true, 'postgres'),
+    );
+    expect(r.sql).toBe('[sql redacted: 26 chars]');
+    expect(r.verdicts).toEqual([{ guard: 'statement', decision: 'deny', code: 'SQL_SYNTAX' }]);
+    expect(JSON.stringify(r)).not.toContain('alice');
+  });
+
   it('redact_literals on SQLite and MySQL (no normalizer yet) fails closed: length and fingerprint only', async () => {
     for (const engine of ['sqlite', 'mysql'] as const) {
       const r = await prepareRecord(toolEntry(1, { args: { sql } }), opts(true, engine));

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_NAMES } from '../../../src/engines/registry.js';
 import { SERVERS, skipUnlessReachable, type Scratch } from '../../helpers/databases.js';
 import { connect, errorOf, type Harness } from '../../helpers/mcp.js';
+import { nullAuditSink, type AuditEntry, type AuditSink } from '../../../src/audit/index.js';
 
 for (const engine of ENGINE_NAMES) {
   describe.skipIf(await skipUnlessReachable(engine))(`deny_tables on ${engine}`, () => {
@@ -102,6 +103,24 @@ for (const engine of ENGINE_NAMES) {
         expect(allowed.structuredContent).toMatchObject({ status: 'pending' });
       } finally {
         await rw.close();
+      }
+    });
+
+    it('records a refusal by a tool as denied, like a guard denial (propose_index on a denied table)', async () => {
+      const entries: AuditEntry[] = [];
+      const capture: AuditSink = { ...nullAuditSink, record: async (e) => void entries.push(e) };
+      const audited = await connect([scratch.source({ deny_tables: ['*.tokens'] })], capture);
+      try {
+        const guarded = await audited.call('run_query', { sql: `SELECT * FROM ${q('tokens')}` });
+        const byTool = await audited.call('propose_index', { queries: [`SELECT * FROM ${q('tokens')} WHERE t = 'x'`] });
+        expect(errorOf(guarded)?.code).toBe('TABLE_DENIED');
+        expect(errorOf(byTool)?.code).toBe('TABLE_DENIED');
+        expect(entries.map((e) => [e.name, e.outcome, e.errorCode])).toEqual([
+          ['run_query', 'denied', 'TABLE_DENIED'],
+          ['propose_index', 'denied', 'TABLE_DENIED'],
+        ]);
+      } finally {
+        await audited.close();
       }
     });
 

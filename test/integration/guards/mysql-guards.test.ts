@@ -151,3 +151,65 @@ describe.skipIf(skip)('guards on MariaDB (root login)', () => {
     expect(refused).toEqual([]);
   });
 });
+
+describe.skipIf(skip)('MariaDB: values are bound by the server, never spliced into the judged text', () => {
+  let scratch: Scratch;
+  let mcp: Harness;
+  const rowsOf = (r: Awaited<ReturnType<Harness['call']>>) =>
+    r.structuredContent as { columns: { name: string }[]; rows: unknown[][] } | undefined;
+
+  beforeAll(async () => {
+    scratch = await SERVERS.mysql.scratch();
+    const s = scratch.schema;
+    await scratch.exec(`CREATE TABLE ${s}.secret_t (v VARCHAR(20)); INSERT INTO ${s}.secret_t VALUES ('TOPSECRET')`);
+    mcp = await connect([scratch.source({ deny_tables: ['secret_t'], limits: { statement_timeout_ms: 5000 } })]);
+  });
+
+  afterAll(async () => {
+    await mcp?.close();
+    await scratch?.drop();
+  });
+
+  it('a value cannot close a comment and add SQL the guards never saw (mysql2 fills ? inside /*+ */ on the client)', async () => {
+    const s = scratch.schema;
+    const payloads = [
+      `*/ , (SELECT GROUP_CONCAT(v) FROM ${s}.secret_t) AS leak #`,
+      `*/ , LOAD_FILE('/etc/hostname') AS leak #`,
+      `*/ , SLEEP(3) AS leak #`,
+    ];
+    for (const payload of payloads) {
+      for (const tool of ['run_query', 'analyze_query'] as const) {
+        const args = {
+          sql: 'SELECT 1 AS a /*+ ? */',
+          params: [payload],
+          ...(tool === 'analyze_query' ? { analyze: true } : {}),
+        };
+        const started = Date.now();
+        const result = await mcp.call(tool, args);
+        expect(Date.now() - started, `${tool}: ${payload}`).toBeLessThan(2500);
+        expect(JSON.stringify(result), `${tool}: ${payload}`).not.toContain('TOPSECRET');
+        if (tool === 'run_query' && !result.isError) expect(rowsOf(result)?.columns.map((c) => c.name)).toEqual(['a']);
+      }
+    }
+  });
+
+  it('a bound value comes back as data, exactly', async () => {
+    const value = `it's "quoted" \\ back\\slash /*+ */ -- # ? ;`;
+    const result = await mcp.call('run_query', { sql: 'SELECT ? AS v, ? + 1 AS n', params: [value, 41] });
+    expect(errorOf(result)).toBeUndefined();
+    expect(rowsOf(result)?.rows).toEqual([[value, 42]]);
+  });
+
+  it('leaves no prepared statement behind', async () => {
+    const count = async () =>
+      Number(
+        await scratch.scalar(
+          `SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'PREPARED_STMT_COUNT'`,
+        ),
+      );
+    const before = await count();
+    for (let i = 0; i < 20; i++) await mcp.call('run_query', { sql: `SELECT ? + ${i} AS n`, params: [i] });
+    // other tests may hold a few meanwhile; 20 distinct texts left prepared would show
+    expect(await count()).toBeLessThan(before + 10);
+  });
+});

@@ -3,7 +3,7 @@ import type mysql from 'mysql2/promise';
 import type { TableCount } from '../../contract/backups.js';
 
 export async function mysqlTableCounts(conn: mysql.Connection, database: string): Promise<TableCount[]> {
-  const [rows] = await conn.query(
+  const [rows] = await conn.execute(
     `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY 1`,
     [database],
   );

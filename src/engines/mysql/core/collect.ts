@@ -5,8 +5,12 @@
  * dropped afterwards; a long one is not worth parsing: after DRAIN_ROW_BUDGET dropped rows the
  * connection is paused and `finished` says 'overflow', so the caller kills the statement.
  *
- * Text protocol on purpose: prepared statements cannot run SHOW, EXPLAIN and friends on every
- * server version; mysql2 escapes the parameters on the client.
+ * The text judged is the text run: without parameters the statement goes as written (text
+ * protocol, which runs SHOW, EXPLAIN and friends on every server version); with parameters it is
+ * a server-side prepared statement and the values are bound by the server, never spliced into the
+ * text on the client (mysql2's client-side escaper reads comments such as `/*+ ... *\/` as code, so
+ * a value could close one and add SQL the guards never saw). The prepared statement is closed as
+ * soon as the statement ends, so none outlives the call or counts against max_prepared_stmt_count.
  */
 import type { Connection as CoreConnection, FieldPacket } from 'mysql2';
 import type { CellValue } from '../../contract/engine.js';
@@ -35,14 +39,14 @@ export function collectRows(
   params: readonly CellValue[] | undefined,
   limit: number,
 ): Collection {
-  const options =
-    params && params.length > 0 ? { sql, rowsAsArray: true, values: [...params] } : { sql, rowsAsArray: true };
+  const bound = params !== undefined && params.length > 0;
   let state!: RowState;
   const finished = new Promise<Finish>((resolve) => {
     // A dropped connection is reported on the connection, not on a streaming query.
     const onConnectionError = (err: Error) => done(err);
     const done = (err?: Error) => {
       conn.removeListener('error', onConnectionError);
+      if (bound) unprepare(conn, sql);
       if (err) state.fail(err);
       else state.finish();
       resolve('ended');
@@ -53,7 +57,9 @@ export function collectRows(
     });
     conn.once('error', onConnectionError);
     try {
-      const query = conn.query(options);
+      const query = bound
+        ? conn.execute({ sql, rowsAsArray: true, values: [...params] })
+        : conn.query({ sql, rowsAsArray: true });
       query.on('fields', (fields: FieldPacket[] | undefined) => state.onFields(fields));
       query.on('result', (row: unknown, index?: number) => state.onRow(row, index));
       query.on('error', (err: Error) => state.fail(err));
@@ -63,6 +69,16 @@ export function collectRows(
     }
   });
   return { result: state.result, finished };
+}
+
+/** Closes the statement's server-side handle; a connection that is gone has none left to close. */
+function unprepare(conn: CoreConnection, sql: string): void {
+  try {
+    // mysql2 cached it under a key that includes rowsAsArray; its typings only name the string form
+    conn.unprepare({ sql, rowsAsArray: true } as unknown as string);
+  } catch {
+    // the connection closed meanwhile: the server dropped its statements with it
+  }
 }
 
 class RowState {

@@ -39,6 +39,8 @@ export function connectionOptions(source: EngineSource): ConnectionOptions {
     jsonStrings: true,
     connectTimeout: source.limits.connect_timeout_ms,
     enableKeepAlive: true,
+    // our own parametrized catalog queries stay prepared per connection; bounded, so a connection never holds many
+    maxPreparedStatements: 64,
   };
 }
 

@@ -9,7 +9,7 @@
  */
 import mysql from 'mysql2/promise';
 import type { Connection as CoreConnection } from 'mysql2';
-import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { ExecuteValues, Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { callSignal } from '../../../core/call-signal.js';
 import { ToolError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logging.js';
@@ -123,7 +123,10 @@ export class MysqlDriver {
     const onAbort = () => void this.kill(conn.threadId);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const [rows] = await conn.query<RowDataPacket[]>(sql, [...params]);
+      // values bound by the server (a prepared statement, kept in the connection's bounded cache), never spliced in
+      const [rows] = params.length
+        ? await conn.execute<RowDataPacket[]>(sql, [...params] as ExecuteValues[])
+        : await conn.query<RowDataPacket[]>(sql);
       // a KILL QUERY may still be on its way to this connection: never hand it to another caller
       if (signal?.aborted) conn.destroy();
       else conn.release();

@@ -12,7 +12,7 @@ import { coreOf, type MysqlDriver } from './driver.js';
 import { cancelledError, serverFileError } from './errors.js';
 import { Interrupter } from './interrupt.js';
 import { inspectSql, leavesSessionClean } from './statements.js';
-import { toColumns, toRow } from './values.js';
+import { float32Cell, float32Columns, toColumns, toRow } from './values.js';
 
 export async function runRead(driver: MysqlDriver, read: ReadQuery): Promise<QueryResult> {
   const signal = orCallSignal(read.signal);
@@ -38,5 +38,7 @@ export async function runRead(driver: MysqlDriver, read: ReadQuery): Promise<Que
 function toResult(got: Collected, maxRows: number): QueryResult {
   const truncated = got.rows.length > maxRows;
   const kept = truncated ? got.rows.slice(0, maxRows) : got.rows;
-  return { columns: toColumns(got.fields), rows: kept.map(toRow), truncated };
+  const rows = kept.map(toRow);
+  for (const i of float32Columns(got.fields)) for (const row of rows) row[i] = float32Cell(row[i]!);
+  return { columns: toColumns(got.fields), rows, truncated };
 }

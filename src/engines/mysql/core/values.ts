@@ -39,6 +39,26 @@ function objectToCell(value: unknown): CellValue {
   return JSON.stringify(value);
 }
 
+/**
+ * A FLOAT as the server prints it: the binary protocol (bound parameters) hands over the float32's
+ * exact double (0.10000000149011612); the shortest decimal that is the same float32 is what the
+ * text protocol shows (0.1).
+ */
+export function float32Cell(value: CellValue): CellValue {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return value;
+  const single = Math.fround(value);
+  for (let digits = 1; digits <= 9; digits++) {
+    const shortest = Number(value.toPrecision(digits));
+    if (Math.fround(shortest) === single) return shortest;
+  }
+  return value;
+}
+
+/** Indexes of FLOAT (float32) columns. */
+export function float32Columns(fields: readonly FieldPacket[]): number[] {
+  return fields.flatMap((field, i) => ((field.columnType ?? field.type) === Types.FLOAT ? [i] : []));
+}
+
 export function toRow(raw: readonly unknown[]): CellValue[] {
   const row = new Array<CellValue>(raw.length);
   for (let i = 0; i < raw.length; i++) row[i] = toCell(raw[i]);

@@ -58,7 +58,7 @@ function sameServerRun(seen: string | null | undefined, approved: string): boole
 }
 
 async function describeOn(conn: Connection, pid: number): Promise<SessionInfo | null> {
-  const [rows] = await conn.query<RowDataPacket[]>(DESCRIBE_SQL, [pid]);
+  const [rows] = await conn.execute<RowDataPacket[]>(DESCRIBE_SQL, [pid]); // bound by the server
   const r = rows[0];
   if (!r) return null;
   return {

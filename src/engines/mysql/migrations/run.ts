@@ -90,7 +90,7 @@ export async function recordMysqlHistory(source: EngineSource, row: HistoryRow):
     await conn.query(`CREATE TABLE IF NOT EXISTS ${MYSQL_HISTORY_TABLE} (
       id varchar(32) PRIMARY KEY, name varchar(255) NOT NULL, sha256 char(64) NOT NULL, steps longtext NOT NULL,
       requested_by varchar(255), approved_by varchar(255), started datetime(3) NOT NULL, finished datetime(3) NULL, outcome text NOT NULL)`);
-    await conn.query(
+    await conn.execute(
       `INSERT INTO ${MYSQL_HISTORY_TABLE} (id, name, sha256, steps, requested_by, approved_by, started, finished, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON DUPLICATE KEY UPDATE finished = VALUES(finished), outcome = VALUES(outcome)`,
       [

@@ -17,7 +17,13 @@ export async function parsePostgres(sql: string): Promise<ParseResult> {
   return (await load()).parseSync(sql) as ParseResult;
 }
 
-/** The statement with literals replaced by $n placeholders (for fingerprints and redacted logs). */
+/**
+ * The statement with literals replaced by $n placeholders (for fingerprints and redacted logs).
+ * Throws for text that does not parse: normalizeSync would return the parser's message instead,
+ * which quotes the text it could not read.
+ */
 export async function normalizePostgres(sql: string): Promise<string> {
-  return (await load()).normalizeSync(sql);
+  const lib = await load();
+  lib.parseSync(sql);
+  return lib.normalizeSync(sql);
 }
