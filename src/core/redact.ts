@@ -9,7 +9,6 @@ export const REDACTED = '[redacted]';
 
 const SECRET_KEY =
   /pass(word|wd|phrase)?$|^pwd$|secret|token|^dsn$|_dsn$|authori[sz]ation|api[_-]?key|credential|private[_-]?key|cookie|session[_-]?key/i;
-const URL_WITH_USERINFO = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/'"@]*@/i;
 const SQL_SECRETS: readonly [RegExp, string][] = [
   // PASSWORD 'x', IDENTIFIED BY 'x', IDENTIFIED WITH plugin BY 'x', ENCRYPTED PASSWORD E'x'
   [
@@ -28,12 +27,38 @@ export function scrubSecrets(text: string): string {
   return out;
 }
 
+const isSchemeChar = (c: string) => /[A-Za-z0-9+.-]/.test(c);
+const isLetter = (c: string | undefined) => c !== undefined && /[A-Za-z]/.test(c);
+
+/**
+ * Every `scheme://...` token (up to white space) handed to redactDsn. A linear scan: a regex that
+ * looked for the scheme before each `://` re-read long runs of scheme characters at every start
+ * (100,000 characters of `a+a+...` took 13 s), and refused calls and prompts reach this too.
+ */
+function redactUrls(value: string): string {
+  if (!value.includes('://')) return value;
+  let out = '';
+  let copied = 0;
+  let from = 0;
+  for (let at = value.indexOf('://', from); at >= 0; at = value.indexOf('://', from)) {
+    let runStart = at;
+    while (runStart > copied && isSchemeChar(value[runStart - 1]!)) runStart--;
+    // the scheme starts at the run's first letter (also right after a word character: x_postgres://...)
+    let start = runStart;
+    while (start < at && !isLetter(value[start])) start++;
+    from = at + 3;
+    if (start === at) continue;
+    let end = from;
+    while (end < value.length && !/\s/.test(value[end]!)) end++;
+    out += value.slice(copied, start) + redactDsn(value.slice(start, end));
+    copied = from = end;
+  }
+  return out + value.slice(copied);
+}
+
 /** A string with DSN passwords and password literals replaced. */
 export function redactText(value: string): string {
-  const withoutDsn = URL_WITH_USERINFO.test(value)
-    ? value.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, (dsn) => redactDsn(dsn))
-    : value;
-  return scrubSecrets(withoutDsn);
+  return scrubSecrets(redactUrls(value));
 }
 
 /** A deep copy of `value` with secrets redacted. Never mutates its input. */
