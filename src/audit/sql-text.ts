@@ -23,14 +23,52 @@ const collapse = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 /**
  * Quoted strings, hex and numbers replaced by `?`: only the input of a fingerprint (never shown),
  * so that a fingerprint neither splits one statement by its literals nor lets a literal be guessed
- * back from it. MySQL quotes strings with " too; PostgreSQL also has $$dollar quotes$$.
+ * back from it. MySQL quotes strings with " too; PostgreSQL also has $$dollar quotes$$. One
+ * left-to-right scan (a regex per quote kind retried every later quote to the end of the text:
+ * 100,000 characters of `"\"\"...` took 8 s); a literal that never closes runs to the end.
  */
 export function stripLiterals(sql: string, engine: EngineName | undefined): string {
   const facts = sqlTextFacts(engine);
-  let out = facts.dollarQuotes ? sql.replace(/\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$/g, '?') : sql;
-  out = out.replace(/'(?:[^'\\]|\\.|'')*'/g, '?');
-  if (facts.doubleQuotedStrings) out = out.replace(/"(?:[^"\\]|\\.|"")*"/g, '?');
+  let out = '';
+  let plain = 0;
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i]!;
+    let end = -1;
+    if (c === "'" || (c === '"' && facts.doubleQuotedStrings)) end = endOfQuoted(sql, i, c);
+    else if (c === '$' && facts.dollarQuotes) end = endOfDollarQuoted(sql, i);
+    if (end < 0) {
+      i++;
+      continue;
+    }
+    out += `${sql.slice(plain, i)}?`;
+    i = plain = end;
+  }
+  out += sql.slice(plain);
   return out.replace(/\b0x[0-9a-f]+\b|(?<![\w$.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi, '?');
+}
+
+/** Where a quoted string opened at `start` ends (after its closing quote), or the text's end. */
+function endOfQuoted(sql: string, start: number, quote: string): number {
+  let i = start + 1;
+  while (i < sql.length) {
+    const c = sql[i];
+    if (c === '\\') i += 2;
+    else if (c === quote && sql[i + 1] === quote) i += 2;
+    else if (c === quote) return i + 1;
+    else i++;
+  }
+  return sql.length;
+}
+
+/** Where a $tag$ ... $tag$ string opened at `start` ends, the text's end if it never closes, -1 when no tag opens here. */
+function endOfDollarQuoted(sql: string, start: number): number {
+  const open = /\$(?:[A-Za-z_]\w*)?\$/y;
+  open.lastIndex = start;
+  const tag = open.exec(sql)?.[0];
+  if (!tag) return -1;
+  const close = sql.indexOf(tag, start + tag.length);
+  return close < 0 ? sql.length : close + tag.length;
 }
 
 async function normalized(sql: string, normalize: (sql: string) => Promise<string>): Promise<string | undefined> {

@@ -3,6 +3,7 @@
  * database does stay linear. Each input here took the replaced regex 13 s or more.
  */
 import { describe, expect, it } from 'vitest';
+import { fingerprintOf, stripLiterals } from '../../src/audit/sql-text.js';
 import { redactText } from '../../src/core/redact.js';
 import { statementWord } from '../../src/engines/sqlite/core/classify.js';
 
@@ -37,5 +38,26 @@ describe('bounded work on hostile text', () => {
     );
     expect(redactText('x_postgres://app:s3cret@db/shop')).not.toContain('s3cret');
     expect(redactText('http://example.com/a b://c')).toBe('http://example.com/a b://c');
+  });
+
+  it('the audit fingerprint: quotes that never close, escaped quote runs, dollar tags that never close', () => {
+    for (const engine of ['postgres', 'mysql', 'sqlite'] as const) {
+      for (const text of [
+        '"' + '\\"'.repeat(50_000),
+        "'" + "\\'".repeat(50_000),
+        '$a1$ $a2$ '.repeat(10_000) + '$z',
+        "'".repeat(100_001),
+      ])
+        within(1000, () => fingerprintOf(text, engine));
+    }
+  });
+
+  it('the audit fingerprint still strips every literal kind', () => {
+    expect(stripLiterals("SELECT 'it''s', 'a\\'b', $t$x$t$, 42, 0xff FROM t WHERE n = -1.5e3", 'postgres')).toBe(
+      'SELECT ?, ?, ?, ?, ? FROM t WHERE n = ?',
+    );
+    expect(stripLiterals('SELECT "a", \'b\' FROM t', 'mysql')).toBe('SELECT ?, ? FROM t');
+    expect(stripLiterals('SELECT "a", \'b\' FROM t', 'sqlite')).toBe('SELECT "a", ? FROM t');
+    expect(stripLiterals("SELECT 'never closed, secret", 'postgres')).toBe('SELECT ?');
   });
 });

@@ -193,6 +193,23 @@ describe.skipIf(skip)('MariaDB: values are bound by the server, never spliced in
     }
   });
 
+  it('values are counted against the placeholders the server found, for every tool that binds them', async () => {
+    const s = scratch.schema;
+    for (const tool of ['run_query', 'analyze_query'] as const)
+      for (const [sql, params] of [
+        ['SELECT ? AS a', [1, 2]],
+        ['SELECT ? AS a', ['hello', 'world']],
+        [`SELECT v FROM ${s}.secret_t WHERE v = ? AND v <> ?`, ['x']],
+        ['SELECT 1 AS a /*+ ? */', ['x']],
+      ] as const) {
+        const err = errorOf(
+          await mcp.call(tool, { sql, params: [...params], ...(tool === 'analyze_query' ? { analyze: true } : {}) }),
+        );
+        if (sql.includes('secret_t')) expect(err?.code, `${tool}: ${sql}`).toBe('TABLE_DENIED');
+        else expect(err?.code, `${tool}: ${sql} ${JSON.stringify(params)}`).toBe('INVALID_ARGUMENT');
+      }
+  });
+
   it('a bound value comes back as data, exactly', async () => {
     const value = `it's "quoted" \\ back\\slash /*+ */ -- # ? ;`;
     const result = await mcp.call('run_query', { sql: 'SELECT ? AS v, ? + 1 AS n', params: [value, 41] });

@@ -12,7 +12,8 @@
  * a value could close one and add SQL the guards never saw). The prepared statement is closed as
  * soon as the statement ends, so none outlives the call or counts against max_prepared_stmt_count.
  */
-import type { Connection as CoreConnection, FieldPacket } from 'mysql2';
+import type { Connection as CoreConnection, FieldPacket, Query } from 'mysql2';
+import { ToolError } from '../../../core/errors.js';
 import type { CellValue } from '../../contract/engine.js';
 
 /** Rows past the limit read and thrown away before giving up on a clean end. */
@@ -56,19 +57,38 @@ export function collectRows(
       resolve('overflow');
     });
     conn.once('error', onConnectionError);
-    try {
-      const query = bound
-        ? conn.execute({ sql, rowsAsArray: true, values: [...params] })
-        : conn.query({ sql, rowsAsArray: true });
+    const listen = (query: Query) => {
       query.on('fields', (fields: FieldPacket[] | undefined) => state.onFields(fields));
       query.on('result', (row: unknown, index?: number) => state.onRow(row, index));
       query.on('error', (err: Error) => state.fail(err));
       query.on('end', () => done());
+    };
+    try {
+      if (!bound) listen(conn.query({ sql, rowsAsArray: true }));
+      else {
+        // prepared first, so the values can be counted against the placeholders the server found:
+        // the binary protocol would otherwise read one value's bytes as another's
+        const options = { sql, rowsAsArray: true };
+        conn.prepare(options as unknown as string, (err, statement) => {
+          if (err) return done(err);
+          const wanted = (statement as unknown as { parameters?: unknown[] }).parameters?.length ?? 0;
+          if (wanted !== params.length) return done(placeholderMismatch(wanted, params.length));
+          listen(conn.execute({ ...options, values: [...params] }));
+        });
+      }
     } catch (err) {
       done(err as Error);
     }
   });
   return { result: state.result, finished };
+}
+
+function placeholderMismatch(wanted: number, given: number): ToolError {
+  return new ToolError(
+    'INVALID_ARGUMENT',
+    `the statement has ${wanted} placeholder${wanted === 1 ? '' : 's'} (?) and ${given} value${given === 1 ? ' was' : 's were'} given in params`,
+    'Pass exactly one value in params for each ? in the SQL, in order (a ? inside a comment or a string is not a placeholder).',
+  );
 }
 
 /** Closes the statement's server-side handle; a connection that is gone has none left to close. */
