@@ -28,16 +28,31 @@ function verdictsOf(entry: AuditEntry, withoutReasons: boolean): Record<string, 
   );
 }
 
+/**
+ * With redact_literals: the arguments that carry SQL or its values, other than the statement
+ * itself, lose their literals too (propose_index's queries; params; any of them sent in a shape
+ * the tool refused).
+ */
+async function redactSqlArgs(args: Record<string, unknown>, engine: EngineName | undefined): Promise<void> {
+  if (args.params !== undefined) args.params = Array.isArray(args.params) ? args.params.map(() => REDACTED) : REDACTED;
+  if (args.sql !== undefined && typeof args.sql !== 'string') args.sql = REDACTED;
+  if (Array.isArray(args.queries))
+    args.queries = await Promise.all(
+      args.queries.map(async (q) => (typeof q === 'string' ? (await sqlFacts(q, engine, true)).sql : REDACTED)),
+    );
+  else if (args.queries !== undefined) args.queries = REDACTED;
+}
+
 async function sqlPart(entry: AuditEntry, args: Record<string, unknown> | undefined, opts: RedactOptions) {
   const argSql = typeof entry.args?.sql === 'string' ? entry.args.sql : undefined;
   const text = entry.sql ?? argSql;
-  if (text === undefined) return { args };
   const engine = entry.source ? opts.engineOf(entry.source) : undefined;
+  if (args && opts.redactLiterals) await redactSqlArgs(args, engine);
+  if (text === undefined) return { args };
   const facts = await sqlFacts(text, engine, opts.redactLiterals);
   // args.sql is the record's `sql` when they are the same text: not written twice.
   if (args && argSql !== undefined)
     args.sql = argSql === text ? undefined : (await sqlFacts(argSql, engine, opts.redactLiterals)).sql;
-  if (args && opts.redactLiterals && Array.isArray(args.params)) args.params = args.params.map(() => REDACTED);
   return { args, sql: facts.sql, sql_fingerprint: entry.sql_fingerprint ?? facts.fingerprint };
 }
 

@@ -18,6 +18,9 @@ export interface SqlFacts {
   literalsRemoved: boolean;
 }
 
+/** A string constant a normalizer left: a quote, or a dollar quote ($$, $tag$; $1 is a placeholder). */
+const LEFT_LITERAL = /'|\$(?!\d)/;
+
 const collapse = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 
 /**
@@ -93,5 +96,7 @@ export async function sqlFacts(
   if (!redactLiterals) return { sql: redactText(sql), fingerprint, literalsRemoved: false };
   const { normalize } = sqlTextFacts(engine);
   const norm = normalize ? await normalized(sql, normalize) : undefined;
-  return { sql: norm ?? `[sql redacted: ${sql.length} chars]`, fingerprint, literalsRemoved: true };
+  // the normalizer leaves some constants in place (PostgreSQL DDL: DEFAULT 'x', COMMENT ... IS 'x'): then nothing is kept
+  const trusted = norm !== undefined && !LEFT_LITERAL.test(norm);
+  return { sql: trusted ? norm : `[sql redacted: ${sql.length} chars]`, fingerprint, literalsRemoved: true };
 }

@@ -153,6 +153,24 @@ describe('SQL text and fingerprints', () => {
     expect(JSON.stringify(r)).not.toContain('alice');
   });
 
+  it('redact_literals: constants the normalizer leaves (PostgreSQL DDL), propose_index queries and malformed arguments keep no literal', async () => {
+    const ddl = await prepareRecord(
+      toolEntry(1, { args: { sql: "ALTER TABLE users ADD COLUMN c2 text DEFAULT 'alice-ddl'" } }),
+      opts(true, 'postgres'),
+    );
+    expect(ddl.sql).toMatch(/^\[sql redacted: \d+ chars\]$/);
+    const queries = await prepareRecord(
+      toolEntry(1, { name: 'propose_index', args: { queries: ["SELECT * FROM u WHERE email = 'alice-q'", 42] } }),
+      opts(true, 'postgres'),
+    );
+    expect(queries.args?.queries).toEqual(['SELECT * FROM u WHERE email = $1', '[redacted]']);
+    const malformed = await prepareRecord(
+      toolEntry(1, { args: { sql: ["SELECT 'alice-arr'"], params: 'alice-p', queries: 'alice-qs' } }),
+      opts(true, 'mysql'),
+    );
+    expect(JSON.stringify([ddl, queries, malformed])).not.toContain('alice');
+  });
+
   it('redact_literals on SQLite and MySQL (no normalizer yet) fails closed: length and fingerprint only', async () => {
     for (const engine of ['sqlite', 'mysql'] as const) {
       const r = await prepareRecord(toolEntry(1, { args: { sql } }), opts(true, engine));
