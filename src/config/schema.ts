@@ -29,6 +29,12 @@ export const SourceSchema = z
       .array(z.string().regex(/^(\*|[^.*]+)(\.(\*|[^.*]+))?$/, 'a pattern is table, schema.table, schema.* or *.table'))
       .default([])
       .describe('Tables no query may read (also through views) and describe_schema hides.'),
+    allow_functions: z
+      .array(z.string().regex(/^[^.\s]+\.[^.\s]+$/, 'a function is named schema.name'))
+      .default([])
+      .describe(
+        'User-defined functions (schema.name) that reads may call. Any other user-defined function, operator or extension function outside a short curated list is refused, whatever its volatility label says.',
+      ),
     limits: LimitsSchema.prefault({}),
     masking: MaskingSchema.prefault({}),
     health: HealthThresholdsSchema.prefault({}).describe('Thresholds of check_health.'),

@@ -41,8 +41,8 @@ export function judgeClassification(c: Classification, intent: 'read' | 'change'
   if (c.deniedFunctions.length) {
     return deny(
       'FUNCTION_NOT_ALLOWED',
-      `not a side-effect-free function: ${c.deniedFunctions.join(', ')}`,
-      'Functions that write, lock, sleep, signal, read server files, reach other servers or change settings are refused in reads.',
+      `not a function known to be free of side effects: ${c.deniedFunctions.join(', ')}`,
+      "Reads may call built-ins that only compute or read; functions that write, lock, sleep, signal, read server files or other tables by name, reach other servers or change settings are refused, and so is user-defined code unless the source's allow_functions names it (schema.name).",
     );
   }
   return allow('statement');

@@ -42,7 +42,7 @@ describe('config file', () => {
     expect(message).toContain('sources[0].mdoe');
     expect(message).toContain('did you mean "mode"');
     expect(message).toMatch(
-      /valid keys here: id, dsn, description, mode, privilege_check, deny_tables, limits, masking/,
+      /valid keys here: id, dsn, description, mode, privilege_check, deny_tables, allow_functions, limits, masking/,
     );
   });
 

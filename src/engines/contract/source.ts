@@ -32,4 +32,6 @@ export interface EngineSource {
   readonly redactedDsn: string;
   readonly limits: Limits;
   readonly deny_tables: readonly string[];
+  /** User-defined functions (schema.name) a read may call; the engine refuses every other one. */
+  readonly allow_functions: readonly string[];
 }

@@ -47,7 +47,7 @@ async function classify(
 export function createEngine(source: EngineSource, deps: EngineDeps): EngineAdapter {
   const driver = new PgDriver(source, deps.logger);
   const introspector = new PgIntrospector(driver);
-  const judge = new FunctionJudge(driver);
+  const judge = new FunctionJudge(driver, source.allow_functions);
   let info: ServerInfo | undefined;
   let posture: Promise<Posture> | undefined;
   return {

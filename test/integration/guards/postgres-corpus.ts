@@ -23,9 +23,24 @@ export const SETUP = (s: string) => [
   `CREATE FUNCTION ${s}.eq_evil(int, int) RETURNS bool VOLATILE LANGUAGE plpgsql AS $$ BEGIN DELETE FROM ${s}.orders; RETURN $1 = $2; END $$`,
   `CREATE OPERATOR ${s}.=== (LEFTARG = int, RIGHTARG = int, FUNCTION = ${s}.eq_evil)`,
   `CREATE PROCEDURE ${s}.proc() LANGUAGE plpgsql AS $$ BEGIN DELETE FROM ${s}.orders; END $$`,
+  // user code labelled harmless: a STABLE function that calls a volatile one, a built-in's name, an operator named =
+  `CREATE FUNCTION ${s}.sneaky() RETURNS int STABLE LANGUAGE plpgsql AS $$ BEGIN PERFORM ${s}.purge_remote(); RETURN 1; END $$`,
+  `CREATE FUNCTION ${s}.lower(text) RETURNS text IMMUTABLE LANGUAGE sql AS $$ SELECT $1 $$`,
+  `CREATE OPERATOR ${s}.= (LEFTARG = int, RIGHTARG = int, FUNCTION = ${s}.eq_evil)`,
 ];
 
 export const ATTACKS = (s: string): string[] => [
+  // callables judged by what the catalog resolves, user code refused unless allow_functions names it
+  `SELECT ${s}.sneaky()`,
+  `SELECT ${s}.lower('x')`,
+  `SELECT 1 OPERATOR(${s}.=) ANY (SELECT 2)`,
+  `SELECT 1 WHERE 1 OPERATOR(${s}.=) ALL (SELECT 2)`,
+  `SELECT postgres.${s}.tax(1)`,
+  // built-ins that read a table or run a query named by a string
+  `SELECT table_to_xml('${s}.integration_tokens', true, false, '')`,
+  `SELECT query_to_xml('SELECT * FROM ${s}.integration_tokens', true, false, '')`,
+  `SELECT schema_to_xml('${s}', true, false, '')`,
+  `SELECT * FROM ts_stat('SELECT to_tsvector(token) FROM ${s}.integration_tokens')`,
   `COMMIT; DROP SCHEMA ${s} CASCADE;`,
   `SELECT 1; DELETE FROM ${s}.orders`,
   `BEGIN READ WRITE; DELETE FROM ${s}.orders; COMMIT;`,

@@ -47,7 +47,9 @@ describe.skipIf(skip)('guards on PostgreSQL (superuser login)', () => {
     for (const f of FILES) fs.rmSync(f, { force: true });
     scratch = await SERVERS.postgres.scratch();
     for (const sql of SETUP(scratch.schema)) await scratch.exec(sql);
-    mcp = await connect([scratch.source({ limits: { statement_timeout_ms: 3000 } })]);
+    mcp = await connect([
+      scratch.source({ allow_functions: [`${scratch.schema}.tax`], limits: { statement_timeout_ms: 3000 } }),
+    ]);
     before = await snapshot(scratch);
   });
 
@@ -86,6 +88,22 @@ describe.skipIf(skip)('guards on PostgreSQL (superuser login)', () => {
       if (err) refused.push(`${sql} -> ${err.code}: ${err.message}`);
     }
     expect(refused).toEqual([]);
+  });
+
+  it("runs user code only where the source's allow_functions names it, and says so", async () => {
+    const strict = await connect([scratch.source({ limits: { statement_timeout_ms: 3000 } })]);
+    try {
+      const err = errorOf(await strict.call('run_query', { sql: `SELECT ${scratch.schema}.tax(10)` }));
+      expect(err?.code).toBe('FUNCTION_NOT_ALLOWED');
+      expect(err?.hint).toContain('allow_functions');
+      expect(errorOf(await mcp.call('run_query', { sql: `SELECT ${scratch.schema}.tax(10)` }))).toBeUndefined();
+      // a name the config allows does not allow another schema's function of that name
+      expect(errorOf(await mcp.call('run_query', { sql: `SELECT ${scratch.schema}.lower('x')` }))?.code).toBe(
+        'FUNCTION_NOT_ALLOWED',
+      );
+    } finally {
+      await strict.close();
+    }
   });
 
   it('names the offending function and explains the denial', async () => {

@@ -36,28 +36,30 @@ export const PURE_FUNCTIONS: ReadonlySet<string> = words(
   CATALOG,
 );
 
-/** STABLE in pg_proc, yet each call assigns a transaction id (a write to pg_xact). */
+/**
+ * Built-ins refused whatever pg_proc says: STABLE, yet each call assigns a transaction id (a write
+ * to pg_xact); or they read a table, run a query or open a cursor named by a string argument, so
+ * no guard can see what they reach (table_to_xml('secret', ...), query_to_xml('SELECT ...'), ts_stat).
+ */
 export const DENIED_FUNCTIONS: ReadonlySet<string> = words(
   'txid_current pg_current_xact_id txid_current_if_assigned pg_current_xact_id_if_assigned',
+  'table_to_xml table_to_xmlschema table_to_xml_and_xmlschema query_to_xml query_to_xmlschema query_to_xml_and_xmlschema',
+  'cursor_to_xml cursor_to_xmlschema schema_to_xml schema_to_xmlschema schema_to_xml_and_xmlschema',
+  'database_to_xml database_to_xmlschema database_to_xml_and_xmlschema ts_stat',
+);
+
+/** The parser's names for BETWEEN (PostgreSQL compares with the type's own < and >, judged as those). */
+export const SYNTAX_OPERATORS: ReadonlySet<string> = new Set(
+  ['BETWEEN', 'NOT BETWEEN', 'BETWEEN SYMMETRIC', 'NOT BETWEEN SYMMETRIC'].map((n) => `operator:${n}`),
 );
 
 /**
- * Built-in operators, and the parser's names for BETWEEN (compared with the type's own < and >).
- * A user-defined operator may call any function, so others are refused.
+ * Extensions whose STABLE/IMMUTABLE functions are trusted in reads: widely used, computing only
+ * (text search and similarity, types, geometry). Not dblink, postgres_fdw, tablefunc (crosstab runs
+ * a query string), pg_stat_statements (other sessions' statements) or anything unlisted: those
+ * need allow_functions.
  */
-export const PURE_OPERATORS: ReadonlySet<string> = new Set([
-  ...words(
-    '= <> != < > <= >= + - * / % ^ || ~~ !~~ ~~* !~~* ~ ~* !~ !~* && @> <@ -> ->> #> #>> ? ?| ?& @? @@ @@@ <-> |/ ||/ @ & | # << >> <<= >>= -|- &< &> <<| |>> &<| |&> <^ >^ ?# ?- ?| ?-| ?|| ## !!',
-  ),
-  'BETWEEN',
-  'NOT BETWEEN',
-  'BETWEEN SYMMETRIC',
-  'NOT BETWEEN SYMMETRIC',
-]);
-
-/** Name as called, minus a pg_catalog qualifier (built-ins live there). */
-export function bareBuiltin(name: string): string | undefined {
-  const parts = name.split('.');
-  if (parts.length === 1) return parts[0];
-  return parts.length === 2 && parts[0] === 'pg_catalog' ? parts[1] : undefined;
-}
+export const CURATED_EXTENSIONS: ReadonlySet<string> = words(
+  'pg_trgm citext hstore ltree cube earthdistance fuzzystrmatch unaccent intarray isn seg btree_gin btree_gist',
+  'uuid-ossp pgcrypto postgis postgis_topology postgis_raster vector',
+);

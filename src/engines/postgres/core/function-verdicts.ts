@@ -1,64 +1,128 @@
 /**
- * Which functions in a statement are safe to run in a read: the built-in lists first, then the
- * catalog (pg_proc volatility) for the rest, cached for a minute. Fail closed: a function the
- * catalog does not know, or one with any VOLATILE overload, is refused.
+ * Which functions and operators in a statement may run in a read, decided from the catalog as
+ * PostgreSQL resolves the name (the schema written, or every schema on the search path including
+ * pg_catalog), never from the name alone: a user function or operator may shadow a built-in's name.
+ * Allowed only when every candidate the name can resolve to is
+ *   - a built-in (pg_catalog): on the curated pure list, or STABLE/IMMUTABLE and not one that
+ *     reads a table or runs a query named by its argument (table_to_xml, query_to_xml, ts_stat, ...),
+ *   - a STABLE/IMMUTABLE member of a curated extension (pg_trgm, citext, PostGIS, ...),
+ *   - or named by the source's allow_functions (schema.name).
+ * Anything else, user-defined code included whatever its volatility label says (a STABLE function
+ * may PERFORM a volatile one), or a name the catalog does not know, is refused. Verdicts are cached
+ * for a minute per name.
  */
 import type { PgDriver } from './driver.js';
-import { bareBuiltin, DENIED_FUNCTIONS, PURE_FUNCTIONS, PURE_OPERATORS } from './function-lists.js';
+import { CURATED_EXTENSIONS, DENIED_FUNCTIONS, PURE_FUNCTIONS, SYNTAX_OPERATORS } from './function-lists.js';
 
 const CACHE_MS = 60_000;
 
-/** Every overload of each name, in its schema or (unqualified) on the search path: safe only if all are STABLE or IMMUTABLE. */
-const CATALOG_SQL = `
+/** Every candidate of each function name, as the name resolves: its schema, extension and volatility. */
+const FUNCTIONS_SQL = `
   WITH f AS (
-    SELECT name, CASE WHEN strpos(name, '.') > 0 THEN split_part(name, '.', 1) END AS schema, regexp_replace(name, '^.*\\.', '') AS proname
-    FROM unnest($1::text[]) AS name)
-  SELECT f.name, bool_and(p.provolatile IN ('i', 's')) AS safe
+    SELECT name, CASE WHEN strpos(name, '.') > 0 THEN split_part(name, '.', 1) END AS schema,
+           regexp_replace(name, '^.*\\.', '') AS proname
+    FROM unnest($1::text[]) AS name
+    WHERE array_length(string_to_array(name, '.'), 1) <= 2)
+  SELECT f.name, n.nspname AS schema, p.proname, p.provolatile AS volatility, e.extname AS extension
   FROM f JOIN pg_proc p ON p.proname = f.proname
   JOIN pg_namespace n ON n.oid = p.pronamespace
    AND CASE WHEN f.schema IS NULL THEN n.nspname = ANY (current_schemas(true)) ELSE n.nspname = f.schema END
-  GROUP BY f.name`;
+  LEFT JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+  LEFT JOIN pg_extension e ON e.oid = d.refobjid`;
+
+/** Every candidate of each operator name, as it resolves; the function it calls is judged like a call. */
+const OPERATORS_SQL = `
+  WITH o AS (
+    SELECT name, CASE WHEN strpos(name, '.') > 0 THEN split_part(name, '.', 1) END AS schema,
+           regexp_replace(name, '^[^.]*\\.', '') AS oprname
+    FROM unnest($1::text[]) AS name)
+  SELECT o.name, n.nspname AS schema, fn.nspname AS function_schema, p.proname, p.provolatile AS volatility,
+         e.extname AS extension
+  FROM o JOIN pg_operator op ON op.oprname = o.oprname
+  JOIN pg_namespace n ON n.oid = op.oprnamespace
+   AND CASE WHEN o.schema IS NULL THEN n.nspname = ANY (current_schemas(true)) ELSE n.nspname = o.schema END
+  JOIN pg_proc p ON p.oid = op.oprcode
+  JOIN pg_namespace fn ON fn.oid = p.pronamespace
+  LEFT JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+  LEFT JOIN pg_extension e ON e.oid = d.refobjid`;
+
+interface Candidate {
+  name: string;
+  schema: string;
+  function_schema?: string;
+  proname: string;
+  volatility: string;
+  extension: string | null;
+}
 
 export interface FunctionVerdicts {
   denied: string[];
-  /** Every function is a known pure built-in: nothing can have touched the session. */
+  /** Every function and operator is a pure built-in: nothing can have touched the session. */
   allBuiltin: boolean;
 }
 
-export class FunctionJudge {
-  readonly #cache = new Map<string, { safe: boolean; until: number }>();
+interface Verdict {
+  safe: boolean;
+  builtin: boolean;
+  until: number;
+}
 
-  constructor(private readonly driver: PgDriver) {}
+export class FunctionJudge {
+  readonly #cache = new Map<string, Verdict>();
+  readonly #allowed: ReadonlySet<string>;
+
+  constructor(
+    private readonly driver: PgDriver,
+    allowFunctions: readonly string[] = [],
+  ) {
+    this.#allowed = new Set(allowFunctions.map((n) => n.toLowerCase()));
+  }
 
   async judge(functions: readonly string[], signal?: AbortSignal): Promise<FunctionVerdicts> {
-    const denied: string[] = [];
-    const ask: string[] = [];
-    for (const name of functions) {
-      const verdict = this.#static(name);
-      if (verdict === false) denied.push(name);
-      else if (verdict === undefined) ask.push(name);
-    }
-    if (ask.length) denied.push(...(await this.#fromCatalog(ask, signal)));
-    return { denied, allBuiltin: ask.length === 0 && denied.length === 0 };
-  }
-
-  #static(name: string): boolean | undefined {
-    if (name.startsWith('operator:'))
-      return PURE_OPERATORS.has(name.slice('operator:'.length).replace(/^pg_catalog\./, ''));
-    const builtin = bareBuiltin(name);
-    if (builtin === undefined) return undefined;
-    if (DENIED_FUNCTIONS.has(builtin)) return false;
-    return PURE_FUNCTIONS.has(builtin) ? true : undefined;
-  }
-
-  async #fromCatalog(names: string[], signal: AbortSignal | undefined): Promise<string[]> {
     const now = Date.now();
-    const unknown = names.filter((n) => (this.#cache.get(n)?.until ?? 0) < now);
-    if (unknown.length) {
-      const rows = await this.driver.catalog<{ name: string; safe: boolean }>(CATALOG_SQL, [unknown], signal);
-      const safe = new Map(rows.map((r) => [r.name, r.safe]));
-      for (const n of unknown) this.#cache.set(n, { safe: safe.get(n) === true, until: now + CACHE_MS });
+    const unknown = functions.filter((n) => (this.#cache.get(n)?.until ?? 0) < now);
+    const syntax = unknown.filter((n) => SYNTAX_OPERATORS.has(n));
+    for (const n of syntax) this.#cache.set(n, { safe: true, builtin: true, until: Infinity });
+    const ask = unknown.filter((n) => !SYNTAX_OPERATORS.has(n));
+    if (ask.length) await this.#fromCatalog(ask, now, signal);
+    const verdicts = functions.map((n) => [n, this.#cache.get(n)] as const);
+    return {
+      denied: verdicts.filter(([, v]) => v?.safe !== true).map(([n]) => n),
+      allBuiltin: verdicts.every(([, v]) => v?.safe === true && v.builtin),
+    };
+  }
+
+  async #fromCatalog(names: string[], now: number, signal: AbortSignal | undefined): Promise<void> {
+    const calls = names.filter((n) => !n.startsWith('operator:'));
+    const operators = names.filter((n) => n.startsWith('operator:')).map((n) => n.slice('operator:'.length));
+    const [fns, ops] = await Promise.all([
+      calls.length ? this.driver.catalog<Candidate>(FUNCTIONS_SQL, [calls], signal) : [],
+      operators.length ? this.driver.catalog<Candidate>(OPERATORS_SQL, [operators], signal) : [],
+    ]);
+    const byName = new Map<string, Candidate[]>();
+    for (const c of fns) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
+    for (const c of ops) byName.set(`operator:${c.name}`, [...(byName.get(`operator:${c.name}`) ?? []), c]);
+    for (const name of names) {
+      const candidates = byName.get(name) ?? [];
+      const safe = candidates.length > 0 && candidates.every((c) => this.#allows(c));
+      const builtin = candidates.every(
+        (c) => c.schema === 'pg_catalog' && (c.function_schema ?? c.schema) === 'pg_catalog',
+      );
+      this.#cache.set(name, { safe, builtin: safe && builtin, until: now + CACHE_MS });
     }
-    return names.filter((n) => this.#cache.get(n)?.safe !== true);
+  }
+
+  #allows(c: Candidate): boolean {
+    const schema = c.function_schema ?? c.schema;
+    if (this.#allowed.has(`${schema}.${c.proname}`.toLowerCase())) return true;
+    const labelledPure = c.volatility === 'i' || c.volatility === 's';
+    if (schema === 'pg_catalog' && (c.function_schema === undefined || c.schema === 'pg_catalog')) {
+      if (DENIED_FUNCTIONS.has(c.proname)) return false;
+      return PURE_FUNCTIONS.has(c.proname) || labelledPure;
+    }
+    // an extension's function: only from the curated list, and only as labelled pure
+    return (
+      c.extension !== null && CURATED_EXTENSIONS.has(c.extension) && labelledPure && !DENIED_FUNCTIONS.has(c.proname)
+    );
   }
 }

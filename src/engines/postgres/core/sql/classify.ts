@@ -52,8 +52,9 @@ function inspect(root: unknown, findings: Findings, judgeWrites: boolean): void 
     else if (key === 'ColumnRef') {
       const column = names(node.fields).at(-1);
       if (column) findings.columnRefs.add(column.toLowerCase());
-    } else if (key === 'A_Expr') {
-      const op = names(node.name).join('.');
+    } else if (key === 'A_Expr' || key === 'SubLink') {
+      // an operator, also the one of x op ANY/ALL (SELECT ...)
+      const op = names(key === 'A_Expr' ? node.name : node.operName).join('.');
       if (op) findings.functions.add(`operator:${op}`);
     } else if (key === 'RangeVar' || (key === 'relation' && typeof node.relname === 'string')) {
       // a FROM item is a wrapped { RangeVar }; the target of INSERT/UPDATE/DELETE/ALTER/CREATE INDEX is a bare one under `relation`
