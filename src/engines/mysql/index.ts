@@ -10,7 +10,8 @@ import { explainMysql } from './core/explain.js';
 import { mysqlColumnStats } from './core/column-stats.js';
 import { executeMysqlChange } from './core/change.js';
 import { mysqlPosture } from './core/posture.js';
-import { classify } from './core/classify.js';
+import { classify, type FunctionPolicy } from './core/classify.js';
+import { StoredFunctions } from './core/stored-functions.js';
 import { tablesBehindViews } from './core/view-tables.js';
 
 /** ServerInfo plus what VERSION() said in full, e.g. '10.11.19-MariaDB-0+deb12u1'. */
@@ -22,6 +23,12 @@ export function createEngine(source: EngineSource, deps: EngineDeps): EngineAdap
   const driver = new MysqlDriver(source, deps.logger);
   const introspector = new MysqlIntrospector(driver, source.parsed.database);
   let posture: Promise<Posture> | undefined;
+  const storedFunctions = new StoredFunctions(driver);
+  const policyFor = (signal: AbortSignal | undefined): FunctionPolicy => ({
+    stored: (names) => storedFunctions.among(names, signal),
+    allowed: new Set(source.allow_functions.map((n) => n.toLowerCase())),
+    database: source.parsed.database,
+  });
   return {
     name: 'mysql',
     capabilities: { schemas: true, cancel: true },
@@ -40,6 +47,7 @@ export function createEngine(source: EngineSource, deps: EngineDeps): EngineAdap
         sql,
         variant,
         source.deny_tables.length ? (tables) => tablesBehindViews(driver, variant, tables, signal) : undefined,
+        policyFor(signal),
       );
     },
     runRead: (q) => runRead(driver, q),

@@ -152,6 +152,43 @@ describe.skipIf(skip)('guards on MariaDB (root login)', () => {
   });
 });
 
+describe.skipIf(skip)('MariaDB: a function name resolves as the server resolves it', () => {
+  let scratch: Scratch;
+  let mcp: Harness;
+
+  beforeAll(async () => {
+    scratch = await SERVERS.mysql.scratch();
+    const s = scratch.schema;
+    // allow-listed names that are not built-ins on MariaDB 10.11: the server calls the stored function
+    await scratch.exec(`CREATE TABLE ${s}.secret_t (v VARCHAR(20)); INSERT INTO ${s}.secret_t VALUES ('TOPSECRET');
+      CREATE FUNCTION ${s}.REGEXP_LIKE(a TEXT, b TEXT) RETURNS TEXT READS SQL DATA RETURN (SELECT GROUP_CONCAT(v) FROM ${s}.secret_t);
+      CREATE FUNCTION ${s}.FORMAT_BYTES(a BIGINT) RETURNS TEXT READS SQL DATA RETURN (SELECT GROUP_CONCAT(v) FROM ${s}.secret_t);
+      CREATE FUNCTION ${s}.net(a DECIMAL(10,2)) RETURNS DECIMAL(10,2) DETERMINISTIC RETURN a * 0.8`);
+    mcp = await connect([scratch.source({ deny_tables: ['secret_t'], allow_functions: [`${s}.net`] })]);
+  });
+
+  afterAll(async () => {
+    await mcp?.close();
+    await scratch?.drop();
+  });
+
+  it('refuses a name the allow-list knows when a stored function answers to it, and runs what allow_functions names', async () => {
+    const s = scratch.schema;
+    for (const sql of [
+      `SELECT REGEXP_LIKE('a', 'b') AS x`,
+      `SELECT FORMAT_BYTES(1024) AS x`,
+      `SELECT ${s}.REGEXP_LIKE('a', 'b')`,
+    ]) {
+      const result = await mcp.call('run_query', { sql });
+      expect(errorOf(result)?.code, sql).toBe('FUNCTION_NOT_ALLOWED');
+      expect(JSON.stringify(result), sql).not.toContain('TOPSECRET');
+    }
+    const net = await mcp.call('run_query', { sql: `SELECT ${s}.net(10) AS n, UPPER('ok') AS u` });
+    expect(errorOf(net)).toBeUndefined();
+    expect(net.structuredContent).toMatchObject({ rows: [['8.00', 'OK']] });
+  });
+});
+
 describe.skipIf(skip)('MariaDB: values are bound by the server, never spliced into the judged text', () => {
   let scratch: Scratch;
   let mcp: Harness;

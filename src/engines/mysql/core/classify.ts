@@ -1,11 +1,27 @@
-/** The parser's verdict, plus the allow-list's on every function the statement calls. */
+/**
+ * The parser's verdict, plus the allow-list's on every function the statement calls: a built-in
+ * on the list, called by its bare name, that no stored or loadable function of the database
+ * answers to; or a function the source's allow_functions names (schema.name).
+ */
 import type { Classification, TableName } from '../../../core/classification.js';
 import { classifyMysql } from './sql/classify.js';
 import type { FunctionCall } from '../../kit/sqlparser/collect.js';
 import { MYSQL_ARGC, MYSQL_FUNCTIONS } from './function-lists.js';
 
-function judge(call: FunctionCall): boolean {
-  if (call.schema) return false; // a stored function may do anything
+export interface FunctionPolicy {
+  /** The names (lower case) a stored or loadable function answers to. */
+  stored(names: readonly string[]): Promise<Set<string>>;
+  /** allow_functions, lower case: schema.name. */
+  allowed: ReadonlySet<string>;
+  /** The source's database: where an unqualified stored function lives. */
+  database: string | undefined;
+}
+
+function judge(call: FunctionCall, stored: ReadonlySet<string>, policy: FunctionPolicy | undefined): boolean {
+  const name = call.name.toLowerCase();
+  const home = call.schema ?? (stored.has(name) ? policy?.database : undefined);
+  if (call.schema || stored.has(name))
+    return home !== undefined && policy?.allowed.has(`${home}.${name}`.toLowerCase()) === true;
   if (!MYSQL_FUNCTIONS.has(call.name)) return false;
   const argc = MYSQL_ARGC[call.name];
   return argc === undefined || argc === call.args;
@@ -16,6 +32,7 @@ export async function classify(
   sql: string,
   variant: string,
   behindViews?: (tables: TableName[]) => Promise<TableName[]>,
+  policy?: FunctionPolicy,
 ): Promise<Classification> {
   const { calls, ...found } = await classifyMysql(sql, variant);
   if (found.class === 'unknown') return found;
@@ -27,8 +44,10 @@ export async function classify(
       return { ...found, class: 'unknown', reasons: [(err as Error).message] };
     }
   }
+  const stored =
+    calls.length && policy ? await policy.stored(calls.filter((c) => !c.schema).map((c) => c.name)) : new Set<string>();
   const denied = calls
-    .filter((c) => !judge(c))
+    .filter((c) => !judge(c, stored, policy))
     .map((c) => (c.schema ? `${c.schema}.${c.name}` : `${c.name}${c.name in MYSQL_ARGC ? `/${c.args}` : ''}`));
   // a change's functions are judged too (not to refuse it: a dry run must not run what a rollback does not undo)
   if (found.class !== 'read') return { ...found, deniedFunctions: [...new Set(denied)] };
