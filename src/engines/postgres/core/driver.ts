@@ -59,6 +59,13 @@ export class PgDriver {
     pool.on('error', (err) =>
       this.logger.warn({ source: this.source.id, err: err.message }, 'idle PostgreSQL connection closed'),
     );
+    // Nor one dropped while checked out (backend terminated, server shut down): pg emits 'error' on
+    // the client as well as failing its query, and an 'error' nobody listens to ends the process.
+    pool.on('connect', (client) =>
+      client.on('error', (err) =>
+        this.logger.warn({ source: this.source.id, err: err.message }, 'PostgreSQL connection closed under a call'),
+      ),
+    );
     return pool;
   }
 
@@ -88,15 +95,17 @@ export class PgDriver {
     if (signal.aborted) throw cancelledByClient();
     const client = await this.connect();
     const stopCancel = this.#cancelOnAbort(client, signal);
+    let failed = false;
     try {
       return (await client.query<R>({ text, values })).rows;
     } catch (err) {
+      failed = true;
       if (signal.aborted) throw cancelledByClient(err);
       throw toPgToolError(err, this.where);
     } finally {
       stopCancel();
-      // a cancel may still be on its way to this backend: never hand it to another caller
-      client.release(signal.aborted ? true : undefined);
+      // a cancel may still be on its way to this backend, or the connection died: never hand it to another caller
+      client.release(signal.aborted || failed ? true : undefined);
     }
   }
 
@@ -105,6 +114,7 @@ export class PgDriver {
     const q: ReadQuery = signal ? { ...read, signal } : read;
     const client = await this.connect();
     const stopCancel = this.#cancelOnAbort(client, q.signal);
+    let failed = false;
     try {
       if (q.timeoutMs !== this.source.limits.statement_timeout_ms)
         await client.query(`SET statement_timeout = ${Math.floor(q.timeoutMs)}`);
@@ -115,6 +125,7 @@ export class PgDriver {
       const truncated = rows.length > q.maxRows;
       return { columns, rows: truncated ? rows.slice(0, q.maxRows) : rows, truncated };
     } catch (err) {
+      failed = true;
       if (q.signal?.aborted)
         throw new ToolError(
           'QUERY_CANCELLED',
@@ -125,7 +136,8 @@ export class PgDriver {
       throw toPgToolError(err, this.where);
     } finally {
       stopCancel();
-      if (q.sessionNeutral && !q.signal?.aborted) client.release();
+      // after a failure the reset proves the connection alive (or destroys it) before anyone reuses it
+      if (q.sessionNeutral && !q.signal?.aborted && !failed) client.release();
       else this.#resetAndRelease(client);
     }
   }
@@ -192,6 +204,7 @@ export class PgDriver {
       connectionString: this.source.parsed.normalized,
       connectionTimeoutMillis: this.source.limits.connect_timeout_ms,
     });
+    canceller.on('error', () => {}); // a dropped connection must not crash the process; the query rejects
     try {
       await canceller.connect();
       await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
