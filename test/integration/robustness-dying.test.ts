@@ -50,4 +50,11 @@ describe.skipIf(skip)('PostgreSQL: a connection killed under a running query', (
     expect(errorOf(next)).toBeUndefined();
     expect(next.structuredContent).toMatchObject({ rows: [[1]] });
   });
+
+  it('a value past what Node can hold as a string fails the call with RESULT_TOO_LARGE, and the server goes on', async () => {
+    const big = await mcp.call('run_query', { sql: `SELECT repeat('x', 600000000) AS big` });
+    expect(errorOf(big)?.code).toBe('RESULT_TOO_LARGE');
+    const next = await mcp.call('run_query', { sql: 'SELECT 2 AS two' });
+    expect(next.structuredContent).toMatchObject({ rows: [[2]] });
+  });
 });

@@ -61,11 +61,12 @@ export class PgDriver {
     );
     // Nor one dropped while checked out (backend terminated, server shut down): pg emits 'error' on
     // the client as well as failing its query, and an 'error' nobody listens to ends the process.
-    pool.on('connect', (client) =>
+    pool.on('connect', (client) => {
       client.on('error', (err) =>
         this.logger.warn({ source: this.source.id, err: err.message }, 'PostgreSQL connection closed under a call'),
-      ),
-    );
+      );
+      containParseErrors(client);
+    });
     return pool;
   }
 
@@ -252,4 +253,26 @@ function cancelledByClient(cause?: unknown): ToolError {
     'The request was cancelled; the statement was stopped on the server.',
     { cause },
   );
+}
+
+type DataStream = NodeJS.EventEmitter & { destroy(err?: Error): void };
+
+/**
+ * pg parses every message inside the socket's 'data' listener, where a throw ends the process: a
+ * value past V8's string limit (SELECT repeat('x', 600000000)) throws ERR_STRING_TOO_LONG there.
+ * Such a throw destroys this connection instead, which fails the query running on it.
+ */
+function containParseErrors(client: pg.PoolClient): void {
+  const stream = (client as unknown as { connection?: { stream?: DataStream } }).connection?.stream;
+  if (!stream) return;
+  for (const listener of stream.listeners('data') as ((chunk: unknown) => void)[]) {
+    stream.removeListener('data', listener);
+    stream.on('data', (chunk: unknown) => {
+      try {
+        listener(chunk);
+      } catch (err) {
+        stream.destroy(err as Error);
+      }
+    });
+  }
 }

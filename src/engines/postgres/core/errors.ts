@@ -66,6 +66,13 @@ export function toPgToolError(err: unknown, where: string): ToolError {
   if (err instanceof ToolError) return err;
   const e = (err ?? {}) as PgLikeError;
   const message = e.message ?? String(err);
+  if (e.code === 'ERR_STRING_TOO_LONG')
+    return new ToolError(
+      'RESULT_TOO_LARGE',
+      'a value in the result is larger than dba-mcp can receive (over 512 MB); the connection was closed',
+      'Select a part of the value (left(col, 1000), length(col), md5(col)) instead of all of it.',
+      { cause: err },
+    );
   if (e.code && SOCKET_CODES.has(e.code)) {
     return new ToolError(
       'CONNECTION_FAILED',
