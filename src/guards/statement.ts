@@ -29,8 +29,10 @@ export function judgeClassification(c: Classification, intent: 'read' | 'change'
       "Fix the SQL so the dialect's parser accepts it; unparseable text is never run.",
     );
   if (intent === 'change') return judgeChange(c, why);
-  // Planned, never executed (EXPLAIN without ANALYZE): one plain write may be explained too.
-  if (intent === 'explain' && c.class === 'write') return allow('statement');
+  // Planned, never executed (EXPLAIN without ANALYZE): one plain write may be explained too, but
+  // its callables pass the same check, as the planner runs IMMUTABLE functions on constants.
+  if (intent === 'explain' && c.class === 'write')
+    return c.deniedFunctions.length ? deniedFunctions(c) : allow('statement');
   if (c.class === 'write' || c.class === 'ddl') return deny('READ_ONLY_VIOLATION', why, CHANGE_HINT);
   if (c.class !== 'read')
     return deny(
@@ -38,14 +40,16 @@ export function judgeClassification(c: Classification, intent: 'read' | 'change'
       why || `${c.statementType} is not allowed`,
       'Only reads run here: SELECT, WITH ... SELECT, VALUES, TABLE, SHOW, EXPLAIN (ANALYZE only of a read).',
     );
-  if (c.deniedFunctions.length) {
-    return deny(
-      'FUNCTION_NOT_ALLOWED',
-      `not a function known to be free of side effects: ${c.deniedFunctions.join(', ')}`,
-      "Reads may call built-ins that only compute or read; functions that write, lock, sleep, signal, read server files or other tables by name, reach other servers or change settings are refused, and so is user-defined code unless the source's allow_functions names it (schema.name).",
-    );
-  }
+  if (c.deniedFunctions.length) return deniedFunctions(c);
   return allow('statement');
+}
+
+function deniedFunctions(c: Classification): Verdict {
+  return deny(
+    'FUNCTION_NOT_ALLOWED',
+    `not a function known to be free of side effects: ${c.deniedFunctions.join(', ')}`,
+    "Reads may call built-ins that only compute or read; functions that write, lock, sleep, signal, read server files or other tables by name, reach other servers or change settings are refused, and so is user-defined code unless the source's allow_functions names it (schema.name).",
+  );
 }
 
 function judgeChange(c: Classification, why: string): Verdict {

@@ -37,11 +37,13 @@ async function classify(
       ? judged
       : { ...judged, deniedFunctions: (await judge.judge(found.functions, signal)).denied };
   }
-  const [{ denied, allBuiltin }, behind] = await Promise.all([
+  const [{ denied }, behind] = await Promise.all([
     judge.judge(found.functions, signal),
     expandViews ? tablesBehindViews(driver, found.tables, signal) : [],
   ]);
-  return { ...found, tables: [...found.tables, ...behind], deniedFunctions: denied, sessionNeutral: allBuiltin };
+  // never claimed session-neutral: built-ins call user code the text does not name (a type's
+  // comparison support function, a cast, a domain check), so every read's session is reset
+  return { ...found, tables: [...found.tables, ...behind], deniedFunctions: denied };
 }
 
 export function createEngine(source: EngineSource, deps: EngineDeps): EngineAdapter {

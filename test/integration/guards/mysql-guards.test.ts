@@ -183,6 +183,15 @@ describe.skipIf(skip)('MariaDB: a function name resolves as the server resolves 
       expect(errorOf(result)?.code, sql).toBe('FUNCTION_NOT_ALLOWED');
       expect(JSON.stringify(result), sql).not.toContain('TOPSECRET');
     }
+    // views nested deeper than the expansion follows: refused, not let through
+    const chain = Array.from({ length: 10 }, (_, i) =>
+      i === 9 ? `CREATE VIEW ${s}.v9 AS SELECT v FROM ${s}.secret_t` : '',
+    ).filter(Boolean);
+    for (let i = 8; i >= 0; i--) chain.push(`CREATE VIEW ${s}.v${i} AS SELECT v FROM ${s}.v${i + 1}`);
+    for (const ddl of chain) await scratch.exec(ddl);
+    const deep = await mcp.call('run_query', { sql: `SELECT * FROM ${s}.v0` });
+    expect(errorOf(deep)?.code).toBeDefined();
+    expect(JSON.stringify(deep)).not.toContain('TOPSECRET');
     const net = await mcp.call('run_query', { sql: `SELECT ${s}.net(10) AS n, UPPER('ok') AS u` });
     expect(errorOf(net)).toBeUndefined();
     expect(net.structuredContent).toMatchObject({ rows: [['8.00', 'OK']] });

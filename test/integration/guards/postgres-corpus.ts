@@ -27,6 +27,7 @@ export const SETUP = (s: string) => [
   `CREATE FUNCTION ${s}.sneaky() RETURNS int STABLE LANGUAGE plpgsql AS $$ BEGIN PERFORM ${s}.purge_remote(); RETURN 1; END $$`,
   `CREATE FUNCTION ${s}.lower(text) RETURNS text IMMUTABLE LANGUAGE sql AS $$ SELECT $1 $$`,
   `CREATE OPERATOR ${s}.= (LEFTARG = int, RIGHTARG = int, FUNCTION = ${s}.eq_evil)`,
+  `CREATE FUNCTION ${s}."pg_catalog.abs"(v int) RETURNS int VOLATILE LANGUAGE plpgsql AS $$ BEGIN DELETE FROM ${s}.orders; RETURN v; END $$`,
 ];
 
 export const ATTACKS = (s: string): string[] => [
@@ -36,6 +37,7 @@ export const ATTACKS = (s: string): string[] => [
   `SELECT 1 OPERATOR(${s}.=) ANY (SELECT 2)`,
   `SELECT 1 WHERE 1 OPERATOR(${s}.=) ALL (SELECT 2)`,
   `SELECT postgres.${s}.tax(1)`,
+  `SELECT ${s}."pg_catalog.abs"(7)`,
   // built-ins that read a table or run a query named by a string
   `SELECT table_to_xml('${s}.integration_tokens', true, false, '')`,
   `SELECT query_to_xml('SELECT * FROM ${s}.integration_tokens', true, false, '')`,

@@ -106,6 +106,22 @@ describe.skipIf(skip)('guards on PostgreSQL (superuser login)', () => {
     }
   });
 
+  it('judges the callables of a write analyze_query only plans (the planner runs IMMUTABLE functions on constants)', async () => {
+    const s = scratch.schema;
+    await scratch.exec(
+      `CREATE FUNCTION ${s}.fold_evil(v int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE 'ran'; RETURN v; END $$`,
+    );
+    const err = errorOf(
+      await mcp.call('analyze_query', {
+        sql: `INSERT INTO ${s}.orders (id) VALUES (${s}.fold_evil(3))`,
+        analyze: false,
+      }),
+    );
+    expect(err?.code).toBe('FUNCTION_NOT_ALLOWED');
+    const plain = await mcp.call('analyze_query', { sql: `INSERT INTO ${s}.orders (id) VALUES (99)`, analyze: false });
+    expect(errorOf(plain)).toBeUndefined();
+  });
+
   it('names the offending function and explains the denial', async () => {
     const err = errorOf(
       await mcp.call('run_query', { sql: `SELECT id, ${scratch.schema}.purge_remote() FROM ${scratch.schema}.orders` }),

@@ -1,7 +1,7 @@
 /**
  * The base tables behind views, found by parsing each view's definition with the classifier's
- * parser (up to 8 levels). A view whose definition cannot be read is reported as a failure, so a
- * deny list cannot be slipped past through it.
+ * parser (up to 8 levels). A view whose definition cannot be read, or views nested deeper, are
+ * reported as a failure, so a deny list cannot be slipped past through them.
  */
 import { classifyMysql } from './sql/classify.js';
 import type { TableName } from '../../../core/classification.js';
@@ -49,5 +49,8 @@ export async function tablesBehindViews(
     }
     frontier = next;
   }
+  // views still unexpanded past the limit: what they read is unknown, so the statement is refused
+  if (frontier.length && (await viewsAmong(driver, frontier, signal)).length)
+    throw new Error(`views nest deeper than ${MAX_DEPTH} levels; the tables behind them cannot be named`);
   return found;
 }

@@ -81,9 +81,11 @@ export class FunctionJudge {
   async judge(functions: readonly string[], signal?: AbortSignal): Promise<FunctionVerdicts> {
     const now = Date.now();
     const unknown = functions.filter((n) => (this.#cache.get(n)?.until ?? 0) < now);
-    const syntax = unknown.filter((n) => SYNTAX_OPERATORS.has(n));
-    for (const n of syntax) this.#cache.set(n, { safe: true, builtin: true, until: Infinity });
-    const ask = unknown.filter((n) => !SYNTAX_OPERATORS.has(n));
+    for (const n of unknown) {
+      if (SYNTAX_OPERATORS.has(n)) this.#cache.set(n, { safe: true, builtin: true, until: Infinity });
+      else if (n.startsWith('unresolvable:')) this.#cache.set(n, { safe: false, builtin: false, until: Infinity });
+    }
+    const ask = unknown.filter((n) => !SYNTAX_OPERATORS.has(n) && !n.startsWith('unresolvable:'));
     if (ask.length) await this.#fromCatalog(ask, now, signal);
     const verdicts = functions.map((n) => [n, this.#cache.get(n)] as const);
     return {

@@ -48,8 +48,13 @@ function isAnalyze(explain: Node): boolean {
 /** Collects what a statement calls and reads; with `judgeWrites`, also what makes it more than a read. */
 function inspect(root: unknown, findings: Findings, judgeWrites: boolean): void {
   walk(root, (key, node) => {
-    if (key === 'FuncCall') findings.functions.add(names(node.funcname).join('.'));
-    else if (key === 'ColumnRef') {
+    if (key === 'FuncCall') {
+      const parts = names(node.funcname);
+      // a quoted part holding a dot ("pg_catalog.abs") would read as another name once joined
+      findings.functions.add(
+        parts.some((p) => p.includes('.')) ? `unresolvable:${parts.map((p) => `"${p}"`).join('.')}` : parts.join('.'),
+      );
+    } else if (key === 'ColumnRef') {
       const column = names(node.fields).at(-1);
       if (column) findings.columnRefs.add(column.toLowerCase());
     } else if (key === 'A_Expr' || key === 'SubLink') {
