@@ -12,7 +12,7 @@ import { executeMysqlChange } from './core/change.js';
 import { mysqlPosture } from './core/posture.js';
 import { classify, type FunctionPolicy } from './core/classify.js';
 import { StoredFunctions } from './core/stored-functions.js';
-import { tablesBehindViews } from './core/view-tables.js';
+import { behindViews } from './core/view-tables.js';
 
 /** ServerInfo plus what VERSION() said in full, e.g. '10.11.19-MariaDB-0+deb12u1'. */
 export interface MysqlServerInfo extends ServerInfo {
@@ -43,12 +43,7 @@ export function createEngine(source: EngineSource, deps: EngineDeps): EngineAdap
     },
     async classify(sql, _params, signal) {
       const { variant } = await driver.server();
-      return classify(
-        sql,
-        variant,
-        source.deny_tables.length ? (tables) => tablesBehindViews(driver, variant, tables, signal) : undefined,
-        policyFor(signal),
-      );
+      return classify(sql, variant, (tables) => behindViews(driver, variant, tables, signal), policyFor(signal));
     },
     runRead: (q) => runRead(driver, q),
     async explain(q) {

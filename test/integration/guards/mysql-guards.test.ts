@@ -192,6 +192,13 @@ describe.skipIf(skip)('MariaDB: a function name resolves as the server resolves 
     const deep = await mcp.call('run_query', { sql: `SELECT * FROM ${s}.v0` });
     expect(errorOf(deep)?.code).toBeDefined();
     expect(JSON.stringify(deep)).not.toContain('TOPSECRET');
+    // a view over a stored function runs it: judged like a call in the statement itself
+    await scratch.exec(
+      `CREATE FUNCTION ${s}.sets_var() RETURNS INT NOT DETERMINISTIC BEGIN SET @pwn = 'PWNED'; RETURN 1; END;
+       CREATE VIEW ${s}.v_fn AS SELECT ${s}.sets_var() AS e; CREATE VIEW ${s}.v_net AS SELECT ${s}.net(10) AS n`,
+    );
+    expect(errorOf(await mcp.call('run_query', { sql: `SELECT * FROM ${s}.v_fn` }))?.code).toBe('FUNCTION_NOT_ALLOWED');
+    expect(errorOf(await mcp.call('run_query', { sql: `SELECT * FROM ${s}.v_net` }))).toBeUndefined();
     const net = await mcp.call('run_query', { sql: `SELECT ${s}.net(10) AS n, UPPER('ok') AS u` });
     expect(errorOf(net)).toBeUndefined();
     expect(net.structuredContent).toMatchObject({ rows: [['8.00', 'OK']] });

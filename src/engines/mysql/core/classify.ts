@@ -5,6 +5,7 @@
  */
 import type { Classification, TableName } from '../../../core/classification.js';
 import { classifyMysql } from './sql/classify.js';
+import type { BehindViews } from './view-tables.js';
 import type { FunctionCall } from '../../kit/sqlparser/collect.js';
 import { MYSQL_ARGC, MYSQL_FUNCTIONS } from './function-lists.js';
 
@@ -31,15 +32,20 @@ function judge(call: FunctionCall, stored: ReadonlySet<string>, policy: Function
 export async function classify(
   sql: string,
   variant: string,
-  behindViews?: (tables: TableName[]) => Promise<TableName[]>,
+  views?: (tables: TableName[]) => Promise<BehindViews>,
   policy?: FunctionPolicy,
 ): Promise<Classification> {
-  const { calls, ...found } = await classifyMysql(sql, variant);
+  const { calls: named, ...found } = await classifyMysql(sql, variant);
+  const calls = [...named]; // the parser's answer is cached: never added to
   if (found.class === 'unknown') return found;
-  // a change through an updatable view reaches the tables behind it: deny_tables judges those too
-  if (behindViews && found.tables.length) {
+  // what views read and call is read and called too: deny_tables judges their tables, the
+  // allow-list their functions (a view over a stored function runs it); a change through an
+  // updatable view reaches the tables behind it
+  if (views && found.tables.length) {
     try {
-      found.tables = [...found.tables, ...(await behindViews(found.tables))];
+      const behind = await views(found.tables);
+      found.tables = [...found.tables, ...behind.tables];
+      calls.push(...behind.calls);
     } catch (err) {
       return { ...found, class: 'unknown', reasons: [(err as Error).message] };
     }

@@ -6,6 +6,7 @@
 import { classifyMysql } from './sql/classify.js';
 import type { TableName } from '../../../core/classification.js';
 import type { MysqlDriver } from './driver.js';
+import type { FunctionCall } from '../../kit/sqlparser/collect.js';
 
 const MAX_DEPTH = 8;
 
@@ -29,13 +30,21 @@ async function viewsAmong(
   );
 }
 
-export async function tablesBehindViews(
+export interface BehindViews {
+  /** The tables the views read, qualified. */
+  tables: TableName[];
+  /** The functions the views' definitions call: a read through a view runs them too. */
+  calls: FunctionCall[];
+}
+
+export async function behindViews(
   driver: MysqlDriver,
   variant: string,
   tables: readonly TableName[],
   signal?: AbortSignal,
-): Promise<TableName[]> {
+): Promise<BehindViews> {
   const found: TableName[] = [];
+  const calls: FunctionCall[] = [];
   let frontier = [...tables];
   for (let depth = 0; depth < MAX_DEPTH && frontier.length; depth++) {
     const next: TableName[] = [];
@@ -45,6 +54,7 @@ export async function tablesBehindViews(
         throw new Error(`the definition of view ${view.schema}.${view.name} could not be read`);
       const qualified = inner.tables.map((t) => ({ schema: t.schema ?? view.schema, name: t.name }));
       found.push(...qualified);
+      calls.push(...inner.calls);
       next.push(...qualified);
     }
     frontier = next;
@@ -52,5 +62,5 @@ export async function tablesBehindViews(
   // views still unexpanded past the limit: what they read is unknown, so the statement is refused
   if (frontier.length && (await viewsAmong(driver, frontier, signal)).length)
     throw new Error(`views nest deeper than ${MAX_DEPTH} levels; the tables behind them cannot be named`);
-  return found;
+  return { tables: found, calls };
 }
