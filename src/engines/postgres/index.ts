@@ -2,7 +2,7 @@ import { createIndexAdvisor } from './index-advisor/ops.js';
 import { createMigrations } from './migrations/ops.js';
 import { createBackups } from './backups/ops.js';
 import { createHealth } from './health/ops.js';
-import type { EngineAdapter, EngineDeps, Posture, ServerInfo, EngineSource } from '../contract/engine.js';
+import type { CellValue, EngineAdapter, EngineDeps, Posture, ServerInfo, EngineSource } from '../contract/engine.js';
 import { PgDriver } from './core/driver.js';
 import { executePgChange } from './core/change.js';
 import { explainPostgres } from './core/explain.js';
@@ -10,7 +10,8 @@ import { pgColumnStats } from './core/column-stats.js';
 import { PgIntrospector } from './core/introspector.js';
 import { FunctionJudge } from './core/function-verdicts.js';
 import { pgPosture } from './core/posture.js';
-import { tablesBehindViews } from './core/view-tables.js';
+import { callsBehindViews, tablesBehindViews, tablesInPlan } from './core/view-tables.js';
+import { toPgToolError } from './core/errors.js';
 import { classifyPostgres } from './core/sql/classify.js';
 import type { Classification } from '../../core/classification.js';
 
@@ -20,6 +21,7 @@ import type { Classification } from '../../core/classification.js';
  */
 async function classify(
   sql: string,
+  params: readonly CellValue[] | undefined,
   judge: FunctionJudge,
   driver: PgDriver,
   expandViews: boolean,
@@ -37,13 +39,30 @@ async function classify(
       ? judged
       : { ...judged, deniedFunctions: (await judge.judge(found.functions, signal)).denied };
   }
+  // a read through a view runs what the view calls: judged like the statement's own calls
+  const viewCalls = await callsBehindViews(driver, found.tables, signal);
   const [{ denied }, behind] = await Promise.all([
-    judge.judge(found.functions, signal),
+    judge.judge([...found.functions, ...viewCalls], signal),
     expandViews ? tablesBehindViews(driver, found.tables, signal) : [],
   ]);
   // never claimed session-neutral: built-ins call user code the text does not name (a type's
   // comparison support function, a cast, a domain check), so every read's session is reset
-  return { ...found, tables: [...found.tables, ...behind], deniedFunctions: denied };
+  const judged = { ...found, tables: [...found.tables, ...behind], deniedFunctions: denied };
+  if (!expandViews || denied.length || found.statementType === 'ExplainStmt') return judged;
+  // with a deny list, the tables as the planner resolves them (CTE scoping, partitions, inheritance)
+  try {
+    return { ...judged, tables: [...judged.tables, ...(await tablesInPlan(driver, sql, params ?? [], signal))] };
+  } catch (err) {
+    const failure = toPgToolError(err, 'the planner');
+    return {
+      ...judged,
+      failure: {
+        code: failure.code,
+        message: `the statement could not be planned to name its tables: ${failure.message}`,
+        hint: failure.hint,
+      },
+    };
+  }
 }
 
 export function createEngine(source: EngineSource, deps: EngineDeps): EngineAdapter {
@@ -66,7 +85,7 @@ export function createEngine(source: EngineSource, deps: EngineDeps): EngineAdap
       posture.catch(() => (posture = undefined));
       return posture;
     },
-    classify: (sql, _params, signal) => classify(sql, judge, driver, source.deny_tables.length > 0, signal),
+    classify: (sql, params, signal) => classify(sql, params, judge, driver, source.deny_tables.length > 0, signal),
     runRead: (q) => driver.runRead(q),
     explain: (q) => explainPostgres(driver, q),
     executeChange: (sql, opts) => executePgChange(source, driver.where, sql, opts),

@@ -122,6 +122,32 @@ describe.skipIf(skip)('guards on PostgreSQL (superuser login)', () => {
     expect(errorOf(plain)).toBeUndefined();
   });
 
+  it('judges what views call, and names the tables a read reaches as the planner resolves them', async () => {
+    const s = scratch.schema;
+    await scratch.exec(`CREATE FUNCTION ${s}.vf() RETURNS int VOLATILE LANGUAGE plpgsql AS $$ BEGIN DELETE FROM ${s}.notes; RETURN 1; END $$;
+      CREATE VIEW ${s}.v_vf AS SELECT ${s}.vf() AS x;
+      CREATE TABLE ${s}.vault (v text); INSERT INTO ${s}.vault VALUES ('TOPSECRET');
+      CREATE TABLE ${s}.vault_base (v text); ALTER TABLE ${s}.vault INHERIT ${s}.vault_base;
+      CREATE TABLE ${s}.ledger (k text, v text) PARTITION BY LIST (k);
+      CREATE TABLE ${s}.ledger_a PARTITION OF ${s}.ledger FOR VALUES IN ('a'); INSERT INTO ${s}.ledger VALUES ('a', 'TOPSECRET')`);
+    expect(errorOf(await mcp.call('run_query', { sql: `SELECT * FROM ${s}.v_vf` }))?.code).toBe('FUNCTION_NOT_ALLOWED');
+    const denied = await connect([scratch.source({ deny_tables: ['*.vault', '*.ledger'] })]);
+    try {
+      for (const sql of [
+        `SELECT * FROM ${s}.vault_base`, // a denied child read through its inheritance parent
+        `SELECT * FROM ${s}.ledger_a`, // a partition of a denied partitioned table
+        `WITH x AS (SELECT * FROM ${s}.vault_base) SELECT * FROM x`,
+      ]) {
+        const result = await denied.call('run_query', { sql });
+        expect(errorOf(result)?.code, sql).toBe('TABLE_DENIED');
+        expect(JSON.stringify(result), sql).not.toContain('TOPSECRET');
+      }
+      expect(errorOf(await denied.call('run_query', { sql: `SELECT count(*) FROM ${s}.orders` }))).toBeUndefined();
+    } finally {
+      await denied.close();
+    }
+  });
+
   it('names the offending function and explains the denial', async () => {
     const err = errorOf(
       await mcp.call('run_query', { sql: `SELECT id, ${scratch.schema}.purge_remote() FROM ${scratch.schema}.orders` }),
