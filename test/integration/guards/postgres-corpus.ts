@@ -27,6 +27,8 @@ export const SETUP = (s: string) => [
   `CREATE FUNCTION ${s}.sneaky() RETURNS int STABLE LANGUAGE plpgsql AS $$ BEGIN PERFORM ${s}.purge_remote(); RETURN 1; END $$`,
   `CREATE FUNCTION ${s}.lower(text) RETURNS text IMMUTABLE LANGUAGE sql AS $$ SELECT $1 $$`,
   `CREATE OPERATOR ${s}.= (LEFTARG = int, RIGHTARG = int, FUNCTION = ${s}.eq_evil)`,
+  // on the search path, taking the scratch schema's row type (so dropped with it): t.f calls f(t)
+  `CREATE FUNCTION public.${s}_evil(r ${s}.orders) RETURNS int VOLATILE LANGUAGE plpgsql AS $$ BEGIN DELETE FROM ${s}.notes; RETURN 1; END $$`,
   `CREATE FUNCTION ${s}."pg_catalog.abs"(v int) RETURNS int VOLATILE LANGUAGE plpgsql AS $$ BEGIN DELETE FROM ${s}.orders; RETURN v; END $$`,
 ];
 
@@ -38,6 +40,8 @@ export const ATTACKS = (s: string): string[] => [
   `SELECT 1 WHERE 1 OPERATOR(${s}.=) ALL (SELECT 2)`,
   `SELECT postgres.${s}.tax(1)`,
   `SELECT ${s}."pg_catalog.abs"(7)`,
+  `SELECT o.${s}_evil FROM ${s}.orders o`,
+  `SELECT (o).${s}_evil FROM ${s}.orders o`,
   // built-ins that read a table or run a query named by a string
   `SELECT table_to_xml('${s}.integration_tokens', true, false, '')`,
   `SELECT query_to_xml('SELECT * FROM ${s}.integration_tokens', true, false, '')`,

@@ -46,6 +46,16 @@ const OPERATORS_SQL = `
   LEFT JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
   LEFT JOIN pg_extension e ON e.oid = d.refobjid`;
 
+/** Functions `t.f` / `(t).f` may call: named f, one argument of a row, record or polymorphic type, on the search path. */
+const NOTATION_SQL = `
+  SELECT 'notation:' || p.proname AS name, n.nspname AS schema, p.proname, p.provolatile AS volatility,
+         e.extname AS extension
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace AND n.nspname = ANY (current_schemas(true))
+  JOIN pg_type t ON t.oid = p.proargtypes[0] AND (t.typrelid <> 0 OR t.typtype = 'p')
+  LEFT JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+  LEFT JOIN pg_extension e ON e.oid = d.refobjid
+  WHERE p.pronargs = 1 AND p.proname = ANY ($1::text[])`;
+
 interface Candidate {
   name: string;
   schema: string;
@@ -95,16 +105,27 @@ export class FunctionJudge {
   }
 
   async #fromCatalog(names: string[], now: number, signal: AbortSignal | undefined): Promise<void> {
-    const calls = names.filter((n) => !n.startsWith('operator:'));
+    const calls = names.filter((n) => !n.startsWith('operator:') && !n.startsWith('notation:'));
     const operators = names.filter((n) => n.startsWith('operator:')).map((n) => n.slice('operator:'.length));
-    const [fns, ops] = await Promise.all([
+    const notations = names.filter((n) => n.startsWith('notation:')).map((n) => n.slice('notation:'.length));
+    const [fns, ops, viaNotation] = await Promise.all([
       calls.length ? this.driver.catalog<Candidate>(FUNCTIONS_SQL, [calls], signal) : [],
       operators.length ? this.driver.catalog<Candidate>(OPERATORS_SQL, [operators], signal) : [],
+      notations.length ? this.driver.catalog<Candidate>(NOTATION_SQL, [notations], signal) : [],
     ]);
     const byName = new Map<string, Candidate[]>();
+    const byNotation = new Map<string, Candidate[]>();
+    for (const c of viaNotation) byNotation.set(c.name, [...(byNotation.get(c.name) ?? []), c]);
     for (const c of fns) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
     for (const c of ops) byName.set(`operator:${c.name}`, [...(byName.get(`operator:${c.name}`) ?? []), c]);
     for (const name of names) {
+      if (name.startsWith('notation:')) {
+        // most often a plain column: nothing to call unless a function of that name takes a row
+        const reachable = byNotation.get(name) ?? [];
+        const safe = reachable.every((c) => this.#allows(c));
+        this.#cache.set(name, { safe, builtin: safe, until: now + CACHE_MS });
+        continue;
+      }
       const candidates = byName.get(name) ?? [];
       const safe = candidates.length > 0 && candidates.every((c) => this.#allows(c));
       const builtin = candidates.every(

@@ -54,9 +54,12 @@ function inspect(root: unknown, findings: Findings, judgeWrites: boolean): void 
       findings.functions.add(
         parts.some((p) => p.includes('.')) ? `unresolvable:${parts.map((p) => `"${p}"`).join('.')}` : parts.join('.'),
       );
-    } else if (key === 'ColumnRef') {
-      const column = names(node.fields).at(-1);
+    } else if (key === 'ColumnRef' || key === 'A_Indirection') {
+      const fields = names(key === 'ColumnRef' ? node.fields : node.indirection);
+      const column = fields.at(-1);
       if (column) findings.columnRefs.add(column.toLowerCase());
+      // t.f and (t).f call f(t) when t has no column f: functional notation, judged as a possible call
+      if (column && (key === 'A_Indirection' || fields.length > 1)) findings.functions.add(`notation:${column}`);
     } else if (key === 'A_Expr' || key === 'SubLink') {
       // an operator, also the one of x op ANY/ALL (SELECT ...)
       const op = names(key === 'A_Expr' ? node.name : node.operName).join('.');
