@@ -51,6 +51,22 @@ describe('PostgreSQL classification (libpg-query)', () => {
     expect((await classifyPostgres('SELECT 1 OPERATOR(s.===) 1')).functions).toEqual(['operator:s.===']);
   });
 
+  it('names the target of a change as a table even when a CTE shares its name', async () => {
+    for (const sql of [
+      'WITH tokens AS (SELECT 1) DELETE FROM tokens',
+      "WITH tokens AS (SELECT 1) UPDATE tokens SET t = 'x'",
+      'WITH tokens AS (SELECT 1) INSERT INTO tokens SELECT * FROM tokens',
+    ])
+      expect((await classifyPostgres(sql)).tables, sql).toContainEqual({ name: 'tokens' });
+  });
+
+  it('judges functional notation and quoted dotted names as possible calls', async () => {
+    const c = await classifyPostgres('SELECT o.total_fn, (o).other_fn, "pg_catalog.abs"(1) FROM orders o');
+    expect(c.functions).toEqual(
+      expect.arrayContaining(['notation:total_fn', 'notation:other_fn', 'unresolvable:"pg_catalog.abs"']),
+    );
+  });
+
   it('lists the tables read, without CTE names', async () => {
     const c = await classifyPostgres(
       'WITH recent AS (SELECT * FROM orders) SELECT * FROM recent JOIN s.customers c ON true, recent r2',

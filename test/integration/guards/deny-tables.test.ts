@@ -74,6 +74,26 @@ for (const engine of ENGINE_NAMES) {
         expect(errorOf(await mcp.call('run_query', { sql: `SHOW INDEX FROM ${q('orders')}` }))).toBeUndefined();
       });
 
+    it('a CTE named like a denied table hides nothing: inside its own body, and beside it, the name is the table', async () => {
+      const t = engine === 'sqlite' ? 'tokens' : q('tokens');
+      const bare = engine === 'mysql'; // unqualified names resolve in the source's database (SQLite refuses a CTE naming itself)
+      const shadows = [
+        `WITH x AS (SELECT * FROM ${t}) SELECT * FROM x`,
+        ...(bare
+          ? [
+              `WITH tokens AS (SELECT * FROM tokens) SELECT * FROM tokens`,
+              `SELECT * FROM tokens, (WITH tokens AS (SELECT 1 AS one) SELECT * FROM tokens) x`,
+              `WITH a AS (SELECT * FROM tokens), tokens AS (SELECT 1 AS one) SELECT * FROM a`,
+            ]
+          : []),
+      ];
+      for (const sql of shadows) {
+        const result = await mcp.call('run_query', { sql });
+        expect(errorOf(result)?.code, sql).toBe('TABLE_DENIED');
+        expect(JSON.stringify(result), sql).not.toContain('tok_live_secret');
+      }
+    });
+
     it('lets other tables, and a CTE that only shares the name, through', async () => {
       expect(errorOf(await mcp.call('run_query', { sql: `SELECT id FROM ${q('orders')}` }))).toBeUndefined();
       const cte = await mcp.call('run_query', { sql: `WITH tokens AS (SELECT 42 AS t) SELECT t FROM tokens` });
@@ -94,6 +114,14 @@ for (const engine of ENGINE_NAMES) {
             }),
           )?.code,
         ).toBe('TABLE_DENIED');
+        if (engine === 'postgres')
+          expect(
+            errorOf(
+              await rw.call('request_change', {
+                sql: `WITH tokens AS (SELECT 1) DELETE FROM ${q('tokens')} WHERE t IN (SELECT 'x' FROM tokens)`,
+              }),
+            )?.code,
+          ).toBe('TABLE_DENIED');
         const throughView = errorOf(await rw.call('request_change', { sql: `UPDATE ${q('v1')} SET t = 'x'` }));
         if (engine === 'sqlite')
           expect(throughView).toBeDefined(); // a SQLite view cannot be updated without a trigger

@@ -29,7 +29,7 @@ export const nameParts = (name: unknown): string[] => (Array.isArray(name) ? nam
 const qualified = (parts: string[]): { schema?: string; name: string } =>
   parts.length > 1 ? { schema: parts.at(-2)!, name: parts.at(-1)! } : { name: parts[0]! };
 
-function visitNode(node: Obj, key: string | null, facts: Facts): void {
+function visitNode(node: Obj, key: string | null, facts: Facts, scope: ReadonlySet<string>): void {
   if (isObj(node.Function) && node.Function.name !== undefined) {
     const list = isObj(node.Function.args) && isObj(node.Function.args.List) ? node.Function.args.List.args : [];
     const q = qualified(nameParts(node.Function.name));
@@ -39,7 +39,9 @@ function visitNode(node: Obj, key: string | null, facts: Facts): void {
     const q = qualified(nameParts(node.Table.name));
     if (node.Table.args)
       facts.functions.push({ ...q, name: q.name.toUpperCase(), args: 0 }); // a table-valued function
-    else facts.tables.push(q);
+    // a bare name is a CTE only where that CTE is in scope: inside its own (non-recursive) body,
+    // or a sibling defined before it, the name is the real table
+    else if (q.schema !== undefined || !scope.has(q.name.toLowerCase())) facts.tables.push(q);
   }
   if (isObj(node.ExplainTable)) facts.tables.push(qualified(nameParts(node.ExplainTable.table_name)));
   if (key === 'cte_tables' && isObj(node.alias) && isObj(node.alias.name))
@@ -70,7 +72,7 @@ const SETTING_HINTS = /\b(SET_VAR|RESOURCE_GROUP)\b/i;
 
 export function collect(root: unknown): Facts {
   const facts: Facts = { functions: [], columnRefs: new Set(), tables: [], ctes: new Set(), problems: [] };
-  const visit = (node: unknown, key: string | null): void => {
+  const visit = (node: unknown, key: string | null, scope: ReadonlySet<string>): void => {
     if (Array.isArray(node)) {
       if (key === 'locks' && node.length) facts.problems.push('a locking read (FOR UPDATE / FOR SHARE)');
       if (
@@ -80,17 +82,30 @@ export function collect(root: unknown): Facts {
         facts.problems.push(
           'an optimizer hint that changes a session setting or resource group (SET_VAR, RESOURCE_GROUP)',
         );
-      for (const n of node) visit(n, key);
+      for (const n of node) visit(n, key, scope);
       return;
     }
     if (!isObj(node)) return;
-    visitNode(node, key, facts);
+    visitNode(node, key, facts, scope);
+    const withClause = isObj(node.with) && Array.isArray(node.with.cte_tables) ? node.with : undefined;
+    let inner = scope;
+    if (withClause) {
+      // WITH a AS (...), b AS (...) body: a's body sees the outer scope (and a, if RECURSIVE), b's sees a too, the body all
+      const ctes = (withClause.cte_tables as unknown[]).filter(isObj);
+      const names = ctes.map((c) =>
+        isObj(c.alias) && isObj(c.alias.name) ? String(c.alias.name.value).toLowerCase() : '',
+      );
+      ctes.forEach((cte, i) => {
+        visit(cte, 'cte_tables', new Set([...scope, ...names.slice(0, withClause.recursive === true ? i + 1 : i)]));
+      });
+      inner = new Set([...scope, ...names]);
+    }
     for (const k in node) {
-      if (k === 'span') continue; // source positions: a third of the tree, and nothing to judge
+      if (k === 'span' || (withClause && k === 'with')) continue; // source positions: a third of the tree, and nothing to judge
       const v = node[k];
-      if (typeof v === 'object' && v !== null) visit(v, k);
+      if (typeof v === 'object' && v !== null) visit(v, k, inner);
     }
   };
-  visit(root, null);
+  visit(root, null, new Set());
   return facts;
 }

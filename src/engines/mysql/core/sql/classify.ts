@@ -227,7 +227,7 @@ async function classifyUncached(sql: string, variant: string): Promise<MysqlClas
   const facts = collect(stmt);
   const problems = cls === 'read' ? facts.problems : [];
   const tables = [
-    ...facts.tables.filter((t) => t.schema !== undefined || !facts.ctes.has(t.name.toLowerCase())),
+    ...facts.tables, // CTE references were left out where their CTE is in scope (kit/sqlparser/collect.ts)
     ...shownTable(stmt),
   ];
   return {

@@ -21,6 +21,8 @@ type Node = Record<string, unknown>;
 interface Findings {
   functions: Set<string>;
   columnRefs: Set<string>;
+  /** Tables a statement writes (INSERT/UPDATE/DELETE targets): never a CTE. */
+  targets: TableName[];
   tables: TableName[];
   cteNames: Set<string>;
   problems: { cls: StatementClass; reason: string }[];
@@ -66,10 +68,10 @@ function inspect(root: unknown, findings: Findings, judgeWrites: boolean): void 
       if (op) findings.functions.add(`operator:${op}`);
     } else if (key === 'RangeVar' || (key === 'relation' && typeof node.relname === 'string')) {
       // a FROM item is a wrapped { RangeVar }; the target of INSERT/UPDATE/DELETE/ALTER/CREATE INDEX is a bare one under `relation`
-      findings.tables.push({
-        ...(node.schemaname ? { schema: String(node.schemaname) } : {}),
-        name: String(node.relname),
-      });
+      const table = { ...(node.schemaname ? { schema: String(node.schemaname) } : {}), name: String(node.relname) };
+      // the target of INSERT/UPDATE/DELETE is always a real table, whatever CTE shares its name
+      if (key === 'relation') findings.targets.push(table);
+      else findings.tables.push(table);
     } else if (key === 'CommonTableExpr') findings.cteNames.add(String(node.ctename));
     if (!judgeWrites) return;
     if (WRITE_NODES.has(key))
@@ -89,6 +91,7 @@ function classifyStatement(stmt: Node): { type: string; findings: Findings } {
   const findings: Findings = {
     functions: new Set(),
     columnRefs: new Set(),
+    targets: [],
     tables: [],
     cteNames: new Set(),
     problems: [],
@@ -114,7 +117,10 @@ export function classifyPostgresAst(ast: ParseResult): Classification {
     return { ...unparseable(reason), reasons: [reason], statementCount: stmts.length };
   }
   const { type, findings } = classifyStatement((stmts[0]!.stmt ?? {}) as Node);
-  const tables = findings.tables.filter((t) => t.schema !== undefined || !findings.cteNames.has(t.name));
+  const tables = [
+    ...findings.targets,
+    ...findings.tables.filter((t) => t.schema !== undefined || !findings.cteNames.has(t.name)),
+  ];
   const first = findings.problems[0];
   return {
     class: first ? first.cls : 'read',
