@@ -34,6 +34,12 @@ export interface Classification {
   columnRefs?: string[];
   /** Per output column, the column names its expression references; absent when outputs cannot be lined up (SELECT *, set operations). */
   outputRefs?: string[][];
+  /**
+   * Statistics the statement reads sample values from (pg_stats.most_common_vals and
+   * histogram_bounds, mysql.column_stats, sqlite_stat4): values of any column, which masking and
+   * deny lists cannot follow. Set by the engine; the tables guard judges it.
+   */
+  statistics?: string[];
   /** When the engine's own parser refused the text, its error (e.g. an unknown table), to report as is. */
   failure?: { code: ErrorCode; message: string; hint: string };
 }

@@ -4,6 +4,17 @@ import { allow, isSourceContext, type Guard } from './types.js';
 
 export const tablesGuard: Guard = async (_def, _args, ctx, checked) => {
   if (!isSourceContext(ctx) || !checked.statement) return allow('tables');
+  const { statistics } = checked.statement.classification;
+  const { masking } = ctx.source;
+  const guarded = ctx.source.deny_tables.length > 0 || masking.detect || masking.columns.length > 0;
+  if (statistics?.length && guarded)
+    return {
+      guard: 'tables',
+      decision: 'deny',
+      code: 'TABLE_DENIED',
+      reason: `the statement reads sample values of columns from ${statistics.join(', ')}: values of any table and column, which masking and deny_tables cannot follow`,
+      hint: 'Read the statistics without their value columns (n_distinct, null_frac, correlation, avg_width), or use analyze_query, which shows them with sensitive values left out.',
+    };
   const policy = tablePolicy(ctx.source.deny_tables);
   if (policy.empty) return allow('tables');
   const { tables, class: cls } = checked.statement.classification;

@@ -73,5 +73,29 @@ for (const engine of ENGINE_NAMES) {
       await custom.close();
       expect(out.rows).toEqual([[MASK, 'ann@example.com', MASK]]);
     });
+
+    it("refuses statistics' sample values (any column's data), and lets their other columns through", async () => {
+      const refuse =
+        engine === 'postgres'
+          ? [
+              `SELECT attname, most_common_vals::text FROM pg_stats WHERE tablename = 'customers'`,
+              `SELECT * FROM pg_stats WHERE tablename = 'customers'`,
+              `SELECT row_to_json(s) FROM pg_stats s WHERE tablename = 'customers'`,
+              `SELECT histogram_bounds FROM pg_catalog.pg_stats`,
+              `SELECT stavalues1 FROM pg_statistic`,
+            ]
+          : engine === 'mysql'
+            ? [`SELECT min_value, max_value FROM mysql.column_stats`, `SELECT * FROM mysql.column_stats`]
+            : [];
+      for (const sql of refuse) expect(errorOf(await mcp.call('run_query', { sql }))?.code, sql).toBe('TABLE_DENIED');
+      if (engine === 'postgres')
+        expect(
+          errorOf(
+            await mcp.call('run_query', {
+              sql: `SELECT attname, n_distinct, null_frac, correlation FROM pg_stats WHERE tablename = 'customers'`,
+            }),
+          ),
+        ).toBeUndefined();
+    });
   });
 }

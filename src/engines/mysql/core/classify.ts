@@ -9,6 +9,8 @@ import type { BehindViews } from './view-tables.js';
 import type { FunctionCall } from '../../kit/sqlparser/collect.js';
 import { MYSQL_ARGC, MYSQL_FUNCTIONS } from './function-lists.js';
 
+const VALUE_STATISTICS = new Set(['mysql.column_stats', 'information_schema.column_statistics']);
+
 export interface FunctionPolicy {
   /** The names (lower case) a stored or loadable function answers to. */
   stored(names: readonly string[]): Promise<Set<string>>;
@@ -55,6 +57,11 @@ export async function classify(
   const denied = calls
     .filter((c) => !judge(c, stored, policy))
     .map((c) => (c.schema ? `${c.schema}.${c.name}` : `${c.name}${c.name in MYSQL_ARGC ? `/${c.args}` : ''}`));
+  // engine statistics keep sample values of columns (MariaDB's min/max/histogram, MySQL's histograms)
+  const statistics = found.tables
+    .filter((t) => VALUE_STATISTICS.has(`${t.schema ?? ''}.${t.name}`.toLowerCase()))
+    .map((t) => `${t.schema}.${t.name}`);
+  if (statistics.length) found.statistics = statistics;
   // a change's functions are judged too (not to refuse it: a dry run must not run what a rollback does not undo)
   if (found.class !== 'read') return { ...found, deniedFunctions: [...new Set(denied)] };
   return { ...found, deniedFunctions: [...new Set(denied)], sessionNeutral: denied.length === 0 };

@@ -111,8 +111,11 @@ function classifyUncached(
     };
   }
   const deniedFunctions = program.functions.filter((f) => DENIED_FUNCTIONS.has(f));
+  // sqlite_stat3/4 keep sample rows of indexed columns
+  const statistics = program.tables.filter((t) => /^sqlite_stat[34]$/i.test(t.name)).map((t) => t.name);
   return {
     ...base,
+    ...(statistics.length ? { statistics } : {}),
     tables: program.tables,
     functions: program.functions,
     columnRefs: program.columns,

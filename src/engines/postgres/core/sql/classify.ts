@@ -23,6 +23,11 @@ interface Findings {
   columnRefs: Set<string>;
   /** Tables a statement writes (INSERT/UPDATE/DELETE targets): never a CTE. */
   targets: TableName[];
+  /** Statistics views read (and their aliases), and whether `*` or a single-name reference appears. */
+  statsNames: Set<string>;
+  statistics: Set<string>;
+  star: boolean;
+  singleRefs: Set<string>;
   tables: TableName[];
   cteNames: Set<string>;
   problems: { cls: StatementClass; reason: string }[];
@@ -59,6 +64,10 @@ function inspect(root: unknown, findings: Findings, judgeWrites: boolean): void 
     } else if (key === 'ColumnRef' || key === 'A_Indirection') {
       const fields = names(key === 'ColumnRef' ? node.fields : node.indirection);
       const column = fields.at(-1);
+      const raw = (key === 'ColumnRef' ? node.fields : node.indirection) as unknown[] | undefined;
+      if (raw?.some((f) => typeof f === 'object' && f !== null && 'A_Star' in f)) findings.star = true;
+      if (key === 'ColumnRef' && fields.length === 1 && raw?.length === 1)
+        findings.singleRefs.add(fields[0]!.toLowerCase());
       if (column) findings.columnRefs.add(column.toLowerCase());
       // t.f and (t).f call f(t) when t has no column f: functional notation, judged as a possible call
       if (column && (key === 'A_Indirection' || fields.length > 1)) findings.functions.add(`notation:${column}`);
@@ -69,6 +78,14 @@ function inspect(root: unknown, findings: Findings, judgeWrites: boolean): void 
     } else if (key === 'RangeVar' || (key === 'relation' && typeof node.relname === 'string')) {
       // a FROM item is a wrapped { RangeVar }; the target of INSERT/UPDATE/DELETE/ALTER/CREATE INDEX is a bare one under `relation`
       const table = { ...(node.schemaname ? { schema: String(node.schemaname) } : {}), name: String(node.relname) };
+      if (table.schema === undefined || table.schema === 'pg_catalog') {
+        if (RAW_STATISTICS.has(table.name)) findings.statistics.add(table.name);
+        if (STATISTICS_VIEWS.has(table.name)) {
+          findings.statsNames.add(table.name);
+          const alias = (node.alias as { aliasname?: string } | undefined)?.aliasname;
+          if (alias) findings.statsNames.add(alias.toLowerCase());
+        }
+      }
       // the target of INSERT/UPDATE/DELETE is always a real table, whatever CTE shares its name
       if (key === 'relation') findings.targets.push(table);
       else findings.tables.push(table);
@@ -92,6 +109,10 @@ function classifyStatement(stmt: Node): { type: string; findings: Findings } {
     functions: new Set(),
     columnRefs: new Set(),
     targets: [],
+    statsNames: new Set(),
+    statistics: new Set(),
+    star: false,
+    singleRefs: new Set(),
     tables: [],
     cteNames: new Set(),
     problems: [],
@@ -105,6 +126,19 @@ function classifyStatement(stmt: Node): { type: string; findings: Findings } {
       findings.problems.unshift({ cls: 'write', reason: 'EXPLAIN ANALYZE executes the statement' });
   } else inspect(stmt, findings, true); // from the wrapper, so the root node itself is visited
   return { type, findings };
+}
+
+/** Statistics that hold sample values of columns: raw catalogs (always), views (through their value columns). */
+const RAW_STATISTICS = new Set(['pg_statistic', 'pg_statistic_ext_data']);
+const STATISTICS_VIEWS = new Set(['pg_stats', 'pg_stats_ext', 'pg_stats_ext_exprs']);
+const VALUE_COLUMNS = new Set(['most_common_vals', 'histogram_bounds', 'most_common_elems', 'most_common_val_nulls']);
+
+/** The statistics whose sample values the statement reads: `*`, a value column, or a whole-row reference. */
+function statisticsRead(f: Findings): string[] {
+  const views = [...f.statsNames].filter((n) => STATISTICS_VIEWS.has(n));
+  const values =
+    f.star || [...f.columnRefs].some((c) => VALUE_COLUMNS.has(c)) || [...f.singleRefs].some((r) => f.statsNames.has(r));
+  return [...f.statistics, ...(values ? views : [])];
 }
 
 export function classifyPostgresAst(ast: ParseResult): Classification {
@@ -131,6 +165,7 @@ export function classifyPostgresAst(ast: ParseResult): Classification {
     tables,
     deniedFunctions: [],
     sessionNeutral: false,
+    ...(statisticsRead(findings).length ? { statistics: statisticsRead(findings) } : {}),
     columnRefs: [...findings.columnRefs],
     ...(type === 'SelectStmt' ? outputRefsOf((stmts[0]!.stmt as { SelectStmt: Node }).SelectStmt) : {}),
   };
