@@ -7,7 +7,8 @@
 import type { Classification } from '../core/classification.js';
 import type { Limits, MaskingConfig } from '../core/settings.js';
 import type { QueryResult } from '../engines/contract/engine.js';
-import { maskRows } from './masking.js';
+import { isSensitive, maskRows } from './masking.js';
+import { ToolError } from '../core/errors.js';
 import { capRows } from './output-limits.js';
 
 /** Database rows a tool hands to the pipeline instead of shaping, capping or masking them itself. */
@@ -22,6 +23,31 @@ export type RowFields =
 export interface OutputPolicy {
   limits: Pick<Limits, 'max_result_bytes' | 'max_cell_chars'>;
   masking: MaskingConfig;
+}
+
+/** Database errors that may quote a value of the statement's data; connection and policy errors never do. */
+const DATA_ERRORS: ReadonlySet<string> = new Set(['SQL_ERROR', 'SQL_SYNTAX']);
+
+/**
+ * An error from a statement that references a masked column may quote its value (PostgreSQL:
+ * invalid input syntax for type integer: "ann@example.com"): its message is withheld, its code
+ * and SQLSTATE kept.
+ */
+export function applyErrorPolicy(
+  err: ToolError,
+  masking: MaskingConfig,
+  classification: Classification | undefined,
+): ToolError {
+  if (!classification || !DATA_ERRORS.has(err.code)) return err;
+  const masked = (classification.columnRefs ?? []).filter((column) => isSensitive(masking, { column }));
+  if (masked.length === 0) return err;
+  const sqlState = /\[SQLSTATE (\w+)\]/.exec(err.message)?.[1];
+  return new ToolError(
+    err.code,
+    `the statement failed${sqlState ? ` [SQLSTATE ${sqlState}]` : ''}; the database's message is withheld because the statement references masked column(s) ${masked.join(', ')}, whose values it may quote`,
+    'Check the statement against describe_schema (types, casts); a masked column may be compared with a value, not converted or shown.',
+    { cause: err },
+  );
 }
 
 export function applyOutputPolicy(

@@ -26,7 +26,7 @@ import { AuditUnavailableError } from '../audit/index.js';
 import { withCallSignal } from '../core/call-signal.js';
 import { asToolError, POLICY_REFUSALS, ToolError } from '../core/errors.js';
 import { denialError, runGuards, type Checked } from '../guards/index.js';
-import { applyOutputPolicy } from '../guards/output-policy.js';
+import { applyErrorPolicy, applyOutputPolicy } from '../guards/output-policy.js';
 import type { PipelineDeps } from './deps.js';
 import {
   annotationsFor,
@@ -125,6 +125,7 @@ async function callTool(
 ): Promise<CallToolResult> {
   const entry = openRecord('tool', tool.def.name, extra, server, { args: rawArgs });
   let ctx: ToolContext | SourceContext | undefined;
+  let checkedFacts: Checked | undefined;
   return framed(deps, entry, async () => {
     try {
       deps.audit.ensureWritable(); // nothing runs while its record could not be written
@@ -136,6 +137,7 @@ async function callTool(
       // guards hand ctx.signal to their database calls; the posture check's are shared by concurrent calls
       // (one cached result per source), so no one call's cancel stops them: the statement timeout bounds them
       const { verdicts, checked } = await runGuards(tool.def, args, callCtx);
+      checkedFacts = checked;
       entry.verdicts = verdicts;
       entry.classification = checked.statement?.classification.class;
       const denied = verdicts.find((v) => v.decision === 'deny');
@@ -164,7 +166,11 @@ async function callTool(
       entry.truncated = typeof out.truncated === 'boolean' ? out.truncated : undefined;
       return toResult(out, (tool.def.render as (o: unknown) => string)(out));
     } catch (err) {
-      const failure = asToolError(err);
+      const raw = asToolError(err);
+      const failure =
+        ctx && 'source' in ctx
+          ? applyErrorPolicy(raw, ctx.source.masking, checkedFacts?.statement?.classification)
+          : raw;
       if (failure.code === 'INTERNAL')
         deps.logger.error({ tool: tool.def.name, err: failure.cause ?? failure }, 'tool failed');
       if (entry.outcome === 'ok') entry.outcome = POLICY_REFUSALS.has(failure.code) ? 'denied' : 'error';

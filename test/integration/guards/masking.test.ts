@@ -74,6 +74,19 @@ for (const engine of ENGINE_NAMES) {
       expect(out.rows).toEqual([[MASK, 'ann@example.com', MASK]]);
     });
 
+    it('withholds the message of an error from a statement that references a masked column', async () => {
+      if (engine !== 'postgres') return; // PostgreSQL quotes the value it could not convert; the others warn
+      const res = await mcp.call('run_query', { sql: `SELECT CAST(email AS int) FROM ${table} WHERE id = 1` });
+      const err = errorOf(res);
+      expect(err?.code).toBe('SQL_ERROR');
+      expect(err?.message).toContain('SQLSTATE 22P02');
+      expect(JSON.stringify(res)).not.toContain('ann@example.com');
+      const plain = errorOf(
+        await mcp.call('run_query', { sql: `SELECT CAST(full_name AS int) FROM ${table} WHERE id = 1` }),
+      );
+      expect(plain?.message).toContain('Ann'); // other columns keep the database's own message
+    });
+
     it("refuses statistics' sample values (any column's data), and lets their other columns through", async () => {
       const refuse =
         engine === 'postgres'
