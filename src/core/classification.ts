@@ -32,7 +32,9 @@ export interface Classification {
   sessionNeutral: boolean;
   /** Every column name the statement references, lowercased (for masking values derived from them). */
   columnRefs?: string[];
-  /** Per output column, the column names its expression references; absent when outputs cannot be lined up (SELECT *, set operations). */
+  /** The statement uses a whole row as a value (SELECT t FROM t, row_to_json(t), f(t.*)): every column of it, named or not. */
+  wholeRows?: boolean;
+  /** Per output column, the column names its expression references; absent when outputs cannot be lined up (SELECT *, set operations, derived tables and CTEs). */
   outputRefs?: string[][];
   /**
    * Statistics the statement reads sample values from (pg_stats.most_common_vals and

@@ -27,11 +27,16 @@ function sensitiveOutputs(
   columns: readonly ColumnMeta[],
   c: Classification | undefined,
 ): boolean[] {
+  const masking = cfg.detect || cfg.columns.length > 0;
   return columns.map((col, i) => {
     const origin = trustedOrigin(col, c);
     if (origin) return isSensitive(cfg, origin);
     if (isSensitive(cfg, { column: col.name })) return true;
-    const refs = c?.outputRefs?.[i] ?? c?.columnRefs ?? [];
+    // a whole row carries every column, named or not: what is computed from one is masked
+    if (masking && c?.wholeRows) return true;
+    // an origin the statement's tables do not explain (a derived table or CTE) is not followed:
+    // then any column the statement references anywhere counts
+    const refs = (col.origin ? undefined : c?.outputRefs?.[i]) ?? c?.columnRefs ?? [];
     return refs.some((column) => isSensitive(cfg, { column }));
   });
 }

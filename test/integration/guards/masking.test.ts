@@ -74,6 +74,25 @@ for (const engine of ENGINE_NAMES) {
       expect(out.rows).toEqual([[MASK, 'ann@example.com', MASK]]);
     });
 
+    it('masks what comes through a derived table, a CTE or a whole row', async () => {
+      const through = [
+        `SELECT x FROM (SELECT email AS x FROM ${table}) t WHERE x IS NOT NULL ORDER BY 1 LIMIT 1`,
+        `WITH c AS (SELECT email AS q FROM ${table}) SELECT q FROM c ORDER BY 1 LIMIT 1`,
+        `SELECT upper(x) AS y FROM (SELECT email AS x FROM ${table}) t ORDER BY 1 LIMIT 1`,
+        ...(engine === 'postgres'
+          ? [
+              `SELECT c FROM ${table} c WHERE id = 1`,
+              `SELECT row_to_json(c) AS j FROM ${table} c WHERE id = 1`,
+              `SELECT to_jsonb(c.*) AS j FROM ${table} c WHERE id = 1`,
+            ]
+          : []),
+      ];
+      for (const sql of through) {
+        const out = await query(sql);
+        expect(JSON.stringify(out.rows), sql).not.toContain('example.com');
+      }
+    });
+
     it('withholds the message of an error from a statement that references a masked column', async () => {
       if (engine !== 'postgres') return; // PostgreSQL quotes the value it could not convert; the others warn
       const res = await mcp.call('run_query', { sql: `SELECT CAST(email AS int) FROM ${table} WHERE id = 1` });

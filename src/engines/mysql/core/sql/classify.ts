@@ -83,11 +83,15 @@ function statementClass(stmt: unknown): { cls: StatementClass; type: string; rea
 /** Column names referenced by each projection item of a plain SELECT (no wildcard, no set operation). */
 function outputRefsOf(stmt: unknown): { outputRefs?: string[][] } {
   const body = isObj(stmt) && isObj(stmt.Query) ? stmt.Query.body : undefined;
-  const projection = isObj(body) && isObj(body.Select) ? body.Select.projection : undefined;
+  const select = isObj(body) && isObj(body.Select) ? body.Select : undefined;
+  const projection = select?.projection;
   if (
     !Array.isArray(projection) ||
     projection.some((p) => p === 'Wildcard' || (isObj(p) && ('Wildcard' in p || 'QualifiedWildcard' in p)))
   )
+    return {};
+  // columns of a derived table or a CTE cannot be followed by name
+  if ((isObj(stmt) && isObj(stmt.Query) && stmt.Query.with) || /"Derived"/.test(JSON.stringify(select?.from ?? [])))
     return {};
   return { outputRefs: projection.map((item) => [...collect(item).columnRefs]) };
 }

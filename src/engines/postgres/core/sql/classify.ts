@@ -28,6 +28,9 @@ interface Findings {
   statistics: Set<string>;
   star: boolean;
   singleRefs: Set<string>;
+  /** Names and aliases of the relations read, and whether a row is passed to a function whole (f(t.*)). */
+  relNames: Set<string>;
+  starArgs: boolean;
   tables: TableName[];
   cteNames: Set<string>;
   problems: { cls: StatementClass; reason: string }[];
@@ -56,6 +59,7 @@ function isAnalyze(explain: Node): boolean {
 function inspect(root: unknown, findings: Findings, judgeWrites: boolean): void {
   walk(root, (key, node) => {
     if (key === 'FuncCall') {
+      if (JSON.stringify(node.args ?? []).includes('"A_Star"')) findings.starArgs = true;
       const parts = names(node.funcname);
       // a quoted part holding a dot ("pg_catalog.abs") would read as another name once joined
       findings.functions.add(
@@ -78,6 +82,9 @@ function inspect(root: unknown, findings: Findings, judgeWrites: boolean): void 
     } else if (key === 'RangeVar' || (key === 'relation' && typeof node.relname === 'string')) {
       // a FROM item is a wrapped { RangeVar }; the target of INSERT/UPDATE/DELETE/ALTER/CREATE INDEX is a bare one under `relation`
       const table = { ...(node.schemaname ? { schema: String(node.schemaname) } : {}), name: String(node.relname) };
+      findings.relNames.add(table.name.toLowerCase());
+      const relAlias = (node.alias as { aliasname?: string } | undefined)?.aliasname;
+      if (relAlias) findings.relNames.add(relAlias.toLowerCase());
       if (table.schema === undefined || table.schema === 'pg_catalog') {
         if (RAW_STATISTICS.has(table.name)) findings.statistics.add(table.name);
         if (STATISTICS_VIEWS.has(table.name)) {
@@ -113,6 +120,8 @@ function classifyStatement(stmt: Node): { type: string; findings: Findings } {
     statistics: new Set(),
     star: false,
     singleRefs: new Set(),
+    relNames: new Set(),
+    starArgs: false,
     tables: [],
     cteNames: new Set(),
     problems: [],
@@ -165,6 +174,7 @@ export function classifyPostgresAst(ast: ParseResult): Classification {
     tables,
     deniedFunctions: [],
     sessionNeutral: false,
+    ...(findings.starArgs || [...findings.singleRefs].some((r) => findings.relNames.has(r)) ? { wholeRows: true } : {}),
     ...(statisticsRead(findings).length ? { statistics: statisticsRead(findings) } : {}),
     columnRefs: [...findings.columnRefs],
     ...(type === 'SelectStmt' ? outputRefsOf((stmts[0]!.stmt as { SelectStmt: Node }).SelectStmt) : {}),
@@ -175,6 +185,12 @@ export function classifyPostgresAst(ast: ParseResult): Classification {
 function outputRefsOf(select: Node): { outputRefs?: string[][] } {
   const targets = select.targetList as { ResTarget?: { val?: unknown } }[] | undefined;
   if (!targets || select.op !== 'SETOP_NONE' || JSON.stringify(targets).includes('"A_Star"')) return {};
+  // columns of a derived table, a CTE or a function in FROM cannot be followed by name
+  if (
+    select.withClause ||
+    /"(RangeSubselect|RangeFunction|RangeTableFunc)"/.test(JSON.stringify(select.fromClause ?? []))
+  )
+    return {};
   return {
     outputRefs: targets.map((t) => {
       const refs = new Set<string>();
