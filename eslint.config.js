@@ -28,8 +28,17 @@ export default tseslint.config(
     },
   },
   {
-    // stdout is the JSON-RPC channel in stdio mode: nothing in src/ may print to it.
+    // stdout is the JSON-RPC channel in stdio mode: nothing in src/ may print to it, but the
+    // command-line paths that never serve MCP (--help, --version, dba-mcp audit|approvals).
     files: ['src/**/*.ts'],
-    rules: { 'no-console': 'error' },
+    ignores: ['src/cli.ts', 'src/commands/**'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'stdout', message: 'stdout carries JSON-RPC in stdio mode: log to stderr.' },
+      ],
+    },
   },
+  { files: ['src/cli.ts', 'src/commands/**'], rules: { 'no-console': 'error' } },
 );

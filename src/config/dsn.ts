@@ -63,5 +63,3 @@ export function sourceIdFromDsn(parsed: ParsedDsn): string {
     .slice(0, 64);
   return cleaned || parsed.engine;
 }
-
-export { redactDsn };

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigSchema, type Config, type SourceConfig } from './schema.js';
 import { ConfigError, describeIssues, formatPath } from './errors.js';
-import { DsnError, parseDsn, redactDsn, sourceIdFromDsn, type ParsedDsn } from './dsn.js';
+import { redactDsn } from '../core/dsn-text.js';
+import { DsnError, parseDsn, sourceIdFromDsn, type ParsedDsn } from './dsn.js';
 import { defaultStateDir } from './state-dir.js';
 import { DEMO } from '../engines/registry.js';
 

@@ -183,6 +183,3 @@ export type SourceConfig = z.infer<typeof SourceSchema>;
 export type TransportConfig = z.infer<typeof TransportSchema>;
 export type AuditConfig = z.infer<typeof AuditSchema>;
 export type ApprovalsConfig = z.infer<typeof ApprovalsSchema>;
-
-export { HealthThresholdsSchema, LimitsSchema, MaskingSchema };
-export type { HealthThresholds, Limits, MaskingConfig } from '../core/settings.js';

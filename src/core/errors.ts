@@ -48,10 +48,14 @@ export class ToolError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly hint: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; sqlState?: string },
   ) {
     super(message, options);
+    if (options?.sqlState) this.sqlState = options.sqlState;
   }
+
+  /** The database's SQLSTATE, where the error came from a statement. */
+  readonly sqlState?: string;
 
   toJSON(): { code: ErrorCode; message: string; hint: string } {
     return { code: this.code, message: this.message, hint: this.hint };

@@ -10,9 +10,6 @@ import type { Classification } from '../core/classification.js';
 import type { MaskingConfig } from '../core/settings.js';
 import { isSensitive } from '../core/sensitive.js';
 
-export type { MaskingConfig };
-export { isSensitive };
-
 export const MASK = '[masked]';
 
 /** An origin counts only when it names a table the statement reads: MariaDB reports a derived table's alias as the origin of its computed columns. */

@@ -7,7 +7,8 @@
 import type { Classification } from '../core/classification.js';
 import type { Limits, MaskingConfig } from '../core/settings.js';
 import type { QueryResult } from '../engines/contract/engine.js';
-import { isSensitive, maskRows } from './masking.js';
+import { maskRows } from './masking.js';
+import { isSensitive } from '../core/sensitive.js';
 import { ToolError } from '../core/errors.js';
 import { capRows } from './output-limits.js';
 
@@ -41,12 +42,12 @@ export function applyErrorPolicy(
   if (!classification || !DATA_ERRORS.has(err.code)) return err;
   const masked = (classification.columnRefs ?? []).filter((column) => isSensitive(masking, { column }));
   if (masked.length === 0) return err;
-  const sqlState = /\[SQLSTATE (\w+)\]/.exec(err.message)?.[1];
+  const { sqlState } = err;
   return new ToolError(
     err.code,
     `the statement failed${sqlState ? ` [SQLSTATE ${sqlState}]` : ''}; the database's message is withheld because the statement references masked column(s) ${masked.join(', ')}, whose values it may quote`,
     'Check the statement against describe_schema (types, casts); a masked column may be compared with a value, not converted or shown.',
-    { cause: err },
+    { cause: err, ...(sqlState ? { sqlState } : {}) },
   );
 }
 

@@ -16,7 +16,7 @@ import type { ApprovalStore } from '../approvals/store.js';
 import type { ChangeRunners } from '../approvals/runners.js';
 import type { ApprovalInfo } from '../audit/index.js';
 import type { ResolvedSource } from '../config/load.js';
-import type { Limits } from '../config/schema.js';
+import type { Limits } from '../core/settings.js';
 import type { EngineAdapter } from '../engines/contract/engine.js';
 import type { Checked } from '../core/verdict.js';
 import type { Rows, RowFields } from '../guards/output-policy.js';

@@ -4,9 +4,6 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { isLoopback } from '../core/net.js';
-
-export { isLoopback };
 
 export interface HttpGuardOptions {
   host: string;

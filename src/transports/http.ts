@@ -11,7 +11,8 @@ import type { TransportConfig } from '../config/schema.js';
 import { ConfigError } from '../config/errors.js';
 import type { Logger } from '../core/logging.js';
 import { VERSION } from '../core/version.js';
-import { createHttpGuard, isLoopback } from './http-guard.js';
+import { isLoopback } from '../core/net.js';
+import { createHttpGuard } from './http-guard.js';
 import { handleAdmin, type ApprovalConsole } from './http-admin.js';
 import { evictIdle, evictOldest, type Session } from './http-sessions.js';
 

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, interpolateEnv } from '../../src/config/load.js';
-import { parseDsn, redactDsn, sourceIdFromDsn } from '../../src/config/dsn.js';
+import { redactDsn } from '../../src/core/dsn-text.js';
+import { parseDsn, sourceIdFromDsn } from '../../src/config/dsn.js';
 import { defaultStateDir } from '../../src/config/state-dir.js';
 
 function configFile(yaml: string): string {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { createHttpGuard, isLoopback } from '../../src/transports/http-guard.js';
+import { isLoopback } from '../../src/core/net.js';
+import { createHttpGuard } from '../../src/transports/http-guard.js';
 
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 

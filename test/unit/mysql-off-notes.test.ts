@@ -11,7 +11,7 @@ import { performanceSchemaOff } from '../../src/engines/mysql/index-advisor/ops.
 import { INDEX_USAGE_DISABLED_NOTE } from '../../src/engines/mysql/index-advisor/index-usage.js';
 import { mysqlDropIndex } from '../../src/engines/mysql/health/indexes.js';
 import { unusedFinding } from '../../src/engines/kit/health/index-findings.js';
-import type { HealthThresholds } from '../../src/config/schema.js';
+import type { HealthThresholds } from '../../src/core/settings.js';
 
 const env = { dir: '/nonexistent', maxAgeHours: 24, signal: new AbortController().signal };
 

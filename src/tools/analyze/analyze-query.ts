@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ToolError } from '../../core/errors.js';
 import { withCallComment } from '../../core/call-comment.js';
-import { isSensitive, type MaskingConfig } from '../../guards/masking.js';
+import { isSensitive } from '../../core/sensitive.js';
+import type { MaskingConfig } from '../../core/settings.js';
 import type { CellValue, ColumnStats, TableDetail, TableRef } from '../../engines/contract/engine.js';
 import { walkPlan } from '../../engines/contract/query-plan.js';
 import { defineTool } from '../define-tool.js';

@@ -1,6 +1,6 @@
 /** The source's check_health thresholds (config `health`), with the defaults for a source built without them. */
 import type { ResolvedSource } from '../../config/load.js';
-import { HealthThresholdsSchema, type HealthThresholds } from '../../config/schema.js';
+import { HealthThresholdsSchema, type HealthThresholds } from '../../core/settings.js';
 import type { EngineAdapter } from '../../engines/contract/engine.js';
 import type { HealthOps } from '../../engines/contract/health.js';
 import { ToolError } from '../../core/errors.js';

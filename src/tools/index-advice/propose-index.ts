@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ToolError } from '../../core/errors.js';
-import { isSensitive } from '../../guards/masking.js';
+import { isSensitive } from '../../core/sensitive.js';
 import { defineTool, type SourceContext } from '../define-tool.js';
 import { admit } from './admit.js';
 import { advise, assertEngine, type AdviceQuery } from './advise.js';

@@ -190,7 +190,7 @@ describe.skipIf(skip)('MariaDB: a function name resolves as the server resolves 
     for (let i = 8; i >= 0; i--) chain.push(`CREATE VIEW ${s}.v${i} AS SELECT v FROM ${s}.v${i + 1}`);
     for (const ddl of chain) await scratch.exec(ddl);
     const deep = await mcp.call('run_query', { sql: `SELECT * FROM ${s}.v0` });
-    expect(errorOf(deep)?.code).toBeDefined();
+    expect(errorOf(deep)?.code).toBe('STATEMENT_NOT_ALLOWED');
     expect(JSON.stringify(deep)).not.toContain('TOPSECRET');
     // a view over a stored function runs it: judged like a call in the statement itself
     await scratch.exec(
@@ -241,7 +241,8 @@ describe.skipIf(skip)('MariaDB: values are bound by the server, never spliced in
         const result = await mcp.call(tool, args);
         expect(Date.now() - started, `${tool}: ${payload}`).toBeLessThan(2500);
         expect(JSON.stringify(result), `${tool}: ${payload}`).not.toContain('TOPSECRET');
-        if (tool === 'run_query' && !result.isError) expect(rowsOf(result)?.columns.map((c) => c.name)).toEqual(['a']);
+        // the ? inside the comment is no placeholder: the value has nothing to bind to
+        expect(errorOf(result)?.code, `${tool}: ${payload}`).toBe('INVALID_ARGUMENT');
       }
     }
   });

@@ -11,6 +11,7 @@ interface MysqlLikeError {
   errno?: number;
   message?: string;
   fatal?: boolean;
+  sqlState?: string;
 }
 
 export interface ErrorContext {
@@ -113,12 +114,13 @@ export function toMysqlToolError(err: unknown, ctx: ErrorContext): ToolError {
     });
   }
   const mapped = byErrno(e.errno, ctx);
-  if (mapped) return new ToolError(mapped.code, message, mapped.hint, { cause: err });
+  const sqlState = e.sqlState ? { sqlState: e.sqlState } : {};
+  if (mapped) return new ToolError(mapped.code, message, mapped.hint, { cause: err, ...sqlState });
   return new ToolError(
     'SQL_ERROR',
     `${message} [${e.code ?? 'errno'} ${e.errno}]`,
     'The database rejected the statement; see the message.',
-    { cause: err },
+    { cause: err, ...sqlState },
   );
 }
 

@@ -92,13 +92,16 @@ export function toPgToolError(err: unknown, where: string): ToolError {
   const mapped = e.code ? bySqlState(e.code, message) : undefined;
   const detail = [message, e.detail, e.position ? `(at character ${e.position})` : undefined].filter(Boolean).join(' ');
   if (mapped)
-    return new ToolError(mapped.code, detail, e.hint ? `${e.hint}. ${mapped.hint}` : mapped.hint, { cause: err });
+    return new ToolError(mapped.code, detail, e.hint ? `${e.hint}. ${mapped.hint}` : mapped.hint, {
+      cause: err,
+      sqlState: e.code,
+    });
   if (e.code)
     return new ToolError(
       'SQL_ERROR',
       `${detail} [SQLSTATE ${e.code}]`,
       e.hint ?? 'The database rejected the statement; see the message.',
-      { cause: err },
+      { cause: err, sqlState: e.code },
     );
   return new ToolError(
     'INTERNAL',

@@ -67,13 +67,10 @@ interface Candidate {
 
 export interface FunctionVerdicts {
   denied: string[];
-  /** Every function and operator is a pure built-in: nothing can have touched the session. */
-  allBuiltin: boolean;
 }
 
 interface Verdict {
   safe: boolean;
-  builtin: boolean;
   until: number;
 }
 
@@ -92,16 +89,12 @@ export class FunctionJudge {
     const now = Date.now();
     const unknown = functions.filter((n) => (this.#cache.get(n)?.until ?? 0) < now);
     for (const n of unknown) {
-      if (SYNTAX_OPERATORS.has(n)) this.#cache.set(n, { safe: true, builtin: true, until: Infinity });
-      else if (n.startsWith('unresolvable:')) this.#cache.set(n, { safe: false, builtin: false, until: Infinity });
+      if (SYNTAX_OPERATORS.has(n)) this.#cache.set(n, { safe: true, until: Infinity });
+      else if (n.startsWith('unresolvable:')) this.#cache.set(n, { safe: false, until: Infinity });
     }
     const ask = unknown.filter((n) => !SYNTAX_OPERATORS.has(n) && !n.startsWith('unresolvable:'));
     if (ask.length) await this.#fromCatalog(ask, now, signal);
-    const verdicts = functions.map((n) => [n, this.#cache.get(n)] as const);
-    return {
-      denied: verdicts.filter(([, v]) => v?.safe !== true).map(([n]) => n),
-      allBuiltin: verdicts.every(([, v]) => v?.safe === true && v.builtin),
-    };
+    return { denied: functions.filter((n) => this.#cache.get(n)?.safe !== true) };
   }
 
   async #fromCatalog(names: string[], now: number, signal: AbortSignal | undefined): Promise<void> {
@@ -113,39 +106,27 @@ export class FunctionJudge {
       operators.length ? this.driver.catalog<Candidate>(OPERATORS_SQL, [operators], signal) : [],
       notations.length ? this.driver.catalog<Candidate>(NOTATION_SQL, [notations], signal) : [],
     ]);
+    // every candidate under the name it was asked by ('operator:=' and 'notation:f' included)
     const byName = new Map<string, Candidate[]>();
-    const byNotation = new Map<string, Candidate[]>();
-    for (const c of viaNotation) byNotation.set(c.name, [...(byNotation.get(c.name) ?? []), c]);
-    for (const c of fns) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
-    for (const c of ops) byName.set(`operator:${c.name}`, [...(byName.get(`operator:${c.name}`) ?? []), c]);
+    for (const c of [...fns, ...ops.map((o) => ({ ...o, name: `operator:${o.name}` })), ...viaNotation])
+      byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
     for (const name of names) {
-      if (name.startsWith('notation:')) {
-        // most often a plain column: nothing to call unless a function of that name takes a row
-        const reachable = byNotation.get(name) ?? [];
-        const safe = reachable.every((c) => this.#allows(c));
-        this.#cache.set(name, { safe, builtin: safe, until: now + CACHE_MS });
-        continue;
-      }
       const candidates = byName.get(name) ?? [];
-      const safe = candidates.length > 0 && candidates.every((c) => this.#allows(c));
-      const builtin = candidates.every(
-        (c) => c.schema === 'pg_catalog' && (c.function_schema ?? c.schema) === 'pg_catalog',
-      );
-      this.#cache.set(name, { safe, builtin: safe && builtin, until: now + CACHE_MS });
+      // t.f is most often a plain column: nothing is called unless a function of that name takes a row
+      const resolved = candidates.length > 0 || name.startsWith('notation:');
+      this.#cache.set(name, { safe: resolved && candidates.every((c) => this.#allows(c)), until: now + CACHE_MS });
     }
   }
 
+  /** One candidate: a function, or an operator (in c.schema) and the function it calls (in c.function_schema). */
   #allows(c: Candidate): boolean {
-    const schema = c.function_schema ?? c.schema;
-    if (this.#allowed.has(`${schema}.${c.proname}`.toLowerCase())) return true;
+    const functionSchema = c.function_schema ?? c.schema;
+    if (this.#allowed.has(`${functionSchema}.${c.proname}`.toLowerCase())) return true;
+    if (DENIED_FUNCTIONS.has(c.proname)) return false;
     const labelledPure = c.volatility === 'i' || c.volatility === 's';
-    if (schema === 'pg_catalog' && (c.function_schema === undefined || c.schema === 'pg_catalog')) {
-      if (DENIED_FUNCTIONS.has(c.proname)) return false;
+    if (c.schema === 'pg_catalog' && functionSchema === 'pg_catalog')
       return PURE_FUNCTIONS.has(c.proname) || labelledPure;
-    }
     // an extension's function: only from the curated list, and only as labelled pure
-    return (
-      c.extension !== null && CURATED_EXTENSIONS.has(c.extension) && labelledPure && !DENIED_FUNCTIONS.has(c.proname)
-    );
+    return c.extension !== null && CURATED_EXTENSIONS.has(c.extension) && labelledPure;
   }
 }

@@ -2,7 +2,8 @@
 import type { TableName } from '../../../core/classification.js';
 import type { PgDriver } from './driver.js';
 
-const BEHIND_VIEWS_SQL = `
+/** The relations a statement names and, recursively, those their views and materialized views read. */
+const RELATIONS_BEHIND = `
   WITH RECURSIVE rels AS (
     SELECT c.oid, n.nspname, c.relname, c.relkind
     FROM unnest($1::text[], $2::text[]) AS r(schema, name)
@@ -14,7 +15,9 @@ const BEHIND_VIEWS_SQL = `
     JOIN pg_rewrite rw ON rw.ev_class = rels.oid AND rels.relkind IN ('v', 'm')
     JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.refclassid = 'pg_class'::regclass
     JOIN pg_class c2 ON c2.oid = d.refobjid AND c2.oid <> rels.oid
-    JOIN pg_namespace n2 ON n2.oid = c2.relnamespace)
+    JOIN pg_namespace n2 ON n2.oid = c2.relnamespace)`;
+
+const BEHIND_VIEWS_SQL = `${RELATIONS_BEHIND}
   SELECT DISTINCT nspname AS schema, relname AS name FROM rels`;
 
 export async function tablesBehindViews(
@@ -80,18 +83,7 @@ export async function tablesInPlan(
 }
 
 /** The functions and operators the views a statement names call (views of views followed), as `schema.name`. */
-const VIEW_CALLS_SQL = `
-  WITH RECURSIVE rels AS (
-    SELECT c.oid, c.relkind
-    FROM unnest($1::text[], $2::text[]) AS r(schema, name)
-    JOIN pg_class c ON c.relname = r.name JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE CASE WHEN r.schema = '' THEN n.nspname = ANY (current_schemas(true)) ELSE n.nspname = r.schema END
-    UNION
-    SELECT c2.oid, c2.relkind
-    FROM rels
-    JOIN pg_rewrite rw ON rw.ev_class = rels.oid AND rels.relkind IN ('v', 'm')
-    JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.refclassid = 'pg_class'::regclass
-    JOIN pg_class c2 ON c2.oid = d.refobjid AND c2.oid <> rels.oid)
+const VIEW_CALLS_SQL = `${RELATIONS_BEHIND}
   SELECT DISTINCT CASE WHEN d.refclassid = 'pg_proc'::regclass THEN pn.nspname || '.' || p.proname
                        ELSE 'operator:' || orn.nspname || '.' || o.oprname END AS name
   FROM rels
